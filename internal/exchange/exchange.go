@@ -1,0 +1,277 @@
+// Package exchange moves editions in and out of the store as JSON bundles:
+// an edition travels with the outlets, people, authors and series it names,
+// so a bundle imports cleanly into an empty desk.
+//
+// The format is the domain types' own JSON. Export is deterministic (records
+// sorted by key, times in UTC), so export → import → export is byte-identical.
+package exchange
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/pressreview/pressreview/internal/outlets"
+	"github.com/pressreview/pressreview/internal/posts"
+	"github.com/pressreview/pressreview/internal/reviews"
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/valid"
+)
+
+// Format is the value of a bundle's "format" field.
+const Format = "pressreview/1"
+
+// Bundle is the unit of import and export.
+type Bundle struct {
+	Format   string            `json:"format"`
+	Outlets  []outlets.Outlet  `json:"outlets,omitempty"`
+	People   []outlets.Person  `json:"people,omitempty"`
+	Authors  []posts.Author    `json:"authors,omitempty"`
+	Series   []reviews.Series  `json:"series,omitempty"`
+	Editions []reviews.Edition `json:"editions,omitempty"`
+}
+
+// Error is a problem in a bundle file, located by JSON path and, for
+// syntax and type errors, by line and column.
+type Error struct {
+	File   string
+	Path   string // "$.editions[0].entries[2].outlet"
+	Line   int    // 0 when unknown
+	Column int
+	Err    error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
+	}
+	if e.Path != "" {
+		b.WriteString(": " + e.Path)
+	}
+	b.WriteString(": " + e.Err.Error())
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Decode reads a bundle strictly: unknown fields, trailing data and a wrong
+// format are errors, and every record is validated. name is the file name
+// used in error messages.
+func Decode(name string, data []byte) (*Bundle, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var b Bundle
+	if err := dec.Decode(&b); err != nil {
+		return nil, decodeError(name, data, dec, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		line, col := position(data, int(dec.InputOffset()))
+		return nil, &Error{File: name, Line: line, Column: col, Err: errors.New("unexpected data after the bundle")}
+	}
+	if b.Format != Format {
+		return nil, &Error{File: name, Path: "$.format", Err: fmt.Errorf("is %q, want %q", b.Format, Format)}
+	}
+	if err := b.Validate(); err != nil {
+		return nil, located(name, err)
+	}
+	return &b, nil
+}
+
+func decodeError(name string, data []byte, dec *json.Decoder, err error) error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syn):
+		line, col := position(data, int(syn.Offset))
+		return &Error{File: name, Line: line, Column: col, Err: fmt.Errorf("malformed JSON: %v", syn)}
+	case errors.As(err, &typ):
+		line, col := position(data, int(typ.Offset))
+		return &Error{File: name, Path: "$." + typ.Field, Line: line, Column: col,
+			Err: fmt.Errorf("is a JSON %s, want %s", typ.Value, typ.Type)}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &Error{File: name, Err: errors.New("file is empty or ends too soon")}
+	}
+	line, col := position(data, int(dec.InputOffset()))
+	// Unknown fields and bad time values come back as plain errors.
+	return &Error{File: name, Line: line, Column: col, Err: errors.New(strings.TrimPrefix(err.Error(), "json: "))}
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(data []byte, offset int) (line, col int) {
+	if offset > len(data) {
+		offset = len(data)
+	}
+	line = 1 + bytes.Count(data[:offset], []byte("\n"))
+	col = offset - bytes.LastIndexByte(data[:offset], '\n')
+	return line, col
+}
+
+func located(name string, err error) error {
+	var ve *valid.Error
+	if errors.As(err, &ve) {
+		return &Error{File: name, Path: "$." + ve.Path, Err: errors.New(ve.Problem)}
+	}
+	return &Error{File: name, Err: err}
+}
+
+// Validate checks every record and that keys are unique within the bundle.
+func (b *Bundle) Validate() error {
+	seen := map[string]bool{}
+	dup := func(kind, path, key string) error {
+		k := kind + "\x00" + key
+		if seen[k] {
+			return valid.Errorf(path+".key", "%q appears twice", key)
+		}
+		seen[k] = true
+		return nil
+	}
+	for i, o := range b.Outlets {
+		p := valid.Index("outlets", i)
+		if err := valid.In(p, o.Validate()); err != nil {
+			return err
+		}
+		if err := dup("outlet", p, o.Key); err != nil {
+			return err
+		}
+	}
+	for i, pe := range b.People {
+		p := valid.Index("people", i)
+		if err := valid.In(p, pe.Validate()); err != nil {
+			return err
+		}
+		if err := dup("person", p, pe.Key); err != nil {
+			return err
+		}
+	}
+	for i, a := range b.Authors {
+		p := valid.Index("authors", i)
+		if err := valid.In(p, a.Validate()); err != nil {
+			return err
+		}
+		if err := dup("author", p, a.Key); err != nil {
+			return err
+		}
+	}
+	for i, s := range b.Series {
+		p := valid.Index("series", i)
+		if err := valid.In(p, s.Validate()); err != nil {
+			return err
+		}
+		if err := dup("series", p, s.Key); err != nil {
+			return err
+		}
+	}
+	for i, e := range b.Editions {
+		p := valid.Index("editions", i)
+		if err := valid.In(p, e.Validate()); err != nil {
+			return err
+		}
+		if seen["edition\x00"+e.Slug] {
+			return valid.Errorf(p+".slug", "%q appears twice", e.Slug)
+		}
+		seen["edition\x00"+e.Slug] = true
+	}
+	return nil
+}
+
+// Import writes a decoded bundle in one transaction: records are saved in
+// dependency order (outlets, people, authors, series, then editions), and
+// any error — an unknown reference, a constraint — rolls everything back.
+func Import(ctx context.Context, db *store.DB, name string, b *Bundle) error {
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		for i := range b.Outlets {
+			if err := valid.In(valid.Index("outlets", i), outlets.SaveOutlet(ctx, tx, &b.Outlets[i])); err != nil {
+				return err
+			}
+		}
+		for i := range b.People {
+			if err := valid.In(valid.Index("people", i), outlets.SavePerson(ctx, tx, &b.People[i])); err != nil {
+				return err
+			}
+		}
+		for i := range b.Authors {
+			if err := valid.In(valid.Index("authors", i), posts.SaveAuthor(ctx, tx, &b.Authors[i])); err != nil {
+				return err
+			}
+		}
+		for i := range b.Series {
+			if err := valid.In(valid.Index("series", i), reviews.SaveSeries(ctx, tx, &b.Series[i])); err != nil {
+				return err
+			}
+		}
+		for i := range b.Editions {
+			if err := valid.In(valid.Index("editions", i), reviews.SaveEdition(ctx, tx, &b.Editions[i])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return located(name, err)
+	}
+	return nil
+}
+
+// Export builds the bundle for the editions with the given slugs, with
+// exactly the outlets, people, authors and series they refer to.
+func Export(ctx context.Context, q store.Querier, slugs []string) (*Bundle, error) {
+	b := &Bundle{Format: Format}
+	outletSet := map[string]outlets.Outlet{}
+	peopleSet := map[string]outlets.Person{}
+	authorSet := map[string]posts.Author{}
+	seriesSet := map[string]reviews.Series{}
+	for _, slug := range slugs {
+		p, err := reviews.LoadPage(ctx, q, slug)
+		if err != nil {
+			return nil, err
+		}
+		b.Editions = append(b.Editions, p.Edition)
+		seriesSet[p.Series.Key] = p.Series
+		for _, a := range p.Authors {
+			authorSet[a.Key] = a
+		}
+		for k, o := range p.Outlets {
+			outletSet[k] = o
+		}
+		for k, pe := range p.People {
+			peopleSet[k] = pe
+		}
+	}
+	b.Outlets = sortedValues(outletSet)
+	b.People = sortedValues(peopleSet)
+	b.Authors = sortedValues(authorSet)
+	b.Series = sortedValues(seriesSet)
+	sort.Slice(b.Editions, func(i, j int) bool { return b.Editions[i].Slug < b.Editions[j].Slug })
+	return b, nil
+}
+
+func sortedValues[T any](m map[string]T) []T {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]T, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
+
+// Encode writes the bundle as indented JSON with a final newline. HTML
+// characters are not escaped so quotes with "<" or "&" stay readable.
+func Encode(w io.Writer, b *Bundle) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(b)
+}

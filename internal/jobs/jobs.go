@@ -1,0 +1,93 @@
+// Package jobs runs pressreview's background work (feed polling, article
+// fetches, campaign deliveries) on River, a maintained job queue that runs on
+// both of pressreview's stores. One client type serves both: River's
+// database/sql drivers for SQLite and PostgreSQL share the *sql.Tx
+// transaction type, so domain code enqueues jobs inside its own
+// transactions the same way on either store.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/pressreview/pressreview/internal/store"
+)
+
+// Client is the job queue client.
+type Client = river.Client[*sql.Tx]
+
+func driver(db *store.DB) (riverdriver.Driver[*sql.Tx], error) {
+	if db.Dialect() == store.Postgres {
+		return riverdatabasesql.New(db.SQL), nil
+	}
+	pool, err := db.QueueSQL()
+	if err != nil {
+		return nil, err
+	}
+	return riversqlite.New(pool), nil
+}
+
+// Migrate creates or updates River's own tables.
+func Migrate(ctx context.Context, db *store.DB) error {
+	d, err := driver(db)
+	if err != nil {
+		return err
+	}
+	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("job queue migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("job queue migrations: %w", err)
+	}
+	return nil
+}
+
+// Config says which workers run and how many jobs at once per queue. A
+// client with no workers can still insert jobs (the CLI does this).
+type Config struct {
+	Workers *river.Workers
+	Queues  map[string]river.QueueConfig
+	Logger  *slog.Logger
+}
+
+// New builds a client. Polling replaces LISTEN/NOTIFY (which the
+// database/sql drivers lack); a short interval keeps latency low.
+func New(db *store.DB, cfg Config) (*Client, error) {
+	d, err := driver(db)
+	if err != nil {
+		return nil, err
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	rc := &river.Config{
+		Logger:            logger,
+		FetchPollInterval: 200 * time.Millisecond,
+		FetchCooldown:     50 * time.Millisecond,
+		PollOnly:          true,
+		JobTimeout:        10 * time.Minute,
+	}
+	if cfg.Workers != nil {
+		rc.Workers = cfg.Workers
+		rc.Queues = cfg.Queues
+		if rc.Queues == nil {
+			rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
+		}
+	}
+	c, err := river.NewClient(d, rc)
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return c, nil
+}

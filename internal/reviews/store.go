@@ -1,0 +1,305 @@
+package reviews
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/outlets"
+	"github.com/pressreview/pressreview/internal/posts"
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/valid"
+)
+
+// SaveSeries inserts the series or, when the key exists, updates it.
+func SaveSeries(ctx context.Context, q store.Querier, s *Series) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	err := q.QueryRowContext(ctx, `
+		INSERT INTO series (key, name, description, disclaimer) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET
+			name = excluded.name, description = excluded.description, disclaimer = excluded.disclaimer,
+			updated_at = CURRENT_TIMESTAMP
+		RETURNING id`, s.Key, s.Name, s.Description, s.Disclaimer).Scan(&s.ID)
+	if err != nil {
+		return fmt.Errorf("save series %q: %w", s.Key, err)
+	}
+	return nil
+}
+
+// SeriesByKey finds a series; it returns store.ErrNotFound when none has key.
+func SeriesByKey(ctx context.Context, q store.Querier, key string) (Series, error) {
+	var s Series
+	err := q.QueryRowContext(ctx, `SELECT id, key, name, description, disclaimer FROM series WHERE key = ?`, key).
+		Scan(&s.ID, &s.Key, &s.Name, &s.Description, &s.Disclaimer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("series %q: %w", key, store.ErrNotFound)
+	}
+	return s, err
+}
+
+// SaveEdition writes an edition with its authors and entries, replacing any
+// edition with the same slug. Every outlet, person, author and series it
+// names must already exist: an unknown key is an error that names the field,
+// never a silent creation. Run it inside a transaction (store.DB.InTx) so a
+// failure leaves the old edition whole.
+func SaveEdition(ctx context.Context, tx *store.Tx, e *Edition) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	series, err := SeriesByKey(ctx, tx, e.Series)
+	if err != nil {
+		return unknown("series", "series", e.Series, err)
+	}
+	authorIDs := make([]int64, len(e.Authors))
+	for i, key := range e.Authors {
+		a, err := posts.AuthorByKey(ctx, tx, key)
+		if err != nil {
+			return unknown(valid.Index("authors", i), "author", key, err)
+		}
+		authorIDs[i] = a.ID
+	}
+	var publishAt any
+	if e.PublishAt != nil {
+		publishAt = e.PublishAt.UTC()
+	}
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO editions (slug, series_id, edition_date, title, dek, intro, category, status, publish_at, disclaimer)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (slug) DO UPDATE SET
+			series_id = excluded.series_id, edition_date = excluded.edition_date, title = excluded.title,
+			dek = excluded.dek, intro = excluded.intro, category = excluded.category, status = excluded.status,
+			publish_at = excluded.publish_at, disclaimer = excluded.disclaimer, updated_at = CURRENT_TIMESTAMP
+		RETURNING id`,
+		e.Slug, series.ID, e.Date, e.Title, e.Dek, e.Intro, e.Category, e.Status, publishAt, e.Disclaimer,
+	).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("save edition %q: %w", e.Slug, err)
+	}
+	// Entries and bylines are replaced whole: an edition is edited as one
+	// document, and positions renumber freely.
+	for _, stmt := range []string{`DELETE FROM edition_authors WHERE edition_id = ?`, `DELETE FROM entries WHERE edition_id = ?`} {
+		if _, err := tx.ExecContext(ctx, stmt, e.ID); err != nil {
+			return fmt.Errorf("save edition %q: %w", e.Slug, err)
+		}
+	}
+	for i, id := range authorIDs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO edition_authors (edition_id, position, author_id) VALUES (?, ?, ?)`, e.ID, i, id); err != nil {
+			return fmt.Errorf("save edition %q: %w", e.Slug, err)
+		}
+	}
+	for i, en := range e.Entries {
+		if err := saveEntry(ctx, tx, e.ID, i, en); err != nil {
+			return valid.In(valid.Index("entries", i), err)
+		}
+	}
+	return nil
+}
+
+func saveEntry(ctx context.Context, tx *store.Tx, editionID int64, position int, en Entry) error {
+	o, err := outlets.OutletByKey(ctx, tx, en.Outlet)
+	if err != nil {
+		return unknown("outlet", "outlet", en.Outlet, err)
+	}
+	var speakerID any
+	if en.Speaker != "" {
+		p, err := outlets.PersonByKey(ctx, tx, en.Speaker)
+		if err != nil {
+			return unknown("speaker", "person", en.Speaker, err)
+		}
+		speakerID = p.ID
+	} else if strings.Contains(en.LeadIn, "{speaker") {
+		return valid.Errorf("lead_in", "uses {speaker} but the entry names no speaker")
+	}
+	var entryID int64
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO entries (edition_id, position, entry_date, outlet_id, speaker_id, intermediary, verb, lead_in)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		editionID, position, en.Date, o.ID, speakerID, en.Intermediary, en.Verb, en.LeadIn).Scan(&entryID)
+	if err != nil {
+		return err
+	}
+	for i, it := range en.Items {
+		for j, p := range it.Parts {
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO entry_parts (entry_id, item, position, kind, text, original, original_lang, source_url)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				entryID, i, j, p.Kind, p.Text, p.Original, p.OriginalLang, p.SourceURL)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// unknown turns a failed lookup into a validation error on field.
+func unknown(field, what, key string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return valid.Errorf(field, "unknown %s %q (add it first or include it in the file)", what, key)
+	}
+	return err
+}
+
+// EditionSummary is a row of an edition listing.
+type EditionSummary struct {
+	Slug      string
+	Series    string
+	Date      string
+	Title     string
+	Status    Status
+	PublishAt *time.Time
+}
+
+// ListEditions returns every edition, newest first.
+func ListEditions(ctx context.Context, q store.Querier) ([]EditionSummary, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT e.slug, s.key, e.edition_date, e.title, e.status, e.publish_at
+		FROM editions e JOIN series s ON s.id = e.series_id
+		ORDER BY e.edition_date DESC, e.slug`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []EditionSummary
+	for rows.Next() {
+		var s EditionSummary
+		var at sql.NullTime
+		if err := rows.Scan(&s.Slug, &s.Series, &s.Date, &s.Title, &s.Status, &at); err != nil {
+			return nil, err
+		}
+		s.PublishAt = utcPtr(at)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func utcPtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+// LoadPage reads an edition and everything it refers to. It returns
+// store.ErrNotFound when no edition has the slug.
+func LoadPage(ctx context.Context, q store.Querier, slug string) (*Page, error) {
+	p := &Page{Outlets: map[string]outlets.Outlet{}, People: map[string]outlets.Person{}}
+	e := &p.Edition
+	var at sql.NullTime
+	err := q.QueryRowContext(ctx, `
+		SELECT e.id, e.slug, e.edition_date, e.title, e.dek, e.intro, e.category, e.status, e.publish_at, e.disclaimer,
+		       s.id, s.key, s.name, s.description, s.disclaimer
+		FROM editions e JOIN series s ON s.id = e.series_id WHERE e.slug = ?`, slug).
+		Scan(&e.ID, &e.Slug, &e.Date, &e.Title, &e.Dek, &e.Intro, &e.Category, &e.Status, &at, &e.Disclaimer,
+			&p.Series.ID, &p.Series.Key, &p.Series.Name, &p.Series.Description, &p.Series.Disclaimer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("edition %q: %w", slug, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load edition %q: %w", slug, err)
+	}
+	e.Series = p.Series.Key
+	e.PublishAt = utcPtr(at)
+	if err := loadAuthors(ctx, q, p); err != nil {
+		return nil, fmt.Errorf("load edition %q authors: %w", slug, err)
+	}
+	if err := loadEntries(ctx, q, p); err != nil {
+		return nil, fmt.Errorf("load edition %q entries: %w", slug, err)
+	}
+	return p, nil
+}
+
+func loadAuthors(ctx context.Context, q store.Querier, p *Page) error {
+	rows, err := q.QueryContext(ctx, `
+		SELECT a.id, a.key, a.name, a.title, a.organisation, a.bio, a.photo
+		FROM edition_authors ea JOIN authors a ON a.id = ea.author_id
+		WHERE ea.edition_id = ? ORDER BY ea.position`, p.Edition.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a posts.Author
+		if err := rows.Scan(&a.ID, &a.Key, &a.Name, &a.Title, &a.Organisation, &a.Bio, &a.Photo); err != nil {
+			return err
+		}
+		p.Authors = append(p.Authors, a)
+		p.Edition.Authors = append(p.Edition.Authors, a.Key)
+	}
+	return rows.Err()
+}
+
+// loadEntries reads entries, their outlets and speakers, and their parts in
+// two queries, whatever the number of entries.
+func loadEntries(ctx context.Context, q store.Querier, p *Page) error {
+	rows, err := q.QueryContext(ctx, `
+		SELECT en.id, en.entry_date, en.intermediary, en.verb, en.lead_in,
+		       o.id, o.key, o.name, o.native_name, o.kind, o.language, o.country, o.orientation, o.affiliation, o.homepage,
+		       pe.id, pe.key, pe.name, pe.native_name, pe.role
+		FROM entries en
+		JOIN outlets o ON o.id = en.outlet_id
+		LEFT JOIN people pe ON pe.id = en.speaker_id
+		WHERE en.edition_id = ? ORDER BY en.position`, p.Edition.ID)
+	if err != nil {
+		return err
+	}
+	index := map[int64]int{}
+	for rows.Next() {
+		var (
+			id   int64
+			en   Entry
+			o    outlets.Outlet
+			pid  sql.NullInt64
+			pkey sql.NullString
+			per  [3]sql.NullString
+		)
+		if err := rows.Scan(&id, &en.Date, &en.Intermediary, &en.Verb, &en.LeadIn,
+			&o.ID, &o.Key, &o.Name, &o.NativeName, &o.Kind, &o.Language, &o.Country, &o.Orientation, &o.Affiliation, &o.Homepage,
+			&pid, &pkey, &per[0], &per[1], &per[2]); err != nil {
+			rows.Close()
+			return err
+		}
+		en.Outlet = o.Key
+		p.Outlets[o.Key] = o
+		if pid.Valid {
+			en.Speaker = pkey.String
+			p.People[pkey.String] = outlets.Person{ID: pid.Int64, Key: pkey.String, Name: per[0].String, NativeName: per[1].String, Role: per[2].String}
+		}
+		index[id] = len(p.Edition.Entries)
+		p.Edition.Entries = append(p.Edition.Entries, en)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	parts, err := q.QueryContext(ctx, `
+		SELECT ep.entry_id, ep.item, ep.kind, ep.text, ep.original, ep.original_lang, ep.source_url
+		FROM entry_parts ep JOIN entries en ON en.id = ep.entry_id
+		WHERE en.edition_id = ? ORDER BY en.position, ep.item, ep.position`, p.Edition.ID)
+	if err != nil {
+		return err
+	}
+	defer parts.Close()
+	for parts.Next() {
+		var (
+			entryID int64
+			item    int
+			pt      Part
+		)
+		if err := parts.Scan(&entryID, &item, &pt.Kind, &pt.Text, &pt.Original, &pt.OriginalLang, &pt.SourceURL); err != nil {
+			return err
+		}
+		en := &p.Edition.Entries[index[entryID]]
+		for len(en.Items) <= item {
+			en.Items = append(en.Items, Item{})
+		}
+		en.Items[item].Parts = append(en.Items[item].Parts, pt)
+	}
+	return parts.Err()
+}
