@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -100,9 +101,17 @@ func decodeError(name string, data []byte, dec *json.Decoder, err error) error {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return &Error{File: name, Err: errors.New("file is empty or ends too soon")}
 	}
-	line, col := position(data, int(dec.InputOffset()))
-	// Unknown fields and bad time values come back as plain errors.
-	return &Error{File: name, Line: line, Column: col, Err: errors.New(strings.TrimPrefix(err.Error(), "json: "))}
+	// Unknown fields and bad time values come back as plain errors, reported
+	// after the whole value was read; point at the offending key instead.
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	offset := int(dec.InputOffset())
+	if field, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		if m := regexp.MustCompile(regexp.QuoteMeta(field) + `\s*:`).FindIndex(data); m != nil {
+			offset = m[0]
+		}
+	}
+	line, col := position(data, offset)
+	return &Error{File: name, Line: line, Column: col, Err: errors.New(msg)}
 }
 
 // position turns a byte offset into a 1-based line and column.
@@ -183,40 +192,33 @@ func (b *Bundle) Validate() error {
 	return nil
 }
 
-// Import writes a decoded bundle in one transaction: records are saved in
-// dependency order (outlets, people, authors, series, then editions), and
-// any error — an unknown reference, a constraint — rolls everything back.
+// Import writes a decoded bundle in one transaction; see ImportTx.
 func Import(ctx context.Context, db *store.DB, name string, b *Bundle) error {
-	err := db.InTx(ctx, func(tx *store.Tx) error {
-		for i := range b.Outlets {
-			if err := valid.In(valid.Index("outlets", i), outlets.SaveOutlet(ctx, tx, &b.Outlets[i])); err != nil {
-				return err
+	return db.InTx(ctx, func(tx *store.Tx) error { return ImportTx(ctx, tx, name, b) })
+}
+
+// ImportTx writes a bundle inside tx: records are saved in dependency order
+// (outlets, people, authors, series, then editions), and any error — an
+// unknown reference, a constraint — comes back located in the file so the
+// caller's rollback leaves the store as it was.
+func ImportTx(ctx context.Context, tx *store.Tx, name string, b *Bundle) error {
+	steps := []struct {
+		field string
+		n     int
+		save  func(i int) error
+	}{
+		{"outlets", len(b.Outlets), func(i int) error { return outlets.SaveOutlet(ctx, tx, &b.Outlets[i]) }},
+		{"people", len(b.People), func(i int) error { return outlets.SavePerson(ctx, tx, &b.People[i]) }},
+		{"authors", len(b.Authors), func(i int) error { return posts.SaveAuthor(ctx, tx, &b.Authors[i]) }},
+		{"series", len(b.Series), func(i int) error { return reviews.SaveSeries(ctx, tx, &b.Series[i]) }},
+		{"editions", len(b.Editions), func(i int) error { return reviews.SaveEdition(ctx, tx, &b.Editions[i]) }},
+	}
+	for _, st := range steps {
+		for i := 0; i < st.n; i++ {
+			if err := st.save(i); err != nil {
+				return located(name, valid.In(valid.Index(st.field, i), err))
 			}
 		}
-		for i := range b.People {
-			if err := valid.In(valid.Index("people", i), outlets.SavePerson(ctx, tx, &b.People[i])); err != nil {
-				return err
-			}
-		}
-		for i := range b.Authors {
-			if err := valid.In(valid.Index("authors", i), posts.SaveAuthor(ctx, tx, &b.Authors[i])); err != nil {
-				return err
-			}
-		}
-		for i := range b.Series {
-			if err := valid.In(valid.Index("series", i), reviews.SaveSeries(ctx, tx, &b.Series[i])); err != nil {
-				return err
-			}
-		}
-		for i := range b.Editions {
-			if err := valid.In(valid.Index("editions", i), reviews.SaveEdition(ctx, tx, &b.Editions[i])); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return located(name, err)
 	}
 	return nil
 }

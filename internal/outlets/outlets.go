@@ -150,4 +150,3 @@ func joinWords(words ...string) string {
 	}
 	return strings.Join(parts, " ")
 }
-

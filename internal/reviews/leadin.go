@@ -24,11 +24,15 @@ var Placeholders = []string{"outlet", "outlet_subject", "speaker", "speaker_name
 // comes first ("X, a political scientist, wrote … in the technocratic
 // newspaper Sazandegi:").
 const (
-	outletTemplate       = "{outlet_subject} {verb}:"
-	intermediaryTemplate = "{speaker} {intermediary} {outlet}, {verb}:"
-	// A speaker without a role needs a comma before the intermediary.
+	outletTemplate = "{outlet_subject} {verb}:"
+	// An affiliation is a relative clause; a comma must close it.
+	affiliatedOutletTemplate = "{outlet}, {verb}:"
+	intermediaryTemplate     = "{speaker} {intermediary} {outlet}, {verb}:"
+	// A speaker without a role needs a comma before the intermediary, and
+	// none before the verb.
 	intermediaryNoRoleTemplate = "{speaker}, {intermediary} {outlet}, {verb}:"
 	writerTemplate             = "{speaker}, {verb} in {outlet}:"
+	writerNoRoleTemplate       = "{speaker} {verb} in {outlet}:"
 )
 
 // LeadIn composes the sentence that opens an entry, from the entry's
@@ -40,12 +44,16 @@ func (p *Page) LeadIn(en Entry) string {
 	tmpl := en.LeadIn
 	if tmpl == "" {
 		switch {
+		case !hasSpeaker && o.Affiliation != "":
+			tmpl = affiliatedOutletTemplate
 		case !hasSpeaker:
 			tmpl = outletTemplate
 		case en.Intermediary != "" && sp.Role == "":
 			tmpl = intermediaryNoRoleTemplate
 		case en.Intermediary != "":
 			tmpl = intermediaryTemplate
+		case sp.Role == "":
+			tmpl = writerNoRoleTemplate
 		default:
 			tmpl = writerTemplate
 		}

@@ -1,0 +1,146 @@
+package text
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestLanguage(t *testing.T) {
+	cases := []struct{ in, want string }{
+		// Persian.
+		{"وزیر امور خارجه امروز با همتای خود در تهران دیدار کرد.", Persian},
+		{"قیمت دلار در بازار آزاد کاهش یافت.", Persian},
+		{"مجلس طرح جدید را تصویب کرد", Persian},
+		{"گزارش‌ها حاکی است که مذاکرات ادامه دارد.", Persian},
+		{"نرخ تورم ۴۰ درصد است", Persian},
+		{"ایران", Persian},
+		// Persian typed on an Arabic keyboard.
+		{"وزير امور خارجه امروز با همتاي خود در تهران ديدار كرد.", Persian},
+		{"مجلس طرح جديد را تصويب كرد", Persian},
+		// Arabic.
+		{"قال وزير الخارجية إن المحادثات ستستمر في الأسبوع المقبل.", Arabic},
+		{"أعلنت الحكومة عن خطة جديدة لدعم الاقتصاد الوطني.", Arabic},
+		{"وصل الرئيس إلى العاصمة في زيارة رسمية تستغرق يومين.", Arabic},
+		{"هذه هي المرة الأولى التي يلتقي فيها الطرفان منذ عام.", Arabic},
+		{"طهران تستضيف اجتماعا إقليميا حول الأمن في الخليج.", Arabic},
+		{"مدرسة", Arabic},
+		// Arabic typed on a Persian keyboard.
+		{"قال وزیر الخارجیة إن المحادثات ستستمر فی الأسبوع المقبل.", Arabic},
+		{"وصل الرئیس إلی العاصمة فی زیارة رسمیة.", Arabic},
+		// English and other Latin-script text.
+		{"The minister said talks would continue next week.", English},
+		{"Tehran Times", English},
+		{"IRNA: سه کشته در زلزله", Persian},
+		{"Rouhani met the Iraqi prime minister (نخست وزیر) on Monday.", English},
+		{"Le ministre a déclaré que les négociations continueront demain.", ""},
+		// Too short or no evidence.
+		{"", ""},
+		{"؟!", ""},
+		{"۱۴۰۲/۰۸/۱۰", ""},
+		{"ab", ""},
+		{"سلام", ""},
+	}
+	for _, c := range cases {
+		if got := Language(c.in); got != c.want {
+			t.Errorf("Language(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// toArabicKeyboard and toPersianKeyboard retype text the way the other
+// keyboard layout writes it, which must not change the detected language.
+var (
+	toArabicKeyboard  = strings.NewReplacer("ی", "ي", "ک", "ك", "\u200C", " ")
+	toPersianKeyboard = strings.NewReplacer("ي", "ی", "ى", "ی", "ك", "ک")
+)
+
+// TestLanguagePersianCorpus runs every title, lead and paragraph of the
+// real Persian news of at least three words. Retyped on an Arabic keyboard
+// without half-spaces, a short headline with none of پ چ ژ گ and no
+// function word (جراحي رباط صليبي) is Arabic as far as its letters go, so
+// there the test asks for the right answer only from ten words on, and
+// logs how the shorter texts fare.
+func TestLanguagePersianCorpus(t *testing.T) {
+	var short, shortRight int
+	for _, a := range persianCorpus(t) {
+		texts := []string{a.Title, a.Subtitle, a.body()}
+		for _, c := range a.Content {
+			texts = append(texts, c.Text)
+		}
+		for _, s := range texts {
+			n := Words(s)
+			if n < 3 {
+				continue
+			}
+			if got := Language(s); got != Persian {
+				t.Errorf("%s: Language(%.80q) = %q, want fa", a.Path, s, got)
+			}
+			got := Language(toArabicKeyboard.Replace(s))
+			switch {
+			case n < 10:
+				short++
+				if got == Persian {
+					shortRight++
+				}
+			case got != Persian:
+				t.Errorf("%s: Language of Arabic-keyboard %.80q = %q, want fa", a.Path, s, got)
+			}
+		}
+	}
+	t.Logf("Arabic-keyboard texts of 3–9 words detected as Persian: %d of %d", shortRight, short)
+}
+
+func TestLanguageArabicNews(t *testing.T) {
+	texts := arabicParagraphs(t)
+	p := sharedTestdata(t, "extraction/arabic-news/assabah-tn-interview/expected-evaldata.json")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var assabah struct {
+		Title       string   `json:"title"`
+		Description string   `json:"description"`
+		With        []string `json:"with"`
+	}
+	if err := json.Unmarshal(data, &assabah); err != nil {
+		t.Fatal(err)
+	}
+	texts = append(texts, assabah.Title, assabah.Description)
+	texts = append(texts, assabah.With...)
+	for _, s := range texts {
+		if Words(s) < 3 {
+			continue
+		}
+		if got := Language(s); got != Arabic {
+			t.Errorf("Language(%.80q) = %q, want ar", s, got)
+		}
+		if got := Language(toPersianKeyboard.Replace(s)); got != Arabic {
+			t.Errorf("Language of Persian-keyboard %.80q = %q, want ar", s, got)
+		}
+	}
+}
+
+func TestLanguageEnglishNews(t *testing.T) {
+	for _, s := range englishArticles(t) {
+		if got := Language(s); got != English {
+			t.Errorf("Language(%.80q) = %q, want en", s, got)
+		}
+		for _, para := range strings.Split(s, "\n") {
+			if Words(para) >= 3 && Language(para) != English {
+				t.Errorf("Language(%.80q) = %q, want en", para, Language(para))
+			}
+		}
+	}
+}
+
+// TestLanguageMarkers keeps the two function-word lists apart after
+// normalization: a word in both would vote for both languages.
+func TestLanguageMarkers(t *testing.T) {
+	for w := range persianMarkers {
+		if arabicMarkers[w] {
+			t.Errorf("%q is a marker of both Persian and Arabic", w)
+		}
+	}
+}

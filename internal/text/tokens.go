@@ -1,0 +1,164 @@
+package text
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Tokens returns the normalized words of s, in order, for indexing and
+// fingerprinting: maximal runs of letters, digits and combining marks of
+// any script in Normalize(s). Numbers are kept as tokens; everything else
+// (punctuation, symbols, hyphens) separates tokens, as it does in the
+// SQLite unicode61 and PostgreSQL tokenizers that index the result. An
+// apostrophe between two letters stays inside the token (iran's, o'brien)
+// so that Stem can remove the English possessive.
+//
+// The tokens are substrings of one normalized string; Tokens allocates
+// that string and the slice only.
+func Tokens(s string) []string {
+	n := Normalize(s)
+	// Normalized text has about one token per six bytes in all three
+	// languages; the estimate only saves slice growth.
+	toks := make([]string, 0, len(n)/6+1)
+	start := -1
+	for i, r := range n {
+		switch {
+		case isWordRune(r):
+			if start < 0 {
+				start = i
+			}
+		case r == '\'' && start >= 0 && i+1 < len(n) && letterAt(n, i+1) && letterBefore(n, i):
+			// Keep an apostrophe that sits between two letters.
+		default:
+			if start >= 0 {
+				toks = append(toks, n[start:i])
+				start = -1
+			}
+		}
+	}
+	if start >= 0 {
+		toks = append(toks, n[start:])
+	}
+	return toks
+}
+
+func letterAt(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r)
+}
+
+func letterBefore(s string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r)
+}
+
+// Stem returns the stem of a normalized token. English tokens (ASCII
+// letters, possibly with an apostrophe) get the Snowball English stemmer,
+// also known as Porter2, from github.com/kljensen/snowball; the function
+// words on that stemmer's own stop list are returned as they are, so that
+// "does" does not become "doe".
+//
+// Persian and Arabic tokens, and any token with a digit or a non-ASCII
+// letter, are returned unchanged. There is no maintained Go stemmer for
+// Persian or Arabic, and the light affix stripping one could write here
+// (dropping ها, ات, ان, ی, ال, و...) conflates many unrelated news words
+// (ایران → ایر, باران → بار, والی → الی) and so costs precision on exactly
+// the names and places the desk searches for; the half-space rules of
+// Normalize already make the ZWNJ, spaced and joined spellings of plurals
+// and verb prefixes meet.
+func Stem(token string) string {
+	if !isEnglishWord(token) {
+		return token
+	}
+	return english.Stem(token, false)
+}
+
+// isEnglishWord reports whether tok holds only lower-case ASCII letters
+// and apostrophes, the alphabet the English stemmer is written for.
+func isEnglishWord(tok string) bool {
+	if tok == "" {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		if c := tok[i]; (c < 'a' || c > 'z') && c != '\'' {
+			return false
+		}
+	}
+	return true
+}
+
+// IndexText returns the text the search index stores for s: the stemmed
+// Tokens of s joined by single spaces. Every token in it is a run of
+// letters and digits only (apostrophes and combining marks are removed
+// after stemming), so the SQLite FTS5 unicode61 tokenizer and the
+// PostgreSQL "simple" configuration split it exactly at the spaces and
+// change nothing else. Queries must go through IndexText too: the same
+// words then produce the same index terms whichever way they were spelled.
+func IndexText(s string) string {
+	toks := Tokens(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, t := range toks {
+		t = indexTerm(Stem(t))
+		if t == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// indexTerm removes from a stemmed token what the database tokenizers
+// would split on or drop: apostrophes and combining marks (unicode61
+// counts only letters, numbers and private-use characters as token
+// characters), and the accents of Latin letters (é → e), which unicode61
+// removes by default while PostgreSQL's simple configuration keeps them.
+// Removing accents here makes both stores hold the same terms, and lets a
+// query for Rohani find Rōḥānī.
+func indexTerm(t string) string {
+	if isPlainTerm(t) {
+		return t
+	}
+	var b strings.Builder
+	b.Grow(len(t))
+	for _, r := range t {
+		switch {
+		case r == '\'' || unicode.IsMark(r):
+		case r >= 0xC0 && unicode.Is(unicode.Latin, r):
+			b.WriteRune(latinBase(r))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isPlainTerm reports whether t needs no change by indexTerm: the common
+// case of ASCII without apostrophes, and Arabic-script words.
+func isPlainTerm(t string) bool {
+	for _, r := range t {
+		if r == '\'' || r >= 0xC0 && (unicode.IsMark(r) || unicode.Is(unicode.Latin, r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// latinBase returns the base letter of an accented Latin letter (ō → o,
+// ḥ → h), or r itself when it has no canonical decomposition (ø, ł).
+func latinBase(r rune) rune {
+	var buf [utf8.UTFMax]byte
+	d := norm.NFD.Properties(buf[:utf8.EncodeRune(buf[:], r)]).Decomposition()
+	if len(d) == 0 {
+		return r
+	}
+	base, _ := utf8.DecodeRune(d)
+	return base
+}

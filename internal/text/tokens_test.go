@@ -1,0 +1,125 @@
+package text
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+func TestTokens(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{" ،«» ", nil},
+		{"کتاب‌های تازه، می رود.", []string{"کتابهای", "تازه", "میرود"}},
+		{"در سال ۱۴۰۲ و ٢٦ مهر", []string{"در", "سال", "1402", "و", "26", "مهر"}},
+		{"قال المرصدُ السوريّ", []string{"قال", "المرصد", "السوری"}},
+		{"Iran’s state-run TV, 3.5%", []string{"iran's", "state", "run", "tv", "3", "5"}},
+		{"'quoted' o'brien rock'n'roll", []string{"quoted", "o'brien", "rock'n'roll"}},
+		{"F-35 و covid19", []string{"f", "35", "و", "covid19"}},
+		{"café ΣΟΦΙΑ", []string{"café", "σοφια"}},
+	}
+	for _, c := range cases {
+		if got := Tokens(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("Tokens(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestStem(t *testing.T) {
+	cases := map[string]string{
+		// English: Porter2.
+		"sanctions":    "sanction",
+		"sanctioned":   "sanction",
+		"negotiations": "negoti",
+		"negotiating":  "negoti",
+		"elections":    "elect",
+		"running":      "run",
+		"iran's":       "iran",
+		"generously":   "generous",
+		"news":         "news",
+		// English function words are left alone.
+		"does": "does",
+		"was":  "was",
+		// Not English letters only: unchanged.
+		"کتابها":  "کتابها",
+		"میروند":  "میروند",
+		"المرصد":  "المرصد",
+		"covid19": "covid19",
+		"1402":    "1402",
+		"café":    "café",
+		"σοφια":   "σοφια",
+		"":        "",
+	}
+	for in, want := range cases {
+		if got := Stem(in); got != want {
+			t.Errorf("Stem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestIndexText(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"", ""},
+		{"او به مدرسة می‌رود؛ کتاب ها را می خواند.", "او به مدرسه میرود کتابها را میخواند"},
+		{"The sanctions were negotiated in Vienna.", "the sanction were negoti in vienna"},
+		{"Iran's «talks» didn't stall", "iran talk didnt stall"},
+		{"Rōḥānī in İstanbul", "rohani in istanbul"},
+		{"۳٫۵ درصد", "3 5 درصد"},
+	}
+	for _, c := range cases {
+		if got := IndexText(c.in); got != c.want {
+			t.Errorf("IndexText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestIndexTextQueries checks the contract with the search index: the
+// same words give the same terms however the query spells them.
+func TestIndexTextQueries(t *testing.T) {
+	groups := [][]string{
+		{"کتاب‌ها", "کتابها", "کتاب ها", "كتاب‌ها"},
+		{"می‌روند", "می روند", "میروند", "مي‌روند"},
+		{"مدرسة", "مدرسه", "مدرسۀ"},
+		{"۱۴۰۲", "1402", "١٤٠٢"},
+		{"sanctions", "Sanctions", "SANCTION", "sanctioned"},
+		{"Iran's", "IRAN’S", "iran"},
+		{"Rōḥānī", "rohani", "ROHANI"},
+	}
+	for _, g := range groups {
+		want := IndexText(g[0])
+		for _, s := range g[1:] {
+			if got := IndexText(s); got != want {
+				t.Errorf("IndexText(%q) = %q, want %q as for %q", s, got, want, g[0])
+			}
+		}
+	}
+}
+
+// TestIndexTextTerms checks on real news that every index term is a run
+// of letters and digits, the promise TestIndexTextSQLiteFTS5 and
+// TestIndexTextPostgresSimple rely on.
+func TestIndexTextTerms(t *testing.T) {
+	texts := []string{persianParagraph()}
+	arts, err := loadPersianCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range arts {
+		texts = append(texts, a.Title, a.body())
+	}
+	if _, ok := sharedPath("quotes/polnear-dev-sample/text"); ok {
+		texts = append(texts, englishArticles(t)...)
+	}
+	for _, s := range texts {
+		idx := IndexText(s)
+		for _, term := range strings.Fields(idx) {
+			if strings.ContainsFunc(term, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+				t.Errorf("index term %q holds a separator", term)
+			}
+		}
+	}
+}
