@@ -1,0 +1,177 @@
+package web_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/posts"
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/web"
+)
+
+// Two instances on one database: a publish through either (or through
+// any other writer) shows on both at the next request.
+func TestPublishInvalidatesEveryInstance(t *testing.T) {
+	demoServer(t, func(t *testing.T, db *store.DB, a *httptest.Server) {
+		b := newTestServer(t, db, web.Options{})
+		for _, ts := range []*httptest.Server{a, b} {
+			if _, body := get(t, ts, "/analysis"); strings.Contains(body, "Fresh Analysis") {
+				t.Fatal("not published yet")
+			}
+		}
+		at := testNow.Add(-time.Hour)
+		an := posts.Analysis{Slug: "fresh", Title: "Fresh Analysis", Body: "New.", Authors: []string{"ali-alfoneh"},
+			Status: "published", PublishAt: &at}
+		if err := posts.SaveAnalysis(context.Background(), db, &an); err != nil {
+			t.Fatal(err)
+		}
+		for _, ts := range []*httptest.Server{a, b} {
+			if _, body := get(t, ts, "/analysis"); !strings.Contains(body, "Fresh Analysis") {
+				t.Error("an instance served a stale listing after the publish")
+			}
+		}
+	})
+}
+
+// A scheduled analysis appears when its time comes, with no write.
+func TestScheduledPostAppearsOnTime(t *testing.T) {
+	demoServer(t, func(t *testing.T, db *store.DB, _ *httptest.Server) {
+		now := testNow
+		ts := newTestServer(t, db, web.Options{Now: func() time.Time { return now }})
+		if resp, _ := get(t, ts, "/analysis/a-scheduled-analysis"); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("before its time: %d", resp.StatusCode)
+		}
+		get(t, ts, "/analysis") // fill the cache
+		now = time.Date(2030, 1, 1, 0, 0, 1, 0, time.UTC)
+		if _, body := get(t, ts, "/analysis"); !strings.Contains(body, "Not Yet Public") {
+			t.Error("listing still cached after the scheduled time")
+		}
+	})
+}
+
+func TestConditionalRequestsAndGzip(t *testing.T) {
+	demoServer(t, func(t *testing.T, db *store.DB, ts *httptest.Server) {
+		resp, body := get(t, ts, seedPath)
+		etag, lm := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+		if etag == "" || lm == "" {
+			t.Fatalf("no validators: ETag %q, Last-Modified %q", etag, lm)
+		}
+		if r, _ := get(t, ts, seedPath, "If-None-Match", etag); r.StatusCode != http.StatusNotModified {
+			t.Errorf("If-None-Match: %d", r.StatusCode)
+		}
+		if r, _ := get(t, ts, seedPath, "If-Modified-Since", lm); r.StatusCode != http.StatusNotModified {
+			t.Errorf("If-Modified-Since: %d", r.StatusCode)
+		}
+		r, gz := get(t, ts, seedPath, "Accept-Encoding", "gzip")
+		if r.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatal("not gzipped")
+		}
+		zr, err := gzip.NewReader(strings.NewReader(gz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, _ := io.ReadAll(zr)
+		if !bytes.Equal(plain, []byte(body)) {
+			t.Error("gzip body differs from the plain one")
+		}
+		for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"} {
+			if r.Header.Get(h) == "" {
+				t.Errorf("no %s header", h)
+			}
+		}
+	})
+}
+
+// Mounted handlers get the middleware: a panic is a 500 page, and a
+// cross-origin form post is refused.
+func TestMountedHandlersShareMiddleware(t *testing.T) {
+	demoServer(t, func(t *testing.T, db *store.DB, _ *httptest.Server) {
+		srv, err := web.New(db, web.Options{SiteURL: "https://desk.example", Logger: discard()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Handle("GET /boom", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+		srv.Handle("POST /subscribe", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+		ts := httptest.NewServer(srv.Handler())
+		defer ts.Close()
+		resp, body := get(t, ts, "/boom")
+		if resp.StatusCode != http.StatusInternalServerError || !strings.Contains(body, "Something went wrong") {
+			t.Errorf("panic: %d", resp.StatusCode)
+		}
+		req, _ := http.NewRequest("POST", ts.URL+"/subscribe", strings.NewReader("email=a@b.example"))
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-site post: %d", r.StatusCode)
+		}
+	})
+}
+
+func TestEventRegistrationHonoursCapacity(t *testing.T) {
+	demoServer(t, func(t *testing.T, db *store.DB, ts *httptest.Server) {
+		path := "/events/the-week-in-the-iranian-press"
+		for i, email := range []string{"a@x.example", "b@x.example", "c@x.example"} {
+			resp, err := http.PostForm(ts.URL+path+"/register", map[string][]string{"name": {"Reader"}, "email": {email}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			full := strings.Contains(string(body), "this event is full")
+			if full != (i == 2) {
+				t.Errorf("registration %d: full=%v", i, full)
+			}
+		}
+		_, page := get(t, ts, path)
+		mustContain(t, page, "This event is full.")
+		r, ics := get(t, ts, path+"/event.ics")
+		if r.Header.Get("Content-Type") != "text/calendar; charset=utf-8" {
+			t.Errorf("ics type %q", r.Header.Get("Content-Type"))
+		}
+		mustContain(t, ics, "BEGIN:VEVENT\r\n", "DTSTART:20250710T140000Z\r\n", "SUMMARY:The Week in the Iranian Press\r\n")
+	})
+}
+
+func TestFeedsAndSitemap(t *testing.T) {
+	demoServer(t, func(t *testing.T, db *store.DB, ts *httptest.Server) {
+		for path, want := range map[string]string{
+			"/feed.xml":                          "<rss version=\"2.0\"",
+			"/atom.xml":                          "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+			"/feed.json":                         "\"version\": \"https://jsonfeed.org/version/1.1\"",
+			"/series/iran-media-review/feed.xml": "Russian Nuclear Mediation a Nonstarter",
+			"/author/ali-alfoneh/atom.xml":       "Iran’s Strategic Dilemma",
+			"/sitemap.xml":                       "https://desk.example/analysis/russian-nuclear-mediation-a-nonstarter",
+			"/robots.txt":                        "Sitemap: https://desk.example/sitemap.xml",
+		} {
+			resp, body := get(t, ts, path)
+			if resp.StatusCode != http.StatusOK || !strings.Contains(body, want) {
+				t.Errorf("%s: %d, want %q in\n%.400s", path, resp.StatusCode, want, body)
+			}
+		}
+	})
+}
+
+// Related analyses come from shared tags and authors, and the sanitizer
+// keeps RTL markup while dropping scripts.
+func TestAnalysisPage(t *testing.T) {
+	demoServer(t, func(t *testing.T, db *store.DB, ts *httptest.Server) {
+		_, body := get(t, ts, "/analysis/irans-strategic-dilemma-capitulation-or-parity")
+		mustContain(t, body, `<span lang="fa" dir="rtl">ایران تسلیم نمی‌شود</span>`, `Related analyses`,
+			`href="/analysis/the-united-states-on-the-verge-of-another-forever-war"`, `srcset="/images/hatami-video-call-`,
+			`(Iranian Army Press Service via AP)`, `"@type":"BreadcrumbList"`)
+		if strings.Contains(body, "alert(1)") {
+			t.Error("script survived sanitizing")
+		}
+	})
+}

@@ -1,0 +1,124 @@
+// Package web is pressreview's HTTP server: the middleware every request
+// goes through, the site layout, static assets, error pages and the cache
+// of rendered public pages. The pages themselves live in package site;
+// other packages mount their handlers with Server.Handle.
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/web/site"
+)
+
+// Options configure the server.
+type Options struct {
+	// SiteName appears in the header, titles and feeds.
+	SiteName string
+	// SiteURL is the canonical base URL, "https://example.org"; canonical
+	// links, feeds, the sitemap and JSON-LD are absolute against it.
+	SiteURL string
+	// Logger receives the request log and errors; nil means slog.Default().
+	Logger *slog.Logger
+	// CachePages bounds the rendered-page cache (entries); 0 means 4096,
+	// negative disables the cache.
+	CachePages int
+	// TrustedOrigins may post forms to the site from other origins
+	// ("https://www.example.org" when the site answers on two hosts).
+	TrustedOrigins []string
+	// Now is the clock; nil means time.Now. Tests set it.
+	Now func() time.Time
+}
+
+// Server serves the public site and whatever other packages mount on it.
+type Server struct {
+	db      *store.DB
+	opts    Options
+	log     *slog.Logger
+	mux     *http.ServeMux
+	site    *site.Site
+	layout  *template.Template
+	assets  *assets
+	cache   *pageCache
+	handler http.Handler
+}
+
+// New builds the server and registers the public pages.
+func New(db *store.DB, opts Options) (*Server, error) {
+	if opts.SiteName == "" {
+		opts.SiteName = "pressreview"
+	}
+	opts.SiteURL = strings.TrimRight(opts.SiteURL, "/")
+	if !strings.HasPrefix(opts.SiteURL, "http://") && !strings.HasPrefix(opts.SiteURL, "https://") {
+		return nil, fmt.Errorf("web: SiteURL %q must be an absolute http(s) URL", opts.SiteURL)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.CachePages == 0 {
+		opts.CachePages = 4096
+	}
+	st, err := site.New(db, site.Options{SiteName: opts.SiteName, SiteURL: opts.SiteURL, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{db: db, opts: opts, log: opts.Logger, mux: http.NewServeMux(), site: st, assets: as}
+	if s.layout, err = parseLayout(as); err != nil {
+		return nil, err
+	}
+	s.cache = newPageCache(db, st.NextChange, opts.CachePages, opts.Now)
+	cop := http.NewCrossOriginProtection()
+	for _, o := range opts.TrustedOrigins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("web: trusted origin: %w", err)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errCrossOrigin)
+	}))
+	s.routes()
+	s.handler = s.recoverPanics(s.logRequests(securityHeaders(cop.Handler(gzipResponses(s.mux)))))
+	return s, nil
+}
+
+// Handle mounts h under pattern (ServeMux syntax) behind the same
+// middleware as the public pages: recovery, logging, security headers,
+// cross-origin protection and gzip. Handlers mounted here are not cached.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// Handler is the server's root handler, for http.Server.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// routes registers every public route in one place.
+func (s *Server) routes() {
+	for _, rt := range s.site.Routes() {
+		s.mux.Handle(rt.Pattern, s.page(rt))
+	}
+	s.mux.HandleFunc("GET /static/{name}", func(w http.ResponseWriter, r *http.Request) {
+		if !s.assets.serve(w, r) {
+			s.fail(w, r, errNoRoute)
+		}
+	})
+	// Everything else is a helpful 404 page rather than the mux's plain text.
+	s.mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errNoRoute)
+	}))
+}
+
+var (
+	errNoRoute     = errors.New("no such page")
+	errCrossOrigin = errors.New("cross-origin request refused")
+)

@@ -1,0 +1,66 @@
+package site
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+)
+
+// Handler is a public page: it decodes the request, asks the domain and
+// returns what to show. Writing, caching and error pages belong to the web
+// server, so every handler maps errors to HTTP the same way.
+type Handler func(r *http.Request) (*Response, error)
+
+// Route binds a Handler to a ServeMux pattern.
+type Route struct {
+	Pattern string
+	Handler Handler
+	// Dynamic pages depend on more than the stored content (the query
+	// string of a search, say) and are never put in the page cache.
+	Dynamic bool
+}
+
+// Response is a page (Body inside the site layout) or, when ContentType is
+// set, a document served as is (feeds, sitemap, .ics, images).
+type Response struct {
+	Head        Head
+	Body        template.HTML
+	ContentType string
+	Raw         []byte
+	// Filename, when set, makes the browser download Raw under that name.
+	Filename string
+	// Immutable content never changes at its URL (it carries a digest),
+	// so browsers may keep it for a year without asking.
+	Immutable bool
+}
+
+// Head is what the layout puts in <head> and around the body.
+type Head struct {
+	Title       string
+	Description string
+	// Path is the canonical path of the page ("/analysis/slug"); the
+	// server makes it absolute with the site URL.
+	Path string
+	// Type is the OpenGraph type: "article", "website", "profile".
+	Type string
+	// Image is a site path or URL of the page's picture, with its alt text.
+	Image    string
+	ImageAlt string
+	// JSONLD holds structured-data objects, one script element each.
+	JSONLD []any
+	// Feeds are alternate links (RSS, Atom, JSON Feed) for the page.
+	Feeds []Feed
+	// NoIndex keeps search engines off pages such as search results.
+	NoIndex bool
+}
+
+// Feed is one alternate representation of a listing.
+type Feed struct {
+	Title string
+	Type  string // "application/rss+xml", "application/atom+xml", "application/feed+json"
+	Path  string
+}
+
+// ErrBadRequest marks a request the site cannot answer as asked (a page
+// number that is not a number); the server answers 400.
+var ErrBadRequest = errors.New("bad request")

@@ -1,0 +1,113 @@
+// Package site serves the public pages of pressreview: the review series
+// and its editions, analyses, authors, events, listings, feeds and the
+// sitemap. Its handlers return a Response; package web renders it inside
+// the layout, caches it and maps errors to HTTP.
+package site
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/posts"
+	"github.com/pressreview/pressreview/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Options configure the site.
+type Options struct {
+	SiteName string
+	// SiteURL is the canonical base, "https://example.org", without a
+	// trailing slash; feeds, sitemaps and JSON-LD need absolute URLs.
+	SiteURL string
+	// Now is the clock; tests set it. Content is shown once its publish
+	// time has passed.
+	Now func() time.Time
+}
+
+// Site holds what the handlers share.
+type Site struct {
+	db   *store.DB
+	opts Options
+	tmpl *template.Template
+}
+
+// New parses the page templates.
+func New(db *store.DB, opts Options) (*Site, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	opts.SiteURL = strings.TrimRight(opts.SiteURL, "/")
+	t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("site templates: %w", err)
+	}
+	return &Site{db: db, opts: opts, tmpl: t}, nil
+}
+
+// Routes lists the public pages. Routes are kept in this one place so the
+// site's URL space can be read at a glance.
+func (s *Site) Routes() []Route {
+	return []Route{
+		{Pattern: "GET /{$}", Handler: s.home},
+		{Pattern: "GET /analysis", Handler: s.analyses},
+		{Pattern: "GET /analysis/{slug}", Handler: s.article},
+		{Pattern: "GET /category/{key}", Handler: s.category},
+		{Pattern: "GET /category/{key}/{file}", Handler: s.listingFeed("category")},
+		{Pattern: "GET /series", Handler: s.seriesIndex},
+		{Pattern: "GET /series/{key}", Handler: s.series},
+		{Pattern: "GET /series/{key}/{file}", Handler: s.listingFeed("series")},
+		{Pattern: "GET /author/{key}", Handler: s.author},
+		{Pattern: "GET /author/{key}/{file}", Handler: s.listingFeed("author")},
+		{Pattern: "GET /tag/{key}", Handler: s.tag},
+		{Pattern: "GET /events", Handler: s.events},
+		{Pattern: "GET /events/{slug}", Handler: s.event},
+		{Pattern: "GET /events/{slug}/event.ics", Handler: s.ics},
+		{Pattern: "POST /events/{slug}/register", Handler: s.register, Dynamic: true},
+		{Pattern: "GET /images/{file}", Handler: s.image},
+		{Pattern: "GET /privacy", Handler: s.privacy},
+		{Pattern: "GET /search", Handler: s.search, Dynamic: true},
+		{Pattern: "GET /feed.xml", Handler: s.siteFeed(rssFile)},
+		{Pattern: "GET /atom.xml", Handler: s.siteFeed(atomFile)},
+		{Pattern: "GET /feed.json", Handler: s.siteFeed(jsonFile)},
+		{Pattern: "GET /sitemap.xml", Handler: s.sitemap},
+		{Pattern: "GET /robots.txt", Handler: s.robots},
+	}
+}
+
+// render executes a page template into HTML for the layout's body.
+func (s *Site) render(name string, data any) (template.HTML, error) {
+	var b bytes.Buffer
+	if err := s.tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("render %s: %w", name, err)
+	}
+	return template.HTML(b.String()), nil
+}
+
+// URL makes a site path absolute.
+func (s *Site) URL(path string) string {
+	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
+		return path
+	}
+	return s.opts.SiteURL + path
+}
+
+// now is the site's clock, in UTC.
+func (s *Site) now() time.Time { return s.opts.Now().UTC() }
+
+// NextChange is when the pages next change by the clock alone (see
+// posts.NextChange); the page cache expires then.
+func (s *Site) NextChange(ctx context.Context) (time.Time, error) {
+	return posts.NextChange(ctx, s.db, s.now())
+}
+
+var funcs = template.FuncMap{
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
+}
