@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,6 +36,10 @@ type command struct {
 	flags   []string
 	setup   func(fs *flag.FlagSet) // command-specific flags
 	run     func(ctx context.Context, e *env, fs *flag.FlagSet) error
+	// passthrough commands belong to a domain package with its own flag
+	// parsing: only the shared settings (flags) are taken out of the
+	// arguments, and everything else reaches the package as fs.Args().
+	passthrough bool
 }
 
 // commands is filled by the files that define each command.
@@ -68,7 +73,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cmd.setup != nil {
 		cmd.setup(fs)
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	rest := args[1:]
+	if cmd.passthrough {
+		var ours []string
+		ours, rest = splitFlags(rest, cmd.flags)
+		rest = append(append(ours, "--"), rest...)
+	}
+	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
@@ -80,6 +91,28 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	level, _ := e.cfg.Level()
 	e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	return cmd.run(ctx, e, fs)
+}
+
+// splitFlags takes the named flags ("--name value" or "--name=value", one or
+// two dashes) out of args, up to a "--".
+func splitFlags(args, names []string) (ours, rest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return ours, append(rest, args[i:]...)
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || !slices.Contains(names, name) {
+			rest = append(rest, a)
+			continue
+		}
+		ours = append(ours, a)
+		if !hasValue && i+1 < len(args) {
+			i++
+			ours = append(ours, args[i])
+		}
+	}
+	return ours, rest
 }
 
 func usage(w io.Writer) {

@@ -27,14 +27,21 @@ import (
 // Format is the value of a bundle's "format" field.
 const Format = "pressreview/1"
 
-// Bundle is the unit of import and export.
+// Bundle is the unit of import and export. Besides editions it carries the
+// site's own content — images, tags, analyses, events — until the studio
+// edits them.
 type Bundle struct {
-	Format   string            `json:"format"`
-	Outlets  []outlets.Outlet  `json:"outlets,omitempty"`
-	People   []outlets.Person  `json:"people,omitempty"`
-	Authors  []posts.Author    `json:"authors,omitempty"`
-	Series   []reviews.Series  `json:"series,omitempty"`
-	Editions []reviews.Edition `json:"editions,omitempty"`
+	Format      string              `json:"format"`
+	Outlets     []outlets.Outlet    `json:"outlets,omitempty"`
+	People      []outlets.Person    `json:"people,omitempty"`
+	Authors     []posts.Author      `json:"authors,omitempty"`
+	Series      []reviews.Series    `json:"series,omitempty"`
+	Editions    []reviews.Edition   `json:"editions,omitempty"`
+	Images      []posts.Image       `json:"images,omitempty"`
+	Tags        []posts.Tag         `json:"tags,omitempty"`
+	Analyses    []posts.Analysis    `json:"analyses,omitempty"`
+	Events      []posts.Event       `json:"events,omitempty"`
+	EditionTags []posts.EditionTags `json:"edition_tags,omitempty"`
 }
 
 // Error is a problem in a bundle file, located by JSON path and, for
@@ -179,6 +186,22 @@ func (b *Bundle) Validate() error {
 			return err
 		}
 	}
+	for _, list := range []struct {
+		field string
+		n     int
+		check func(int) error
+	}{
+		{"images", len(b.Images), func(i int) error { return b.Images[i].Validate() }},
+		{"tags", len(b.Tags), func(i int) error { return b.Tags[i].Validate() }},
+		{"analyses", len(b.Analyses), func(i int) error { return b.Analyses[i].Validate() }},
+		{"events", len(b.Events), func(i int) error { return b.Events[i].Validate() }},
+	} {
+		for i := range list.n {
+			if err := valid.In(valid.Index(list.field, i), list.check(i)); err != nil {
+				return err
+			}
+		}
+	}
 	for i, e := range b.Editions {
 		p := valid.Index("editions", i)
 		if err := valid.In(p, e.Validate()); err != nil {
@@ -212,6 +235,13 @@ func ImportTx(ctx context.Context, tx *store.Tx, name string, b *Bundle) error {
 		{"authors", len(b.Authors), func(i int) error { return posts.SaveAuthor(ctx, tx, &b.Authors[i]) }},
 		{"series", len(b.Series), func(i int) error { return reviews.SaveSeries(ctx, tx, &b.Series[i]) }},
 		{"editions", len(b.Editions), func(i int) error { return reviews.SaveEdition(ctx, tx, &b.Editions[i]) }},
+		{"images", len(b.Images), func(i int) error { return posts.SaveImage(ctx, tx, &b.Images[i]) }},
+		{"tags", len(b.Tags), func(i int) error { return posts.SaveTag(ctx, tx, &b.Tags[i]) }},
+		{"analyses", len(b.Analyses), func(i int) error { return posts.SaveAnalysis(ctx, tx, &b.Analyses[i]) }},
+		{"events", len(b.Events), func(i int) error { return posts.SaveEvent(ctx, tx, &b.Events[i]) }},
+		{"edition_tags", len(b.EditionTags), func(i int) error {
+			return posts.TagEdition(ctx, tx, b.EditionTags[i].Edition, b.EditionTags[i].Tags)
+		}},
 	}
 	for _, st := range steps {
 		for i := 0; i < st.n; i++ {

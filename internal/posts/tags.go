@@ -96,3 +96,9 @@ func TagEdition(ctx context.Context, q store.Querier, slug string, tags []string
 	}
 	return nil
 }
+
+// EditionTags tags one edition of a review series.
+type EditionTags struct {
+	Edition string   `json:"edition"` // slug
+	Tags    []string `json:"tags"`
+}

@@ -57,5 +57,7 @@ func (db *DB) migrator() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(gd, db.SQL, sub)
+	// Out-of-order application lets a migration numbered below one that is
+	// already applied (work from parallel branches) still run, once.
+	return goose.NewProvider(gd, db.SQL, sub, goose.WithAllowOutofOrder(true))
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -16,7 +17,7 @@ import (
 	"time"
 
 	"github.com/pressreview/pressreview/internal/demo"
-	"github.com/pressreview/pressreview/internal/posts"
+	"github.com/pressreview/pressreview/internal/exchange"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/store/storetest"
 	"github.com/pressreview/pressreview/internal/web"
@@ -47,14 +48,19 @@ func loadSite(t testing.TB, db *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := posts.DecodeBundle("site.json", raw)
-	if err != nil {
+	// The pictures are generated, so the file leaves "data" empty and the
+	// bundle is filled in before it is validated.
+	var b exchange.Bundle
+	if err := json.Unmarshal(raw, &b); err != nil {
 		t.Fatal(err)
 	}
 	for i := range b.Images {
 		b.Images[i].Data = testJPEG(t, 1600, 900, uint8(60*i))
 	}
-	if err := posts.ImportBundle(ctx, db, "site.json", b); err != nil {
+	if err := b.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := exchange.Import(ctx, db, "site.json", &b); err != nil {
 		t.Fatal(err)
 	}
 }

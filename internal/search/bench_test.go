@@ -1,0 +1,169 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/search/gen"
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/store/storetest"
+)
+
+// benchEnv sets the archive size of TestSearchBenchmark; unset, the test
+// is skipped. It is a test rather than a testing.B benchmark because it
+// reports percentiles of a query mix, not a mean of one operation.
+//
+//	PRESSREVIEW_SEARCH_BENCH=100000 PRESSREVIEW_TEST_POSTGRES=postgres://… \
+//	  go test ./internal/search -run TestSearchBenchmark -v -timeout 3h
+const benchEnv = "PRESSREVIEW_SEARCH_BENCH"
+
+// benchQuery is one operation of the fixed mix.
+type benchQuery struct {
+	kind string
+	run  func(ctx context.Context, db *store.DB) error
+}
+
+func searchOp(kind, q string, facets bool) benchQuery {
+	return benchQuery{kind, func(ctx context.Context, db *store.DB) error {
+		_, err := Search(ctx, db, Request{Query: q, Facets: facets})
+		return err
+	}}
+}
+
+func coverageOp(q, interval, by string) benchQuery {
+	return benchQuery{"coverage", func(ctx context.Context, db *store.DB) error {
+		c, err := CoverageOf(ctx, db, CoverageRequest{Query: q, Interval: interval, By: by})
+		_ = c.SVG(ChartOptions{})
+		return err
+	}}
+}
+
+// benchMix is the fixed query mix: every search returns its first page of
+// 20 highlighted hits and the total; facets and coverage count every match.
+var benchMix = []benchQuery{
+	searchOp("word", "ایران", false),
+	searchOp("word", "پوتین", false),
+	searchOp("word", "مجلس", false),
+	searchOp("word", "sanctions", false),
+	searchOp("word", "الوساطة", false),
+	searchOp("phrase", `"مذاکرات هسته‌ای"`, false),
+	searchOp("phrase", `"ریاست جمهوری"`, false),
+	searchOp("phrase", `"nuclear talks"`, false),
+	searchOp("boolean", `پوتین OR بوتين OR putin -washington`, false),
+	searchOp("boolean", `تحریم* -نفت`, false),
+	searchOp("filter", `مجلس orientation:reformist after:2024-06-01 before:2024-09-01`, false),
+	searchOp("filter", `lang:en talks`, false),
+	searchOp("filter", `outlet:outlet-01 اقتصاد`, false),
+	searchOp("facets", `ایران`, true),
+	searchOp("facets", `مذاکرات OR talks`, true),
+	coverageOp(`پوتین OR بوتين OR putin`, IntervalWeek, ByOrientation),
+	coverageOp(`تحریم*`, IntervalDay, ByOutlet),
+}
+
+func TestSearchBenchmark(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv(benchEnv))
+	if n <= 0 {
+		t.Skip(benchEnv + " is not set")
+	}
+	g, err := gen.New(gen.Config{Seed: 1, PersianDir: persianCorpus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("archive: %d articles, 60 outlets, 730 days; Persian from %s", n, g.PersianSource)
+	dir := t.TempDir()
+	t.Run("sqlite", func(t *testing.T) {
+		path := filepath.Join(dir, "bench.db")
+		db := openBench(t, "sqlite:"+path)
+		benchStore(t, db, g, n, func() string {
+			if _, err := db.ExecContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+				t.Fatal(err)
+			}
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return mib(fi.Size()) + " file"
+		})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		db := openBench(t, storetest.NewPostgresURL(t))
+		benchStore(t, db, g, n, func() string {
+			var total, docs, articles int64
+			err := db.QueryRowContext(context.Background(), `SELECT pg_database_size(current_database()),
+				pg_total_relation_size('search_docs'), pg_total_relation_size('articles')`).Scan(&total, &docs, &articles)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("%s database (articles %s, search_docs with GIN index %s)", mib(total), mib(articles), mib(docs))
+		})
+	})
+}
+
+func openBench(t *testing.T, dsn string) *store.DB {
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func benchStore(t *testing.T, db *store.DB, g *gen.Generator, n int, size func() string) {
+	ctx := context.Background()
+	start := time.Now()
+	if _, err := gen.Load(ctx, db, g, 0, n); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("load: %d articles in %s", n, time.Since(start).Round(time.Second))
+	start = time.Now()
+	if _, err := Reindex(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	t.Logf("index build: %s, %.0f articles/s (Reindex, %d CPUs)", took.Round(time.Second), float64(n)/took.Seconds(), runtime.GOMAXPROCS(0))
+	t.Logf("size: %s", size())
+	// Warm the cache with one pass, then time 10 passes of the mix.
+	for _, q := range benchMix {
+		if err := q.run(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	byKind := map[string][]time.Duration{}
+	var all []time.Duration
+	for range 10 {
+		for _, q := range benchMix {
+			s := time.Now()
+			if err := q.run(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+			d := time.Since(s)
+			byKind[q.kind] = append(byKind[q.kind], d)
+			all = append(all, d)
+		}
+	}
+	var rows []string
+	for _, k := range []string{"word", "phrase", "boolean", "filter", "facets", "coverage"} {
+		rows = append(rows, fmt.Sprintf("%s p50 %s p95 %s", k, pct(byKind[k], 50), pct(byKind[k], 95)))
+	}
+	t.Logf("latency: %s", strings.Join(rows, "; "))
+	t.Logf("latency, whole mix (%d timed operations): p50 %s p95 %s", len(all), pct(all, 50), pct(all, 95))
+}
+
+func pct(ds []time.Duration, p int) string {
+	s := slices.Sorted(slices.Values(ds))
+	i := min(len(s)-1, (len(s)*p+99)/100-1)
+	return s[max(i, 0)].Round(100 * time.Microsecond).String()
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }

@@ -1,0 +1,156 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"html"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/pressreview/pressreview/internal/store"
+)
+
+// RunCLI is `pressreview search [options] QUERY`. Options come before the
+// query; a query that starts with a minus follows "--", as in
+// `pressreview search -- -oman talks`.
+func RunCLI(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	sort := fs.String("sort", "", "relevance or newest (default: relevance when the query has words)")
+	limit := fs.Int("limit", DefaultLimit, "results per page")
+	cursor := fs.String("cursor", "", "continue from a previous page's next_cursor")
+	facets := fs.Bool("facets", false, "count matches by outlet, orientation, language and day")
+	coverage := fs.String("coverage", "", "print counts per day or week instead of articles")
+	by := fs.String("by", "", "with -coverage: split by orientation, outlet or lang")
+	svg := fs.Bool("svg", false, "with -coverage: print an SVG chart")
+	terms := fs.Bool("terms", false, "print the top terms of the matches instead of articles")
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, "usage: pressreview search [options] QUERY   (query language: docs/search.md)")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	query := strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(query) == "" {
+		fs.Usage()
+		return errors.New("search: give a query")
+	}
+	switch {
+	case *coverage != "":
+		c, err := CoverageOf(ctx, db, CoverageRequest{Query: query, Interval: *coverage, By: *by})
+		if err != nil {
+			return err
+		}
+		if *svg {
+			return c.WriteSVG(stdout, ChartOptions{})
+		}
+		if *asJSON {
+			return writeJSON(stdout, c)
+		}
+		return printCoverage(stdout, c)
+	case *terms:
+		ts, err := TopTerms(ctx, db, TermsRequest{Query: query, Limit: *limit})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(stdout, ts)
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "WORD\tARTICLES\tOCCURRENCES")
+		for _, t := range ts {
+			fmt.Fprintf(tw, "%s\t%d\t%d\n", t.Word, t.Docs, t.Count)
+		}
+		return tw.Flush()
+	}
+	res, err := Search(ctx, db, Request{Query: query, Sort: *sort, Limit: *limit, Cursor: *cursor, Facets: *facets})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, res)
+	}
+	return printResult(stdout, res)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// plain turns highlighted HTML into terminal text, matches in [brackets].
+func plain(h string) string {
+	h = strings.NewReplacer("<mark>", "[", "</mark>", "]").Replace(h)
+	return html.UnescapeString(h)
+}
+
+func printResult(w io.Writer, res Result) error {
+	fmt.Fprintf(w, "%d matches for %s (%s)\n\n", res.Total, res.Query, res.Sort)
+	for _, h := range res.Hits {
+		outlet := h.Outlet.Name
+		if h.Outlet.Orientation != "" {
+			outlet += ", " + h.Outlet.Orientation
+		}
+		fmt.Fprintf(w, "%s  %s  (%s)\n", h.PublishedAt.Format(dayLayout), plain(h.TitleHTML), outlet)
+		fmt.Fprintf(w, "    %s\n    %s\n\n", plain(h.SnippetHTML), h.URL)
+	}
+	for _, c := range res.Clips {
+		fmt.Fprintf(w, "%s  %s in %s (%s)\n    %s\n", c.Date, c.Speaker.Name, c.Outlet.Name, c.EditionSlug, plain(c.TextHTML))
+		if c.OriginalHTML != "" {
+			fmt.Fprintf(w, "    %s\n", plain(c.OriginalHTML))
+		}
+		fmt.Fprintln(w)
+	}
+	if f := res.Facets; f != nil {
+		for _, g := range []struct {
+			name   string
+			counts []Count
+		}{{"Outlets", f.Outlets}, {"Orientations", f.Orientations}, {"Languages", f.Langs}} {
+			var parts []string
+			for _, c := range g.counts {
+				parts = append(parts, fmt.Sprintf("%s %d", cmpLabel(c), c.Count))
+			}
+			fmt.Fprintf(w, "%s: %s\n", g.name, strings.Join(parts, ", "))
+		}
+	}
+	if res.NextCursor != "" {
+		fmt.Fprintf(w, "more: --cursor %s\n", res.NextCursor)
+	}
+	return nil
+}
+
+func cmpLabel(c Count) string {
+	switch {
+	case c.Label != "":
+		return c.Label
+	case c.Key == "":
+		return "(none)"
+	}
+	return c.Key
+}
+
+func printCoverage(w io.Writer, c Coverage) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, strings.ToUpper(c.Interval)+"\t")
+	for _, s := range c.Series {
+		fmt.Fprint(tw, s.Label+"\t")
+	}
+	fmt.Fprintln(tw)
+	for j, p := range c.Periods {
+		fmt.Fprint(tw, p+"\t")
+		for _, s := range c.Series {
+			fmt.Fprintf(tw, "%d\t", s.Counts[j])
+		}
+		fmt.Fprintln(tw)
+	}
+	fmt.Fprintf(tw, "total %d\t\n", c.Total)
+	return tw.Flush()
+}

@@ -1,0 +1,255 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/store"
+)
+
+// Coverage intervals and splits.
+const (
+	IntervalDay  = "day"
+	IntervalWeek = "week"
+
+	ByNone        = ""
+	ByOrientation = "orientation"
+	ByOutlet      = "outlet"
+	ByLang        = "lang"
+)
+
+// DefaultMaxSeries is how many series a coverage chart shows before it
+// folds the smallest into "Other": more lines than this cannot be told
+// apart by colour.
+const DefaultMaxSeries = 8
+
+// maxPeriods bounds the length of a series (ten years of days).
+const maxPeriods = 3660
+
+// CoverageRequest asks how many articles match a query per day or week.
+type CoverageRequest struct {
+	Query string `json:"q"`
+	// Interval is IntervalDay (default) or IntervalWeek; weeks start on
+	// Monday, as ISO weeks do.
+	Interval string `json:"interval,omitempty"`
+	// By splits the counts into one series per orientation, outlet or
+	// language; empty gives one series of all matches.
+	By        string `json:"by,omitempty"`
+	MaxSeries int    `json:"max_series,omitempty"`
+}
+
+// Coverage is a set of aligned time series: Series[i].Counts[j] is the
+// number of matches in series i during the period that starts on
+// Periods[j]. The periods run without gaps from the after: date (or the
+// first match) to the day before the before: date (or the last match).
+type Coverage struct {
+	Query    string   `json:"query"`
+	Interval string   `json:"interval"`
+	By       string   `json:"by,omitempty"`
+	Periods  []string `json:"periods"`
+	Series   []Series `json:"series"`
+	Total    int      `json:"total"`
+}
+
+// Series is the counts of one orientation, outlet or language.
+type Series struct {
+	Key    string `json:"key"`
+	Label  string `json:"label"`
+	Total  int    `json:"total"`
+	Counts []int  `json:"counts"`
+}
+
+// CoverageOf counts the matches of a query over time.
+func CoverageOf(ctx context.Context, db store.Querier, req CoverageRequest) (Coverage, error) {
+	interval := cmp.Or(req.Interval, IntervalDay)
+	if interval != IntervalDay && interval != IntervalWeek {
+		return Coverage{}, fmt.Errorf("coverage: %w: interval %q: use %s or %s", ErrInvalid, req.Interval, IntervalDay, IntervalWeek)
+	}
+	switch req.By {
+	case ByNone, ByOrientation, ByOutlet, ByLang:
+	default:
+		return Coverage{}, fmt.Errorf("coverage: %w: by %q: use %s, %s or %s", ErrInvalid, req.By, ByOrientation, ByOutlet, ByLang)
+	}
+	p, err := newPlan(db.Dialect(), req.Query)
+	if err != nil {
+		return Coverage{}, err
+	}
+	if len(p.q.Values(FieldSpeaker)) > 0 {
+		return Coverage{}, fmt.Errorf("coverage: %w: speaker: selects clips, which have no coverage series; remove it", ErrInvalid)
+	}
+	roster, err := loadRoster(ctx, db)
+	if err != nil {
+		return Coverage{}, err
+	}
+	cells, err := p.aggregate(ctx, db)
+	if err != nil {
+		return Coverage{}, err
+	}
+	c := Coverage{Query: p.q.String(), Interval: interval, By: req.By, Periods: []string{}, Series: []Series{}}
+	first, last, ok := dayRange(p.q, cells)
+	if !ok {
+		return c, nil
+	}
+	if interval == IntervalWeek {
+		first, last = weekStart(first), weekStart(last)
+	}
+	step := map[string]int{IntervalDay: 1, IntervalWeek: 7}[interval]
+	index := map[string]int{}
+	for d := first; !d.After(last); d = d.AddDate(0, 0, step) {
+		if len(c.Periods) == maxPeriods {
+			return Coverage{}, fmt.Errorf("coverage: %w: more than %d periods; narrow the dates or count by week", ErrInvalid, maxPeriods)
+		}
+		index[d.Format(dayLayout)] = len(c.Periods)
+		c.Periods = append(c.Periods, d.Format(dayLayout))
+	}
+	series := map[string]*Series{}
+	for _, cl := range cells {
+		day, err := parseDay(cl.day)
+		if err != nil {
+			return Coverage{}, fmt.Errorf("coverage: bad day %q in the index", cl.day)
+		}
+		if interval == IntervalWeek {
+			day = weekStart(day)
+		}
+		j, ok := index[day.Format(dayLayout)]
+		if !ok {
+			continue // outside after:/before:, which cannot happen but costs nothing to check
+		}
+		key, label := seriesKey(req.By, cl, roster)
+		s := series[key]
+		if s == nil {
+			s = &Series{Key: key, Label: label, Counts: make([]int, len(c.Periods))}
+			series[key] = s
+		}
+		s.Counts[j] += cl.n
+		s.Total += cl.n
+		c.Total += cl.n
+	}
+	for _, s := range series {
+		c.Series = append(c.Series, *s)
+	}
+	slices.SortFunc(c.Series, func(a, b Series) int {
+		return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.Key, b.Key))
+	})
+	c.Series = foldSeries(c.Series, cmp.Or(req.MaxSeries, DefaultMaxSeries), req.By)
+	return c, nil
+}
+
+// dayRange is the span of days a coverage series covers: from the after:
+// date, else the first match, to the day before the before: date, else
+// the last match.
+func dayRange(q Query, cells []cell) (first, last time.Time, ok bool) {
+	var after, before time.Time
+	for _, f := range q.Filters {
+		if f.Negate || (f.Field != FieldAfter && f.Field != FieldBefore) {
+			continue
+		}
+		d, _ := parseDay(f.Values[0]) // checked by the parser
+		if f.Field == FieldAfter && d.After(after) {
+			after = d
+		}
+		if f.Field == FieldBefore && (before.IsZero() || d.Before(before)) {
+			before = d
+		}
+	}
+	for i, cl := range cells {
+		d, _ := parseDay(cl.day)
+		if i == 0 || d.Before(first) {
+			first = d
+		}
+		if i == 0 || d.After(last) {
+			last = d
+		}
+	}
+	if !after.IsZero() {
+		first = after
+	}
+	if !before.IsZero() {
+		last = before.AddDate(0, 0, -1)
+	}
+	ok = !first.IsZero() && !last.IsZero() && !last.Before(first)
+	return first, last, ok
+}
+
+// weekStart returns the Monday of d's week.
+func weekStart(d time.Time) time.Time {
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+func seriesKey(by string, c cell, r roster) (key, label string) {
+	switch by {
+	case ByOrientation:
+		o := r[c.outletID].Orientation
+		if o == "" {
+			return "", "No orientation"
+		}
+		return o, o
+	case ByOutlet:
+		ref := r.ref(c.outletID)
+		return ref.Key, ref.Name
+	case ByLang:
+		if c.lang == "" {
+			return "", "Unknown language"
+		}
+		return c.lang, c.lang
+	}
+	return "all", "All articles"
+}
+
+// foldSeries keeps the max-1 largest series and sums the rest into one
+// "Other" series, when there are more than max.
+func foldSeries(all []Series, max int, by string) []Series {
+	if len(all) <= max || max < 2 {
+		return all
+	}
+	keep := all[:max-1]
+	other := Series{Key: "other", Label: "Other " + map[string]string{ByOrientation: "orientations", ByOutlet: "outlets", ByLang: "languages"}[by],
+		Counts: make([]int, len(all[0].Counts))}
+	for _, s := range all[max-1:] {
+		other.Total += s.Total
+		for j, n := range s.Counts {
+			other.Counts[j] += n
+		}
+	}
+	return append(slices.Clip(keep), other)
+}
+
+// facetsOf totals the cells by outlet, orientation, language and day.
+func facetsOf(cells []cell, r roster) *Facets {
+	outlets, orientations, langs, days := map[string]*Count{}, map[string]*Count{}, map[string]*Count{}, map[string]*Count{}
+	bump := func(m map[string]*Count, key, label string, n int) {
+		c := m[key]
+		if c == nil {
+			c = &Count{Key: key, Label: label}
+			m[key] = c
+		}
+		c.Count += n
+	}
+	for _, c := range cells {
+		ref := r.ref(c.outletID)
+		bump(outlets, ref.Key, ref.Name, c.n)
+		bump(orientations, ref.Orientation, "", c.n)
+		bump(langs, c.lang, "", c.n)
+		bump(days, c.day, "", c.n)
+	}
+	byCount := func(a, b Count) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key)) }
+	byKey := func(a, b Count) int { return cmp.Compare(a.Key, b.Key) }
+	return &Facets{
+		Outlets:      sortedCounts(outlets, byCount),
+		Orientations: sortedCounts(orientations, byCount),
+		Langs:        sortedCounts(langs, byCount),
+		Days:         sortedCounts(days, byKey),
+	}
+}
+
+func sortedCounts(m map[string]*Count, order func(a, b Count) int) []Count {
+	out := make([]Count, 0, len(m))
+	for _, c := range m {
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, order)
+	return out
+}

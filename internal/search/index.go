@@ -1,0 +1,241 @@
+package search
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/text"
+)
+
+// doc is what the index holds for one article.
+type doc struct {
+	articleID int64
+	outletID  int64
+	lang      string
+	published time.Time
+	title     []string // index terms of the title
+	body      []string // index terms of the text
+}
+
+// articleRow is the part of an article the index is built from.
+type articleRow struct {
+	id, outletID int64
+	lang         string
+	published    sql.NullTime
+	fetched      time.Time
+	title, text  string
+}
+
+const articleRowColumns = `id, outlet_id, lang, published_at, fetched_at, title, text`
+
+func scanArticleRow(row interface{ Scan(...any) error }) (articleRow, error) {
+	var a articleRow
+	err := row.Scan(&a.id, &a.outletID, &a.lang, &a.published, &a.fetched, &a.title, &a.text)
+	return a, err
+}
+
+// makeDoc normalizes an article; it is the expensive, pure part of indexing.
+func makeDoc(a articleRow) doc {
+	d := doc{
+		articleID: a.id,
+		outletID:  a.outletID,
+		lang:      strings.ToLower(a.lang),
+		published: a.fetched,
+		title:     strings.Fields(text.IndexText(a.title)),
+		body:      strings.Fields(text.IndexText(a.text)),
+	}
+	if a.published.Valid {
+		d.published = a.published.Time
+	}
+	d.published = d.published.UTC()
+	return d
+}
+
+// IndexArticle brings the index entry of one article up to date: ingest
+// calls it, in the same transaction, after inserting or updating an
+// article. It is idempotent, and removes the entry of an article that no
+// longer exists.
+func IndexArticle(ctx context.Context, q store.Querier, articleID int64) error {
+	a, err := scanArticleRow(q.QueryRowContext(ctx, `SELECT `+articleRowColumns+` FROM articles WHERE id = ?`, articleID))
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := q.ExecContext(ctx, `DELETE FROM search_docs WHERE article_id = ?`, articleID); err != nil {
+			return fmt.Errorf("unindex article %d: %w", articleID, err)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("index article %d: %w", articleID, err)
+	}
+	return writeDoc(ctx, q, makeDoc(a))
+}
+
+func writeDoc(ctx context.Context, q store.Querier, d doc) error {
+	cols := `article_id, outlet_id, lang, published_unix, day`
+	vals := `?, ?, ?, ?, ?`
+	set := `outlet_id = excluded.outlet_id, lang = excluded.lang, published_unix = excluded.published_unix,
+		day = excluded.day, indexed_at = CURRENT_TIMESTAMP`
+	args := []any{d.articleID, d.outletID, d.lang, d.published.Unix(), d.published.Format(dayLayout)}
+	if q.Dialect() == store.Postgres {
+		cols += `, tsv`
+		vals += `, CAST(? AS tsvector)`
+		set += `, tsv = excluded.tsv`
+		args = append(args, tsvectorLiteral(d.title, d.body))
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO search_docs (`+cols+`) VALUES (`+vals+`)
+		ON CONFLICT (article_id) DO UPDATE SET `+set, args...)
+	if err == nil && q.Dialect() == store.SQLite {
+		_, err = q.ExecContext(ctx, `INSERT OR REPLACE INTO search_fts (rowid, title, body) VALUES (?, ?, ?)`,
+			d.articleID, strings.Join(d.title, " "), strings.Join(d.body, " "))
+	}
+	if err != nil {
+		return fmt.Errorf("index article %d: %w", d.articleID, err)
+	}
+	return nil
+}
+
+// PostgreSQL keeps positions up to 16383 and at most 256 of them per
+// lexeme; beyond that phrases can no longer be located exactly (words are
+// still found). Articles that long are rare in news.
+const (
+	maxPosition      = 16383
+	maxLexemePosting = 256
+)
+
+// tsvectorLiteral writes the title terms with weight A at positions 1…n
+// and the body terms with weight B from n+2 on; the gap keeps phrases from
+// spanning the two, as separate FTS5 columns do.
+func tsvectorLiteral(title, body []string) string {
+	postings := map[string]*strings.Builder{}
+	counts := map[string]int{}
+	var order []string
+	add := func(tok string, pos int, weight byte) {
+		if pos > maxPosition || counts[tok] >= maxLexemePosting {
+			return
+		}
+		b := postings[tok]
+		if b == nil {
+			b = &strings.Builder{}
+			postings[tok] = b
+			order = append(order, tok)
+		} else {
+			b.WriteByte(',')
+		}
+		counts[tok]++
+		b.WriteString(strconv.Itoa(pos))
+		b.WriteByte(weight)
+	}
+	for i, t := range title {
+		add(t, i+1, 'A')
+	}
+	for i, t := range body {
+		add(t, len(title)+2+i, 'B')
+	}
+	var out strings.Builder
+	for i, tok := range order {
+		if i > 0 {
+			out.WriteByte(' ')
+		}
+		// Index terms are letters and digits only, but quote them as the
+		// tsvector syntax requires anyway.
+		out.WriteByte('\'')
+		out.WriteString(tsvectorQuote.Replace(tok))
+		out.WriteString("':")
+		out.WriteString(postings[tok].String())
+	}
+	return out.String()
+}
+
+// tsvectorQuote escapes a lexeme inside single quotes.
+var tsvectorQuote = strings.NewReplacer(`'`, `''`, `\`, `\\`)
+
+// reindexBatch is how many articles Reindex normalizes and writes per
+// transaction: large enough to amortize commits, small enough to keep the
+// write lock briefly.
+const reindexBatch = 500
+
+// Reindex rebuilds the index entry of every article, for a new index or
+// after the normalization rules changed. It returns the number of
+// articles indexed. Normalization runs on all CPUs; writes go in
+// transactions of reindexBatch articles.
+func Reindex(ctx context.Context, db *store.DB) (int, error) {
+	var after int64
+	n := 0
+	for {
+		rows, err := loadArticleRows(ctx, db, after)
+		if err != nil {
+			return n, err
+		}
+		if len(rows) == 0 {
+			return n, finishReindex(ctx, db)
+		}
+		docs := makeDocs(rows)
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			for _, d := range docs {
+				if err := writeDoc(ctx, tx, d); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		n += len(docs)
+		after = rows[len(rows)-1].id
+	}
+}
+
+// finishReindex leaves the index in its fastest state after a bulk
+// write: FTS5 merges its segments into one b-tree, and PostgreSQL gets
+// fresh statistics for the planner.
+func finishReindex(ctx context.Context, db *store.DB) error {
+	stmt := `ANALYZE search_docs`
+	if db.Dialect() == store.SQLite {
+		stmt = `INSERT INTO search_fts (search_fts) VALUES ('optimize')`
+	}
+	if _, err := db.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	return nil
+}
+
+func loadArticleRows(ctx context.Context, db *store.DB, after int64) ([]articleRow, error) {
+	rows, err := db.QueryContext(ctx, `SELECT `+articleRowColumns+` FROM articles WHERE id > ? ORDER BY id LIMIT ?`, after, reindexBatch)
+	if err != nil {
+		return nil, fmt.Errorf("reindex: %w", err)
+	}
+	defer rows.Close()
+	var out []articleRow
+	for rows.Next() {
+		a, err := scanArticleRow(rows)
+		if err != nil {
+			return nil, fmt.Errorf("reindex: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// makeDocs normalizes articles in parallel, keeping their order.
+func makeDocs(rows []articleRow) []doc {
+	docs := make([]doc, len(rows))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(rows); i += workers {
+				docs[i] = makeDoc(rows[i])
+			}
+		})
+	}
+	wg.Wait()
+	return docs
+}

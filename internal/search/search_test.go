@@ -1,0 +1,253 @@
+package search
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/store/storetest"
+)
+
+// fixtureQueries are queries over the fixture with the articles they must
+// find, the same on both stores.
+var fixtureQueries = []struct {
+	q    string
+	want []string
+}{
+	{`پوتین`, []string{"kayhan-putin", "shargh-putin"}},
+	// Joined, half-spaced and Arabic-keyboard spellings meet.
+	{`میانجیگری`, []string{"kayhan-putin"}},
+	{`ميانجي‌گري`, []string{"kayhan-putin"}},
+	{`"میانجی گری"`, []string{"shargh-putin"}},
+	{`میرود`, []string{"shargh-putin"}},
+	{`می‌رود`, []string{"shargh-putin"}},
+	{`"مذاکرات هسته‌ای"`, []string{"kayhan-talks", "shargh-putin"}},
+	{`تحریمها`, []string{"kayhan-talks", "tasnim-sanctions"}},
+	{`تحریم*`, []string{"kayhan-talks", "tasnim-sanctions"}},
+	{`۱۴۰۳`, []string{"tasnim-sanctions"}},
+	{`1403`, []string{"tasnim-sanctions"}},
+	// Harakat and teh marbuta.
+	{`الوساطة`, []string{"alalam-putin"}},
+	{`sanctions`, []string{"presstv-putin"}},
+	{`Mediation`, []string{"presstv-oman", "presstv-putin"}},
+	{`"nuclear talks" -oman`, []string{"presstv-putin"}},
+	// A phrase does not run from the title into the text.
+	{`"talks collapse"`, nil},
+	{`talks outlet:presstv`, []string{"presstv-boundary", "presstv-oman", "presstv-putin"}},
+	{`orientation:state-run`, []string{"alalam-putin", "presstv-boundary", "presstv-oman", "presstv-putin"}},
+	{`putin OR پوتین`, []string{"kayhan-putin", "presstv-putin", "shargh-putin"}},
+	{`lang:ar`, []string{"alalam-putin"}},
+	{`-lang:fa -lang:en`, []string{"alalam-putin"}},
+	{`after:2025-03-05 before:2025-03-11`, []string{"presstv-oman", "presstv-putin", "tasnim-sanctions"}},
+	{`kind:tv nuclear`, []string{"presstv-oman", "presstv-putin"}},
+	{`outlet:کیهان`, []string{"kayhan-putin", "kayhan-talks"}},
+	{`-oman lang:en`, []string{"presstv-boundary", "presstv-putin"}},
+	{`(putin OR پوتین) -orientation:hard-line`, []string{"presstv-putin", "shargh-putin"}},
+	{`mediat* -(oman OR washington)`, nil},
+	{`mediat* -(oman washington)`, []string{"presstv-oman", "presstv-putin"}},
+}
+
+func TestSearchFixture(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ids := seedFixture(t, db)
+		keys := invert(ids)
+		for _, tc := range fixtureQueries {
+			got := searchAll(t, db, Request{Query: tc.q, Sort: SortNewest, Limit: 3}, keys)
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("%s: got %v, want %v", tc.q, got, tc.want)
+			}
+			res, err := Search(context.Background(), db, Request{Query: tc.q, Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != len(tc.want) {
+				t.Errorf("%s: total %d, want %d", tc.q, res.Total, len(tc.want))
+			}
+		}
+	})
+}
+
+// searchAll follows cursors to the end and returns the keys of all hits.
+func searchAll(t *testing.T, db *store.DB, req Request, keys map[int64]string) []string {
+	t.Helper()
+	var out []string
+	for range 100 {
+		res, err := Search(context.Background(), db, req)
+		if err != nil {
+			t.Fatalf("%s: %v", req.Query, err)
+		}
+		for _, h := range res.Hits {
+			out = append(out, keys[h.ArticleID])
+		}
+		if res.NextCursor == "" {
+			return out
+		}
+		req.Cursor = res.NextCursor
+	}
+	t.Fatalf("%s: cursors do not end", req.Query)
+	return nil
+}
+
+func invert(ids map[string]int64) map[int64]string {
+	out := map[int64]string{}
+	for k, v := range ids {
+		out[v] = k
+	}
+	return out
+}
+
+func TestSearchOrderAndPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		keys := invert(seedFixture(t, db))
+		newest := searchAll(t, db, Request{Query: "orientation:state-run", Limit: 1}, keys)
+		want := []string{"presstv-boundary", "presstv-oman", "presstv-putin", "alalam-putin"}
+		if !slices.Equal(newest, want) {
+			t.Errorf("newest first = %v, want %v", newest, want)
+		}
+		// Relevance: a title match outranks a text match, and pages of one
+		// hit add up to the whole result without repeats.
+		ranked := searchAll(t, db, Request{Query: "talks", Limit: 1}, keys)
+		if len(ranked) != 3 || ranked[0] != "presstv-boundary" && ranked[0] != "presstv-oman" {
+			t.Errorf("talks by relevance = %v, want a title match first", ranked)
+		}
+		if distinct := slices.Compact(slices.Sorted(slices.Values(ranked))); len(distinct) != 3 {
+			t.Errorf("relevance pages repeat hits: %v", ranked)
+		}
+		ctx := context.Background()
+		res, err := Search(ctx, db, Request{Query: "talks", Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Sort != SortRelevance || res.Hits[0].Score <= 0 {
+			t.Errorf("sort %q score %v, want relevance and a positive score", res.Sort, res.Hits[0].Score)
+		}
+		if _, err := Search(ctx, db, Request{Query: "oman", Cursor: res.NextCursor}); err == nil {
+			t.Error("a cursor of another query was accepted")
+		}
+		if _, err := Search(ctx, db, Request{Query: "talks", Sort: "oldest"}); err == nil {
+			t.Error("an unknown sort was accepted")
+		}
+	})
+}
+
+func TestSearchHighlights(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		keys := invert(seedFixture(t, db))
+		ctx := context.Background()
+		for _, tc := range []struct{ q, key, title, snippet string }{
+			// The whole half-spaced word is marked, not a piece of it.
+			{`میانجیگری`, "kayhan-putin", "پیشنهاد <mark>میانجی‌گری</mark> پوتین", "<mark>میانجی‌گری</mark> کند."},
+			// Two words written apart that form one term are marked as one.
+			{`میرود`, "shargh-putin", "", "دیپلماسی <mark>می رود</mark> تا"},
+			// Harakat stay inside the marked word.
+			{`الوساطة`, "alalam-putin", "بوتين يعرض <mark>الوساطة</mark> بين", "بوتين <mark>الوَساطةَ</mark> في"},
+			{`"nuclear talks"`, "presstv-putin", "", "mediate <mark>nuclear talks</mark> between"},
+			{`mediation`, "presstv-putin", "Putin offers to <mark>mediate</mark> between", ""},
+		} {
+			res, err := Search(ctx, db, Request{Query: tc.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var hit *Hit
+			for i := range res.Hits {
+				if keys[res.Hits[i].ArticleID] == tc.key {
+					hit = &res.Hits[i]
+				}
+			}
+			if hit == nil {
+				t.Errorf("%s: %s not found", tc.q, tc.key)
+				continue
+			}
+			if !strings.Contains(hit.TitleHTML, tc.title) || !strings.Contains(hit.SnippetHTML, tc.snippet) {
+				t.Errorf("%s: title %q snippet %q, want %q and %q", tc.q, hit.TitleHTML, hit.SnippetHTML, tc.title, tc.snippet)
+			}
+			if wantDir := map[bool]string{true: "rtl", false: "ltr"}[hit.Lang != "en"]; hit.Dir != wantDir {
+				t.Errorf("%s: dir %q for lang %q", tc.q, hit.Dir, hit.Lang)
+			}
+		}
+	})
+}
+
+func TestFacets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seedFixture(t, db)
+		res, err := Search(context.Background(), db, Request{Query: "پوتین OR putin OR بوتين", Facets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 4 {
+			t.Errorf("total = %d, want 4", res.Total)
+		}
+		f := res.Facets
+		wantOrient := []Count{{Key: "state-run", Count: 2}, {Key: "hard-line", Count: 1}, {Key: "reformist", Count: 1}}
+		if !reflect.DeepEqual(f.Orientations, wantOrient) {
+			t.Errorf("orientations = %+v", f.Orientations)
+		}
+		wantDays := []Count{{Key: "2025-03-03", Count: 1}, {Key: "2025-03-04", Count: 2}, {Key: "2025-03-06", Count: 1}}
+		if !reflect.DeepEqual(f.Days, wantDays) {
+			t.Errorf("days = %+v", f.Days)
+		}
+		wantLangs := []Count{{Key: "fa", Count: 2}, {Key: "ar", Count: 1}, {Key: "en", Count: 1}}
+		if !reflect.DeepEqual(f.Langs, wantLangs) {
+			t.Errorf("langs = %+v", f.Langs)
+		}
+		if len(f.Outlets) != 4 || f.Outlets[0].Key != "alalam" || f.Outlets[0].Label != "Al-Alam" {
+			t.Errorf("outlets = %+v", f.Outlets)
+		}
+	})
+}
+
+func TestIndexArticleIsIdempotent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ids := seedFixture(t, db)
+		ctx := context.Background()
+		id := ids["presstv-oman"]
+		count := func(q string) int {
+			t.Helper()
+			res, err := Search(ctx, db, Request{Query: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.Total
+		}
+		for range 2 {
+			if err := IndexArticle(ctx, db, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := count("oman"); n != 1 {
+			t.Fatalf("after indexing twice: oman finds %d, want 1", n)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE articles SET title = 'Muscat hosts talks', text = 'A round in Muscat.' WHERE id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+		if err := IndexArticle(ctx, db, id); err != nil {
+			t.Fatal(err)
+		}
+		if count("oman") != 0 || count("muscat") != 1 {
+			t.Errorf("after an update: oman %d, muscat %d; want 0, 1", count("oman"), count("muscat"))
+		}
+		// Deleting the article removes it from the index, through the
+		// foreign key; IndexArticle of a missing article is a no-op.
+		if _, err := db.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+		if err := IndexArticle(ctx, db, id); err != nil {
+			t.Fatal(err)
+		}
+		if n := count("muscat"); n != 0 {
+			t.Errorf("after delete: muscat finds %d", n)
+		}
+		n, err := Reindex(ctx, db)
+		if err != nil || n != len(fixtureArticles)-1 {
+			t.Fatalf("Reindex = %d, %v", n, err)
+		}
+		if n := count("پوتین"); n != 2 {
+			t.Errorf("after Reindex: %d hits, want 2", n)
+		}
+	})
+}
