@@ -116,6 +116,14 @@ func TestImportBadFileWritesNothing(t *testing.T) {
 	}
 }
 
+func TestServeNeedsNewsletterKey(t *testing.T) {
+	t.Setenv("PRESSREVIEW_NEWSLETTER_KEY", "short")
+	_, err := run(t, "serve", "--addr", "127.0.0.1:0", "--database", "sqlite:"+filepath.Join(t.TempDir(), "pr.db"))
+	if err == nil || !strings.Contains(err.Error(), "PRESSREVIEW_NEWSLETTER_KEY") {
+		t.Fatalf("serve with a short key: err = %v", err)
+	}
+}
+
 func TestUsageAndConfigErrors(t *testing.T) {
 	if _, err := run(t, "frobnicate"); !errors.Is(err, ErrUsage) {
 		t.Errorf("unknown command: err = %v", err)
@@ -133,6 +141,7 @@ func TestUsageAndConfigErrors(t *testing.T) {
 }
 
 func TestServeUnreachableDatabase(t *testing.T) {
+	t.Setenv("PRESSREVIEW_NEWSLETTER_KEY", strings.Repeat("k", 32))
 	_, err := run(t, "serve", "--addr", "127.0.0.1:0", "--database", "postgres://pressreview@127.0.0.1:1/pressreview?connect_timeout=2")
 	if err == nil || !strings.Contains(err.Error(), "cannot be reached") {
 		t.Fatalf("serve with an unreachable database: err = %v", err)
@@ -214,5 +223,23 @@ func TestDemo(t *testing.T) {
 		if !strings.Contains(html, want) {
 			t.Errorf("the edition page lacks %q", want)
 		}
+	}
+
+	// The subscribe box on every page leads to the full form, prefilled,
+	// with the demo's lists to choose from and none ticked.
+	base := strings.TrimSuffix(page, "/analysis/"+demo.SeedSlug)
+	req, _ := http.NewRequest("POST", base+"/newsletter/subscribe", strings.NewReader("email=reader%40example.org&name=A+Reader&website="))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	form := string(body)
+	if resp.StatusCode != 200 || !strings.Contains(form, `value="reader@example.org"`) ||
+		!strings.Contains(form, "Iran Media Review") || strings.Contains(form, "checked") {
+		t.Errorf("subscribe box: %s\n%s", resp.Status, form)
 	}
 }

@@ -3,12 +3,28 @@ package app
 import (
 	"context"
 	"flag"
+	"fmt"
 
+	"github.com/riverqueue/river"
+
+	"github.com/pressreview/pressreview/internal/jobs"
+	"github.com/pressreview/pressreview/internal/newsletter"
 	"github.com/pressreview/pressreview/internal/search"
 )
 
 // Commands whose flags and subcommands belong to a domain package.
 func init() {
+	for _, name := range []string{"campaigns", "subscribers"} {
+		commands[name] = &command{
+			summary:     "Manage newsletter " + name + " (pressreview " + name + " help for the subcommands).",
+			usage:       "SUBCOMMAND [args]",
+			flags:       []string{"database", "site-url", "log-level"},
+			passthrough: true,
+			run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
+				return runNewsletterCLI(ctx, e, append([]string{name}, fs.Args()...))
+			},
+		}
+	}
 	commands["search"] = &command{
 		summary: "Search the archive (Persian, Arabic and English); see docs/search.md for the query language.\n" +
 			"Flags: -json -sort relevance|newest -limit N -cursor C -facets -coverage day|week -by orientation|outlet|lang -svg -terms",
@@ -24,4 +40,34 @@ func init() {
 			return search.RunCLI(ctx, db, fs.Args(), e.stdout)
 		},
 	}
+}
+
+// runNewsletterCLI gives the newsletter's commands a service whose job
+// queue can enqueue; `campaigns send -work` runs senders in this process.
+func runNewsletterCLI(ctx context.Context, e *env, args []string) error {
+	if len(args) < 2 || args[1] == "help" || args[1] == "-h" || args[1] == "--help" {
+		fmt.Fprintln(e.stdout, newsletter.CLIUsage)
+		return nil
+	}
+	nl, err := e.cfg.Newsletter(hostOf(e.cfg.SiteURL))
+	if err != nil {
+		return err
+	}
+	db, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := newsletter.New(db, nl)
+	if err != nil {
+		return err
+	}
+	workers := river.NewWorkers()
+	svc.AddWorkers(workers)
+	queue, err := jobs.New(db, jobs.Config{Workers: workers, Queues: svc.Queues(), Logger: e.log})
+	if err != nil {
+		return err
+	}
+	svc.Attach(queue)
+	return newsletter.RunCLI(ctx, svc, args, e.stdout)
 }

@@ -2,20 +2,29 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/riverqueue/river"
 
 	"github.com/pressreview/pressreview/internal/config"
 	"github.com/pressreview/pressreview/internal/demo"
 	"github.com/pressreview/pressreview/internal/jobs"
+	"github.com/pressreview/pressreview/internal/newsletter"
+	"github.com/pressreview/pressreview/internal/newsletter/mailtest"
+	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/web"
+	"github.com/pressreview/pressreview/internal/web/subscribe"
 )
 
 func init() {
@@ -23,12 +32,16 @@ func init() {
 		summary: "Run the web site, the studio and the background jobs (migrates the database first).",
 		flags:   []string{"database", "addr", "site-url", "data-dir", "log-level"},
 		run: func(ctx context.Context, e *env, _ *flag.FlagSet) error {
+			nl, err := e.cfg.Newsletter(hostOf(e.cfg.SiteURL))
+			if err != nil {
+				return err
+			}
 			db, err := e.openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			return serve(ctx, e, db, nil)
+			return serve(ctx, e, db, nl, nil)
 		},
 	}
 	var dir string
@@ -70,8 +83,12 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	if err := demo.Load(ctx, db); err != nil {
 		return err
 	}
+	nl, err := demoMail(ctx, e)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "demo desk in %s\n", dir)
-	return serve(ctx, e, db, func(url string) {
+	return serve(ctx, e, db, nl, func(url string) {
 		fmt.Fprintf(e.stdout, "pressreview demo is running: %s/\nthe seed edition: %s/analysis/%s\npress Ctrl-C to stop\n", url, url, demo.SeedSlug)
 	})
 }
@@ -79,16 +96,27 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 // serve runs the HTTP server and the job queue until ctx ends, then shuts
 // both down gracefully. ready, when set, is called with the site URL once
 // the listener is open.
-func serve(ctx context.Context, e *env, db *store.DB, ready func(url string)) error {
+func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, ready func(url string)) error {
 	site, err := web.New(db, web.Options{SiteName: "pressreview", SiteURL: e.cfg.SiteURL, Logger: e.log})
 	if err != nil {
 		return err
 	}
-	queueCfg := jobs.Config{Logger: e.log}
-	queue, err := jobs.New(db, queueCfg)
+	letters, err := newsletter.New(db, nl)
 	if err != nil {
 		return err
 	}
+	workers := river.NewWorkers()
+	letters.AddWorkers(workers)
+	queue, err := jobs.New(db, jobs.Config{Workers: workers, Queues: letters.Queues(), Logger: e.log})
+	if err != nil {
+		return err
+	}
+	letters.Attach(queue)
+	pages := http.NewServeMux()
+	subscribe.Register(pages, subscribe.Deps{Service: letters, PrivacyURL: "/privacy"})
+	site.Handle("/newsletter/", pages)
+	site.Handle("/api/", search.Handler(db))
+
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr / PRESSREVIEW_ADDR: %w", err)
@@ -103,13 +131,13 @@ func serve(ctx context.Context, e *env, db *store.DB, ready func(url string)) er
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	// A client without workers only enqueues; River refuses to start one.
-	working := queueCfg.Workers != nil
-	if working {
-		if err := queue.Start(ctx); err != nil {
-			srv.Close()
-			return fmt.Errorf("job queue: %w", err)
-		}
+	if err := queue.Start(ctx); err != nil {
+		srv.Close()
+		return fmt.Errorf("job queue: %w", err)
+	}
+	// Campaigns that were sending when the last process stopped go on.
+	if err := letters.Resume(ctx); err != nil {
+		e.log.Error("resume campaigns", "err", err)
 	}
 	e.log.Info("serving", "url", url, "database", db.Dialect())
 	if ready != nil {
@@ -124,12 +152,53 @@ func serve(ctx context.Context, e *env, db *store.DB, ready func(url string)) er
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdown)
-	if working {
-		if qerr := queue.Stop(shutdown); qerr != nil && err == nil {
-			err = qerr
-		}
+	if qerr := queue.Stop(shutdown); qerr != nil && err == nil {
+		err = qerr
 	}
 	return err
+}
+
+// demoMail gives the demo a fresh signing key and a mailbox of its own: an
+// SMTP server on loopback whose messages are printed, so a newcomer can
+// follow the confirmation link of a subscription without a mail setup.
+func demoMail(ctx context.Context, e *env) (newsletter.Config, error) {
+	box, err := mailtest.Start()
+	if err != nil {
+		return newsletter.Config{}, err
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	nl, _ := e.cfg.Newsletter(hostOf(e.cfg.SiteURL))
+	nl.SigningKey = key
+	nl.SMTP = newsletter.SMTP{Host: box.Host, Port: box.Port, TLS: "none"}
+	go func() {
+		defer box.Close()
+		printed := 0
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			msgs := box.Messages()
+			for _, m := range msgs[printed:] {
+				text, _, _ := m.Parts()
+				fmt.Fprintf(e.stdout, "\n--- demo mailbox: mail to %s: %s\n%s\n---\n", strings.Join(m.To, ", "), m.Header.Get("Subject"), text)
+			}
+			printed = len(msgs)
+		}
+	}()
+	return nl, nl.Validate()
+}
+
+func hostOf(siteURL string) string {
+	u, err := neturl.Parse(siteURL)
+	if err != nil || u.Hostname() == "" {
+		return "localhost"
+	}
+	return u.Hostname()
 }
 
 // siteURL is the configured public URL, except when the port was chosen by

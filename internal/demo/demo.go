@@ -11,6 +11,7 @@ import (
 	"sort"
 
 	"github.com/pressreview/pressreview/internal/exchange"
+	"github.com/pressreview/pressreview/internal/newsletter"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -43,7 +44,21 @@ func Load(ctx context.Context, db *store.DB) error {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
-	return nil
+	return db.InTx(ctx, func(tx *store.Tx) error {
+		for _, l := range lists {
+			if err := newsletter.SaveList(ctx, tx, &l); err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// lists are the newsletters a reader of the demo site can subscribe to.
+var lists = []newsletter.List{
+	{Key: "iran-media-review", Name: "Iran Media Review", Description: "The weekly review of the Iranian press.", Public: true},
+	{Key: "analysis", Name: "Analysis", Description: "New analyses as they are published.", Public: true},
+	{Key: "events", Name: "Events", Description: "Invitations to our events and their recordings.", Public: true},
 }
 
 // Bundle returns a demo bundle file's bytes, for tests.

@@ -33,7 +33,7 @@ func TestSeedEditionPage(t *testing.T) {
 			`<link rel="canonical" href="https://desk.example/analysis/russian-nuclear-mediation-a-nonstarter">`,
 			`"@type":"NewsArticle"`,
 			`<a class="skip-link" href="#main">`,
-			`<form action="/subscribe" method="post">`,
+			`<form action="/newsletter/subscribe" method="post">`,
 		)
 	})
 }

@@ -67,6 +67,19 @@ func (h *handler) subscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := strings.TrimSpace(r.PostFormValue("email"))
+	// The site-wide box carries no form token (its pages are cached): it
+	// leads to this full form, prefilled, where the reader chooses lists and
+	// the fill-time clock starts. Nothing is stored yet.
+	if r.PostFormValue("ft") == "" && r.PostFormValue("website") == "" {
+		p, err := h.formData(r)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		p.Email, p.Name = email, r.PostFormValue("name")
+		h.render(w, http.StatusOK, "subscribe", p)
+		return
+	}
 	if h.isBot(r) || !h.byIP.allow(clientIP(r), h.Now()) || !h.byAddress.allow(strings.ToLower(email), h.Now()) {
 		// A bot, or a flood: the same answer as a success, and nothing stored.
 		h.thanks(w)

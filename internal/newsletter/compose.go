@@ -1,0 +1,165 @@
+package newsletter
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"mime"
+	"strings"
+	"text/template"
+	"time"
+	"unicode/utf8"
+
+	mail "github.com/wneessen/go-mail"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+var (
+	htmlMail = htmltemplate.Must(htmltemplate.ParseFS(templateFS, "templates/mail.html.tmpl"))
+	textMail = template.Must(template.ParseFS(templateFS, "templates/mail.txt.tmpl"))
+	// htmlLayout is only ever cloned, never executed: html/template refuses
+	// to clone a set after it has run, and htmlMail runs for every
+	// confirmation mail.
+	htmlLayout = htmltemplate.Must(htmltemplate.ParseFS(templateFS, "templates/mail.html.tmpl"))
+)
+
+// compiled is a campaign's templates, parsed once per sender run and
+// executed per recipient inside the layout that adds the footer links.
+type compiled struct {
+	c        Campaign
+	listName string
+	html     *htmltemplate.Template
+	text     *template.Template
+	issued   time.Time // campaign links carry the start time, so a resend is identical
+}
+
+func compileCampaign(c Campaign, listName string) (*compiled, error) {
+	h, err := htmlLayout.Clone()
+	if err == nil {
+		_, err = h.New("body").Parse(c.HTML)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d: HTML template: %w", c.ID, err)
+	}
+	t, err := textMail.Clone()
+	if err == nil {
+		_, err = t.New("body").Parse(c.Text)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d: text template: %w", c.ID, err)
+	}
+	cc := &compiled{c: c, listName: listName, html: h, text: t, issued: c.CreatedAt}
+	if c.StartedAt != nil {
+		cc.issued = *c.StartedAt
+	}
+	return cc, nil
+}
+
+// recipient is who a message goes to.
+type recipient struct {
+	uid, email, name string
+}
+
+// MessageID is the Message-ID of a campaign's message to a subscriber
+// (without angle brackets). It depends only on the two, so every copy of
+// a resent message carries the same one.
+func MessageID(campaignUID, subscriberUID, domain string) string {
+	return campaignUID + "." + subscriberUID + "@" + domain
+}
+
+// render executes the campaign for one recipient.
+func (s *Service) render(cc *compiled, r recipient) (RecipientData, string, string, error) {
+	d := RecipientData{
+		Name: r.name, Email: r.email, Subject: cc.c.Subject, ListName: cc.listName,
+		SettingsURL:    s.links.Settings(r.uid, cc.c.ID, cc.issued),
+		UnsubscribeURL: s.links.Unsubscribe(r.uid, cc.c.ID, cc.issued),
+	}
+	var hb, tb bytes.Buffer
+	if err := cc.html.ExecuteTemplate(&hb, "layout", d); err != nil {
+		return d, "", "", fmt.Errorf("campaign %d: HTML body: %w", cc.c.ID, err)
+	}
+	if err := cc.text.ExecuteTemplate(&tb, "layout", d); err != nil {
+		return d, "", "", fmt.Errorf("campaign %d: text body: %w", cc.c.ID, err)
+	}
+	return d, hb.String(), tb.String(), nil
+}
+
+// campaignMsg builds the message of a campaign to one recipient.
+func (s *Service) campaignMsg(cc *compiled, r recipient) (*mail.Msg, error) {
+	d, html, text, err := s.render(cc, r)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.newMsg(r, cc.c.Subject, html, text)
+	if err != nil {
+		return nil, err
+	}
+	domain := s.cfg.fromDomain()
+	m.SetMessageIDWithValue(MessageID(cc.c.UID, r.uid, domain))
+	m.SetBulk()
+	m.SetGenHeaderPreformatted("List-Id", fmt.Sprintf("%s <%s.%s>", quotePhrase(cc.listName), cc.c.List, domain))
+	m.SetListUnsubscribe(d.UnsubscribeURL, "mailto:"+s.unsubscribeMailbox()+"?subject=unsubscribe")
+	m.SetListUnsubscribePost()
+	return m, nil
+}
+
+func (s *Service) unsubscribeMailbox() string {
+	if s.cfg.UnsubscribeMailbox != "" {
+		return s.cfg.UnsubscribeMailbox
+	}
+	return "unsubscribe@" + s.cfg.fromDomain()
+}
+
+// newMsg builds a two-part message. A malformed recipient address is a
+// permanent error: no relay will take it.
+func (s *Service) newMsg(r recipient, subject, html, text string) (*mail.Msg, error) {
+	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
+	if err := m.From(s.cfg.From); err != nil {
+		return nil, fmt.Errorf("from address %q: %w", s.cfg.From, err)
+	}
+	var err error
+	if r.name != "" {
+		err = m.AddToFormat(r.name, r.email)
+	} else {
+		err = m.To(r.email)
+	}
+	if err != nil {
+		return nil, &addressError{email: r.email, err: err}
+	}
+	m.Subject(subject)
+	m.SetDate()
+	m.SetBodyString(mail.TypeTextPlain, text)
+	m.AddAlternativeString(mail.TypeTextHTML, html)
+	return m, nil
+}
+
+type addressError struct {
+	email string
+	err   error
+}
+
+func (e *addressError) Error() string {
+	return fmt.Sprintf("recipient address %q: %v", e.email, e.err)
+}
+
+// quotePhrase makes a list name safe as the display part of List-Id; a
+// Persian or Arabic name is MIME-encoded, since headers are ASCII.
+func quotePhrase(s string) string {
+	s = strings.NewReplacer("\r", "", "\n", "").Replace(s)
+	for _, r := range s {
+		if r >= utf8.RuneSelf {
+			return mime.QEncoding.Encode("utf-8", s)
+		}
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// Preview is a campaign rendered for a sample recipient.
+type Preview struct {
+	Subject string
+	HTML    string
+	Text    string
+}

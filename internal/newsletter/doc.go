@@ -1,0 +1,30 @@
+// Package newsletter holds pressreview's mailing lists: subscribers and
+// their consent, campaigns, and the delivery ledger that sends each campaign.
+//
+// # Delivery guarantee
+//
+// Every campaign has one delivery row per (campaign, subscriber) under a
+// unique key, created when the campaign starts. A row moves only forward —
+// queued → sending → sent | failed | bounced — and a database trigger
+// refuses any other move (the one exception is the operator's "retry
+// failed", which moves failed → queued and counts a new round). Senders
+// claim a few rows at a time by moving them to sending with a lease; the
+// job queue only wakes senders up, the rows themselves are the work list.
+// A campaign is finished only when no row is queued or sending.
+//
+// What that buys:
+//
+//   - No subscriber is skipped. A sender that dies (SIGKILL, power loss)
+//     leaves its claimed rows in sending; when their lease lapses any other
+//     sender, or the same one restarted, claims them again.
+//   - No subscriber gets a campaign twice, except in the one case SMTP
+//     cannot rule out: the relay accepted a message but the sender died (or
+//     the connection broke) before recording that. Those rows are still in
+//     sending and are sent again. So after a crash at most the rows that
+//     were in sending — at most Concurrency×Batch per process — can repeat,
+//     and every repeat carries the same Message-ID as the first copy
+//     (Message-IDs are derived from the campaign and subscriber), so
+//     receiving systems can drop it.
+//   - Two senders at once share the rows without overlap: a claim is one
+//     UPDATE that only takes rows still queued (or whose lease lapsed).
+package newsletter

@@ -1,0 +1,381 @@
+package newsletter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+	mail "github.com/wneessen/go-mail"
+
+	"github.com/pressreview/pressreview/internal/store"
+)
+
+// SendArgs wakes one sender of a campaign. It names no rows: the delivery
+// ledger is the work list, so duplicate or stale jobs do no harm.
+type SendArgs struct {
+	CampaignID int64 `json:"campaign_id"`
+}
+
+// Kind names the job.
+func (SendArgs) Kind() string { return "newsletter_send" }
+
+// InsertOpts puts the job on the senders' queue.
+func (SendArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: SendQueue} }
+
+type sendWorker struct {
+	river.WorkerDefaults[SendArgs]
+	s *Service
+}
+
+func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+	return w.s.runSender(ctx, job.Args.CampaignID)
+}
+
+// runSlice bounds one job run; the job then snoozes and comes straight
+// back, so no run nears the queue's job timeout on a large campaign.
+const runSlice = time.Minute
+
+// shortWait is the longest wait a sender sleeps through instead of snoozing.
+const shortWait = 3 * time.Second
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// runSender claims and sends batches until the campaign has nothing left
+// to claim, then either finishes the campaign or snoozes until the
+// earliest lease (a live claim, a crashed sender's claim, or a backoff)
+// lapses.
+func (s *Service) runSender(ctx context.Context, id int64) error {
+	stop := time.Now().Add(runSlice)
+	var cl *mail.Client
+	defer func() {
+		if cl != nil {
+			_ = cl.Close()
+		}
+	}()
+	var cc *compiled
+	for {
+		c, err := LoadCampaign(ctx, s.db, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if c.Status != Sending {
+			return nil // paused, cancelled or finished
+		}
+		if cc == nil {
+			l, err := ListByKey(ctx, s.db, c.List)
+			if err != nil {
+				return err
+			}
+			if cc, err = compileCampaign(c, l.Name); err != nil {
+				return river.JobCancel(err)
+			}
+		}
+		batch, err := s.claim(ctx, c)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			wait, done, err := s.settle(ctx, id)
+			if err != nil || done {
+				return err
+			}
+			// A short wait is slept here: a snoozed job only comes back when
+			// the queue's scheduler next runs, seconds later.
+			if wait > shortWait || time.Now().Add(wait).After(stop) {
+				return river.JobSnooze(wait)
+			}
+			if err := sleep(ctx, wait); err != nil {
+				return river.JobSnooze(0)
+			}
+			continue
+		}
+		var relayDown bool
+		cl, relayDown, err = s.sendBatch(ctx, cc, cl, batch)
+		if err != nil {
+			return err
+		}
+		if relayDown {
+			return river.JobSnooze(s.cfg.RetryBase)
+		}
+		if time.Now().After(stop) {
+			return river.JobSnooze(0)
+		}
+	}
+}
+
+// claimed is one claimed delivery with its recipient. ok is false when the
+// subscriber left (or was erased) after the campaign started.
+type claimed struct {
+	id       int64
+	attempts int
+	subID    int64
+	rcpt     recipient
+	ok       bool
+}
+
+// claim moves up to Batch rows to sending under this process's lease:
+// first rows whose lease lapsed (a dead sender's, or a finished backoff),
+// then queued ones. Each claim is a single UPDATE, so two senders never
+// take the same row while its lease holds.
+func (s *Service) claim(ctx context.Context, c Campaign) ([]claimed, error) {
+	at := now()
+	until := at.Add(s.cfg.Lease)
+	skip := ""
+	if s.db.Dialect() == store.Postgres {
+		skip = " FOR UPDATE SKIP LOCKED"
+	}
+	var ids []any
+	for _, pick := range []struct {
+		where string
+		args  []any
+	}{
+		{`state = 'sending' AND lease_until < ?`, []any{at}},
+		{`state = 'queued'`, nil},
+	} {
+		limit := s.cfg.Batch - len(ids)
+		if limit == 0 {
+			break
+		}
+		args := append([]any{until, s.worker, c.ID}, pick.args...)
+		args = append(args, limit)
+		rows, err := s.db.QueryContext(ctx, `
+			UPDATE deliveries SET state = 'sending', lease_until = ?, claimed_by = ?
+			WHERE id IN (SELECT id FROM deliveries WHERE campaign_id = ? AND `+pick.where+` ORDER BY id LIMIT ?`+skip+`)
+			RETURNING id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("campaign %d: claim deliveries: %w", c.ID, err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("campaign %d: claim deliveries: %w", c.ID, err)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT d.id, d.attempts, COALESCE(s.id, 0), COALESCE(s.uid, ''), COALESCE(s.email, ''), COALESCE(s.name, ''),
+		       COALESCE(s.status = 'active' AND ss.status = 'confirmed', FALSE)
+		FROM deliveries d
+		LEFT JOIN subscribers s ON s.id = d.subscriber_id
+		LEFT JOIN subscriptions ss ON ss.subscriber_id = s.id AND ss.list_id = ?
+		WHERE d.id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY d.id`, append([]any{c.ListID}, ids...)...)
+	if err != nil {
+		return nil, fmt.Errorf("campaign %d: recipients of claimed deliveries: %w", c.ID, err)
+	}
+	defer rows.Close()
+	out := make([]claimed, 0, len(ids))
+	for rows.Next() {
+		var d claimed
+		if err := rows.Scan(&d.id, &d.attempts, &d.subID, &d.rcpt.uid, &d.rcpt.email, &d.rcpt.name, &d.ok); err != nil {
+			return nil, fmt.Errorf("campaign %d: recipients: %w", c.ID, err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// sendBatch sends the claimed rows over cl (dialing when needed) and
+// records every outcome. Successes are recorded together at the end of
+// the batch: a crash before that leaves them in sending, to be resent
+// with the same Message-ID. relayDown reports that the relay could not be
+// reached; the rest of the batch is then postponed.
+func (s *Service) sendBatch(ctx context.Context, cc *compiled, cl *mail.Client, batch []claimed) (_ *mail.Client, relayDown bool, err error) {
+	var sent []any
+	defer func() {
+		if ferr := s.markSent(ctx, sent); ferr != nil && err == nil {
+			err = ferr
+		}
+	}()
+	for i, d := range batch {
+		if !d.ok {
+			if err := s.fail(ctx, d, "the subscriber left the list before this campaign reached them"); err != nil {
+				return cl, false, err
+			}
+			continue
+		}
+		msg, err := s.campaignMsg(cc, d.rcpt)
+		var ae *addressError
+		if errors.As(err, &ae) {
+			if err := s.fail(ctx, d, err.Error()); err != nil {
+				return cl, false, err
+			}
+			continue
+		} else if err != nil {
+			return cl, false, err
+		}
+		if err := s.limit.wait(ctx); err != nil {
+			return cl, false, err
+		}
+		if cl == nil {
+			if cl, err = s.mailer.dial(ctx); err != nil {
+				for _, rest := range batch[i:] {
+					if rerr := s.retryLater(ctx, rest, err); rerr != nil {
+						return nil, true, rerr
+					}
+				}
+				return nil, true, nil
+			}
+		}
+		serr := cl.Send(msg)
+		switch o, code, rcptRefused := classify(serr); o {
+		case delivered:
+			sent = append(sent, d.id)
+		case temporary:
+			// The connection may be unusable (timeout, 421, broken pipe);
+			// a fresh one costs little.
+			_ = cl.Close()
+			cl = nil
+			if err := s.retryLater(ctx, d, serr); err != nil {
+				return nil, false, err
+			}
+		case permanent:
+			if err := s.fail(ctx, d, serr.Error()); err != nil {
+				return cl, false, err
+			}
+			if rcptRefused {
+				if err := s.RecordBounce(ctx, Bounce{Email: d.rcpt.email, CampaignID: cc.c.ID, Kind: HardBounce,
+					Source: "smtp", Detail: fmt.Sprintf("%d %s", code, serr)}); err != nil {
+					return cl, false, err
+				}
+			}
+		}
+	}
+	return cl, false, nil
+}
+
+func (s *Service) markSent(ctx context.Context, ids []any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	// A fresh context: the acknowledgements of messages the relay took must
+	// be recorded even when the job is being cancelled.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	args := append([]any{now()}, ids...)
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '', lease_until = NULL
+		WHERE state = 'sending' AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("record %d sent deliveries: %w", len(ids), err)
+	}
+	return nil
+}
+
+func (s *Service) fail(ctx context.Context, d claimed, why string) error {
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?, lease_until = NULL
+		WHERE id = ? AND state = 'sending'`, truncate(why, maxErrorBytes), d.id)
+	if err != nil {
+		return fmt.Errorf("record failed delivery %d: %w", d.id, err)
+	}
+	return nil
+}
+
+// retryLater leaves a row in sending with its lease pushed to the end of
+// an exponential backoff; after MaxAttempts it fails.
+func (s *Service) retryLater(ctx context.Context, d claimed, cause error) error {
+	attempts := d.attempts + 1
+	if attempts >= s.cfg.MaxAttempts {
+		return s.fail(ctx, d, fmt.Sprintf("gave up after %d attempts: %v", attempts, cause))
+	}
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE deliveries SET attempts = ?, last_error = ?, lease_until = ?
+		WHERE id = ? AND state = 'sending'`, attempts, truncate(cause.Error(), maxErrorBytes), now().Add(s.backoff(attempts)), d.id)
+	if err != nil {
+		return fmt.Errorf("postpone delivery %d: %w", d.id, err)
+	}
+	return nil
+}
+
+func (s *Service) backoff(attempts int) time.Duration {
+	d := s.cfg.RetryBase
+	for i := 1; i < attempts && d < s.cfg.RetryMax; i++ {
+		d *= 2
+	}
+	return min(d, s.cfg.RetryMax)
+}
+
+// settle finishes the campaign when no row is queued or sending, and
+// otherwise says how long to wait before looking again.
+func (s *Service) settle(ctx context.Context, id int64) (time.Duration, bool, error) {
+	at := now()
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE campaigns SET status = 'finished', finished_at = ?
+		WHERE id = ? AND status = 'sending'
+		  AND NOT EXISTS (SELECT 1 FROM deliveries WHERE campaign_id = ? AND state IN ('queued', 'sending'))`, at, id, id)
+	if err != nil {
+		return 0, false, fmt.Errorf("campaign %d: finish: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return 0, true, nil
+	}
+	var next *time.Time
+	var nt nullTime
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(lease_until) FROM deliveries WHERE campaign_id = ? AND state = 'sending'`, id).Scan(&nt); err != nil {
+		return 0, false, fmt.Errorf("campaign %d: next lease: %w", id, err)
+	}
+	if nt.Valid {
+		next = &nt.Time
+	}
+	wait := 200 * time.Millisecond // rows still queued: another sender is on them
+	if next != nil && next.Sub(at) > wait {
+		wait = next.Sub(at) + 10*time.Millisecond
+	}
+	return wait, false, nil
+}
+
+// limiter spaces messages evenly to cap the rate of one process.
+type limiter struct {
+	mu       sync.Mutex
+	interval time.Duration
+	next     time.Time
+}
+
+func newLimiter(perSecond float64) *limiter {
+	if perSecond <= 0 {
+		return nil
+	}
+	return &limiter{interval: time.Duration(float64(time.Second) / perSecond)}
+}
+
+func (l *limiter) wait(ctx context.Context) error {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	t := time.Now()
+	if l.next.After(t) {
+		t = l.next
+	}
+	l.next = t.Add(l.interval)
+	l.mu.Unlock()
+	if d := time.Until(t); d > 0 {
+		return sleep(ctx, d)
+	}
+	return nil
+}
