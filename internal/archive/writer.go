@@ -1,0 +1,240 @@
+// Package archive keeps WARC evidence of every fetch: each request and
+// response is appended as a WARC/1.1 record to gzip WARC files in one
+// directory, and can be read back byte for byte from its Location, so the
+// desk can show what a page said when it was quoted.
+//
+// Records are written with gowarc (github.com/internetarchive/gowarc). Two
+// things are written here by hand, because gowarc v0.8.96 lacks them:
+//
+//   - Rotation with offsets. gowarc's rotator (RotatorSettings) reports no
+//     file offsets, panics on I/O errors, and keeps its digest algorithm
+//     in an unexported field that defaults to SHA-1. So this package
+//     rotates files itself and uses gowarc's Writer for each record.
+//   - WARC-Payload-Digest. gowarc's Writer computes WARC-Block-Digest (here
+//     SHA-256, lowercase base16); it computes payload digests only inside
+//     its own recording HTTP client, which we do not use (fetch is the
+//     polite client). We compute the SHA-256 payload digest, in gowarc's
+//     format, with warc.GetDigest.
+package archive
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	warc "github.com/internetarchive/gowarc"
+)
+
+// Config says where and how to write.
+type Config struct {
+	// Dir holds the WARC files; it is created if missing.
+	Dir string
+	// Prefix starts every file name: Prefix-20060102150405000-00001-host.warc.gz.
+	Prefix string
+	// MaxFileSize rotates to a new file once the current one has reached
+	// this many (compressed) bytes. Default 1 GB, the WARC convention.
+	MaxFileSize int64
+	// NoSync skips the fsync after each exchange. By default a Location is
+	// handed out only once its bytes are on disk, so a database row that
+	// points at it survives a power cut.
+	NoSync bool
+}
+
+// Location addresses one record: File (a name inside the archive
+// directory), the byte Offset and Length of its gzip member, its
+// WARC-Record-ID, and SHA256, the hex SHA-256 of the record block (the
+// HTTP message), equal to its WARC-Block-Digest.
+type Location struct {
+	File     string
+	Offset   int64
+	Length   int64
+	RecordID string
+	SHA256   string
+}
+
+// Exchange is one HTTP request and its response, as fetch.Response keeps
+// them (RawRequest, RawHeader, RawBody).
+type Exchange struct {
+	URL            string    // WARC-Target-URI
+	Date           time.Time // capture time, WARC-Date
+	IP             string    // WARC-IP-Address, optional
+	Request        []byte    // request line and headers, as sent
+	ResponseHeader []byte    // status line and headers, ending with an empty line
+	ResponseBody   []byte    // entity body as received: the WARC payload
+}
+
+// ErrClosed is returned by writes after Close.
+var ErrClosed = errors.New("archive: writer closed")
+
+// Writer appends exchanges to rotating gzip WARC files. It is safe for
+// concurrent use: records are compressed in the caller's goroutine and
+// only the append to the file is serialised. A new Writer always starts a
+// new file, so a file left with a torn last record by a crash is never
+// appended to.
+type Writer struct {
+	cfg Config
+
+	mu     sync.Mutex
+	file   *os.File
+	name   string
+	size   int64
+	serial int
+	torn   bool // a write failed midway: the next exchange starts a new file
+	closed bool
+}
+
+// NewWriter opens a new WARC file in cfg.Dir.
+func NewWriter(cfg Config) (*Writer, error) {
+	if cfg.Dir == "" {
+		return nil, errors.New("archive: no directory")
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = "pressreview"
+	}
+	if cfg.MaxFileSize <= 0 {
+		cfg.MaxFileSize = 1 << 30
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	w := &Writer{cfg: cfg}
+	if err := w.rotate(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// WriteExchange appends a response record and its request record (linked
+// by WARC-Concurrent-To) to the same file and returns their locations.
+func (w *Writer) WriteExchange(ex Exchange) (request, response Location, err error) {
+	reqID, respID := newRecordID(), newRecordID()
+	date := ex.Date.UTC().Format(time.RFC3339Nano)
+	block := append(append([]byte(nil), ex.ResponseHeader...), ex.ResponseBody...)
+	payloadDigest, err := warc.GetDigest(bytes.NewReader(ex.ResponseBody), warc.SHA256Base16)
+	if err != nil {
+		return request, response, err
+	}
+	respHeader := warc.Header{
+		"WARC-Type":           "response",
+		"WARC-Record-ID":      respID,
+		"WARC-Date":           date,
+		"WARC-Target-URI":     ex.URL,
+		"WARC-Concurrent-To":  reqID,
+		"WARC-Payload-Digest": payloadDigest,
+		"Content-Type":        "application/http; msgtype=response",
+	}
+	reqHeader := warc.Header{
+		"WARC-Type":          "request",
+		"WARC-Record-ID":     reqID,
+		"WARC-Date":          date,
+		"WARC-Target-URI":    ex.URL,
+		"WARC-Concurrent-To": respID,
+		"Content-Type":       "application/http; msgtype=request",
+	}
+	if ex.IP != "" {
+		respHeader["WARC-IP-Address"] = ex.IP
+	}
+	respMember, respDigest, err := gzipRecord(respHeader, block)
+	if err != nil {
+		return request, response, err
+	}
+	reqMember, reqDigest, err := gzipRecord(reqHeader, ex.Request)
+	if err != nil {
+		return request, response, err
+	}
+
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return request, response, ErrClosed
+	}
+	if w.file == nil || w.torn || w.size >= w.cfg.MaxFileSize {
+		if err := w.rotate(); err != nil {
+			return request, response, err
+		}
+	}
+	response, err = w.append(respMember, respID, respDigest)
+	if err != nil {
+		return request, response, err
+	}
+	request, err = w.append(reqMember, reqID, reqDigest)
+	if err != nil {
+		return request, response, err
+	}
+	if !w.cfg.NoSync {
+		if err := w.file.Sync(); err != nil {
+			return request, response, fmt.Errorf("archive: sync %s: %w", w.name, err)
+		}
+	}
+	return request, response, nil
+}
+
+// Close closes the current file.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	if w.file == nil {
+		return nil
+	}
+	return w.file.Close()
+}
+
+// Read returns the archived response at loc in this writer's directory.
+func (w *Writer) Read(loc Location) (*Response, error) { return Read(w.cfg.Dir, loc) }
+
+// append writes one gzip member at the end of the current file. Callers
+// hold w.mu.
+func (w *Writer) append(member []byte, id, sha string) (Location, error) {
+	loc := Location{File: w.name, Offset: w.size, Length: int64(len(member)), RecordID: id, SHA256: sha}
+	n, err := w.file.Write(member)
+	w.size += int64(n)
+	if err != nil {
+		w.torn = true // keep sequential readers of this file from meeting more after the tear
+		return Location{}, fmt.Errorf("archive: write %s: %w", w.name, err)
+	}
+	return loc, nil
+}
+
+// rotate closes the current file, if any, and starts the next one with a
+// warcinfo record. Callers hold w.mu (or own w exclusively).
+func (w *Writer) rotate() error {
+	if w.file != nil {
+		if err := w.file.Close(); err != nil {
+			return fmt.Errorf("archive: close %s: %w", w.name, err)
+		}
+		w.file = nil
+	}
+	host, _ := os.Hostname()
+	for {
+		w.serial++
+		stamp := strings.Replace(time.Now().UTC().Format("20060102150405.000"), ".", "", 1)
+		name := fmt.Sprintf("%s-%s-%05d-%s.warc.gz", w.cfg.Prefix, stamp, w.serial, host)
+		f, err := os.OpenFile(filepath.Join(w.cfg.Dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, os.ErrExist) {
+			continue // another writer, or a restart within the same millisecond
+		}
+		if err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+		w.file, w.name, w.size, w.torn = f, name, 0, false
+		break
+	}
+	info, err := gzipInfo(w.name)
+	if err != nil {
+		return err
+	}
+	_, err = w.append(info, "", "")
+	return err
+}
+
+func newRecordID() string { return "<urn:uuid:" + uuid.NewString() + ">" }

@@ -1,0 +1,19 @@
+// Package fetch is pressreview's polite HTTP client for feeds and article
+// pages.
+//
+// One Fetcher serves the whole process. Per host it bounds concurrent
+// requests, spaces their starts (Config.HostDelay, raised by a robots.txt
+// Crawl-delay), and slows down after 429 or 503 answers: the delay doubles
+// up to Config.MaxHostDelay and Retry-After (seconds or HTTP-date) is
+// honoured. robots.txt is fetched once per host and cached; a disallowed
+// URL is never requested. Requests carry the caller's ETag and
+// Last-Modified so unchanged feeds cost a 304.
+//
+// Responses keep what the rest of the pipeline needs: the decompressed body
+// and its SHA-256, the body converted to UTF-8 (see DecodeText for the
+// charset rules, including windows-1256 and wrong declarations), caching
+// headers, and the raw request and response bytes for WARC archiving.
+//
+// Failures are *Error values with a Kind (Temporary, Soft, Hard) that the
+// job queue uses to choose a back-off; Classify works on any error.
+package fetch

@@ -1,0 +1,135 @@
+package fetch
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+)
+
+// hostTable keeps one politeness state per host:port. Entries are never
+// evicted: a desk watches hundreds of outlets, not millions of hosts.
+type hostTable struct {
+	cfg   Config
+	mu    sync.Mutex
+	hosts map[string]*host
+}
+
+func newHostTable(cfg Config) *hostTable {
+	return &hostTable{cfg: cfg, hosts: make(map[string]*host)}
+}
+
+func (t *hostTable) get(hostport string) *host {
+	key := strings.ToLower(hostport)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	h, ok := t.hosts[key]
+	if !ok {
+		h = &host{
+			name:  key,
+			slots: make(chan struct{}, t.cfg.HostConcurrency),
+			base:  t.cfg.HostDelay,
+			delay: t.cfg.HostDelay,
+			max:   t.cfg.MaxHostDelay,
+		}
+		t.hosts[key] = h
+	}
+	return h
+}
+
+// host spaces and bounds the requests to one host. Requests reserve start
+// times one delay apart; after a 429 or 503 the delay doubles (up to max)
+// and the next start is pushed past any Retry-After; each success halves
+// the delay back towards the base.
+type host struct {
+	name  string
+	slots chan struct{} // semaphore: requests in flight
+
+	mu    sync.Mutex
+	base  time.Duration // configured delay, or robots.txt Crawl-delay
+	delay time.Duration // current delay, base ≤ delay ≤ max
+	max   time.Duration
+	next  time.Time // earliest start of the next request
+}
+
+// acquire waits for a free slot and this host's next start time. It fails
+// fast with ErrHostPaused when the wait would exceed max, so a worker is not
+// parked for the length of a long Retry-After.
+func (h *host) acquire(ctx context.Context) (release func(), wait time.Duration, err error) {
+	select {
+	case h.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+	release = func() { <-h.slots }
+
+	h.mu.Lock()
+	now := time.Now()
+	start := now
+	if h.next.After(now) {
+		start = h.next
+	}
+	wait = start.Sub(now)
+	if wait > h.max {
+		h.mu.Unlock()
+		release()
+		return nil, wait, ErrHostPaused
+	}
+	h.next = start.Add(h.delay)
+	h.mu.Unlock()
+
+	if wait > 0 {
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			release()
+			return nil, 0, ctx.Err()
+		}
+	}
+	return release, 0, nil
+}
+
+// slowDown records a 429 or 503: the delay doubles (at least to one second,
+// so a zero base still backs off) and the next request waits for the later
+// of the new delay and retryAfter.
+func (h *host) slowDown(retryAfter time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.delay = min(max(2*h.delay, time.Second), h.max)
+	pause := max(h.delay, retryAfter)
+	if until := time.Now().Add(pause); until.After(h.next) {
+		h.next = until
+	}
+}
+
+// speedUp records a successful answer: the delay halves back towards base.
+func (h *host) speedUp() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.delay > h.base {
+		h.delay = max(h.delay/2, h.base)
+	}
+}
+
+// setCrawlDelay raises the base delay to a robots.txt Crawl-delay (capped
+// at max); it never lowers the configured delay.
+func (h *host) setCrawlDelay(d time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	d = min(d, h.max)
+	if d > h.base {
+		h.base = d
+	}
+	if h.delay < h.base {
+		h.delay = h.base
+	}
+}
+
+// currentDelay reports the delay now in force.
+func (h *host) currentDelay() time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.delay
+}
