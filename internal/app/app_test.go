@@ -225,6 +225,19 @@ func TestDemo(t *testing.T) {
 		}
 	}
 
+	// Staff tools need a login.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]int{"/api/search?q=iran": http.StatusUnauthorized, "/studio/": http.StatusSeeOther} {
+		resp, err := noRedirect.Get(strings.TrimSuffix(page, "/analysis/"+demo.SeedSlug) + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s without a login: %s, want %d", path, resp.Status, want)
+		}
+	}
+
 	// The subscribe box on every page leads to the full form, prefilled,
 	// with the demo's lists to choose from and none ticked.
 	base := strings.TrimSuffix(page, "/analysis/"+demo.SeedSlug)

@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"os"
 
 	"github.com/riverqueue/river"
 
+	"github.com/pressreview/pressreview/internal/accounts"
 	"github.com/pressreview/pressreview/internal/jobs"
 	"github.com/pressreview/pressreview/internal/newsletter"
 	"github.com/pressreview/pressreview/internal/search"
@@ -14,6 +17,27 @@ import (
 
 // Commands whose flags and subcommands belong to a domain package.
 func init() {
+	for _, name := range []string{"users", "tokens"} {
+		commands[name] = &command{
+			summary: "Manage staff " + name + " (pressreview " + name + " help for the subcommands).\n" +
+				"Passwords are read from PRESSREVIEW_NEW_PASSWORD or the first line of standard input.",
+			usage:       "SUBCOMMAND [args]",
+			flags:       []string{"database", "log-level"},
+			passthrough: true,
+			run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
+				db, err := e.openStore(ctx)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				err = accounts.RunCLI(ctx, db, append([]string{name}, fs.Args()...), os.Stdin, e.stdout)
+				if errors.Is(err, accounts.ErrUsage) {
+					return fmt.Errorf("%w: %v", ErrUsage, err)
+				}
+				return err
+			},
+		}
+	}
 	for _, name := range []string{"campaigns", "subscribers"} {
 		commands[name] = &command{
 			summary:     "Manage newsletter " + name + " (pressreview " + name + " help for the subcommands).",

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/pressreview/pressreview/internal/accounts"
 	"github.com/pressreview/pressreview/internal/config"
 	"github.com/pressreview/pressreview/internal/demo"
 	"github.com/pressreview/pressreview/internal/jobs"
@@ -24,6 +26,7 @@ import (
 	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/web"
+	"github.com/pressreview/pressreview/internal/web/studio"
 	"github.com/pressreview/pressreview/internal/web/subscribe"
 )
 
@@ -41,7 +44,7 @@ func init() {
 				return err
 			}
 			defer db.Close()
-			return serve(ctx, e, db, nl, nil)
+			return serve(ctx, e, db, nl, os.Getenv, nil)
 		},
 	}
 	var dir string
@@ -56,6 +59,8 @@ func init() {
 		},
 	}
 }
+
+const demoAdmin = "admin@demo.pressreview.invalid"
 
 func runDemo(ctx context.Context, e *env, dir string) error {
 	if dir == "" {
@@ -87,20 +92,32 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	if err != nil {
 		return err
 	}
+	// The demo's own admin, with a password made for this run.
+	pw := make([]byte, 12)
+	rand.Read(pw)
+	admin := map[string]string{"PRESSREVIEW_ADMIN_EMAIL": demoAdmin, "PRESSREVIEW_ADMIN_PASSWORD": hex.EncodeToString(pw)}
 	fmt.Fprintf(e.stdout, "demo desk in %s\n", dir)
-	return serve(ctx, e, db, nl, func(url string) {
-		fmt.Fprintf(e.stdout, "pressreview demo is running: %s/\nthe seed edition: %s/analysis/%s\npress Ctrl-C to stop\n", url, url, demo.SeedSlug)
+	return serve(ctx, e, db, nl, func(k string) string { return admin[k] }, func(url string) {
+		fmt.Fprintf(e.stdout, "pressreview demo is running: %s/\nthe seed edition: %s/analysis/%s\n", url, url, demo.SeedSlug)
+		fmt.Fprintf(e.stdout, "the studio: %s/studio/ (sign in as %s with password %s)\npress Ctrl-C to stop\n", url, demoAdmin, admin["PRESSREVIEW_ADMIN_PASSWORD"])
 	})
 }
 
 // serve runs the HTTP server and the job queue until ctx ends, then shuts
 // both down gracefully. ready, when set, is called with the site URL once
 // the listener is open.
-func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, ready func(url string)) error {
+func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, getenv func(string) string, ready func(url string)) error {
 	site, err := web.New(db, web.Options{SiteName: "pressreview", SiteURL: e.cfg.SiteURL, Logger: e.log})
 	if err != nil {
 		return err
 	}
+	if err := accounts.BootstrapAdmin(ctx, db, getenv); err != nil {
+		return err
+	}
+	auth := accounts.New(db, accounts.Config{SiteURL: e.cfg.SiteURL, Logger: e.log, Forbidden: studio.Forbidden(site)})
+	go auth.RunCleanup(ctx, 10*time.Minute)
+	studio.Register(site, db, auth)
+	staffOnly := auth.RequireRole(accounts.Analyst)
 	letters, err := newsletter.New(db, nl)
 	if err != nil {
 		return err
@@ -115,7 +132,7 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, read
 	pages := http.NewServeMux()
 	subscribe.Register(pages, subscribe.Deps{Service: letters, PrivacyURL: "/privacy"})
 	site.Handle("/newsletter/", pages)
-	site.Handle("/api/", search.Handler(db))
+	site.Handle("/api/", staffOnly(search.Handler(db)))
 
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {

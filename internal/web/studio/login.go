@@ -44,7 +44,7 @@ func (s *studio) login(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 	case errors.Is(err, accounts.ErrInvalidLogin):
 		s.render(w, r, http.StatusUnprocessableEntity, "Sign in", "login", loginPage{
-			Action: PathLogin, Next: next, Email: email, Error: err.Error() + ".",
+			Action: PathLogin, Next: next, Email: email, Error: upperFirst(err.Error()) + ".",
 		})
 	case errors.As(err, &locked):
 		w.Header().Set("Retry-After", strconv.Itoa(int(locked.RetryAfter.Round(time.Second).Seconds())))

@@ -3,6 +3,7 @@ package studio_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -19,15 +20,17 @@ import (
 
 const password = "a long enough passphrase"
 
+var quiet = slog.New(slog.DiscardHandler)
+
 // newSite is one pressreview instance: the real web server (with its
 // cross-origin protection) and the studio, on db.
 func newSite(t *testing.T, db *store.DB) *httptest.Server {
 	t.Helper()
-	srv, err := web.New(db, web.Options{SiteURL: "http://desk.example.org", CachePages: -1})
+	srv, err := web.New(db, web.Options{SiteURL: "http://desk.example.org", CachePages: -1, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth := accounts.New(db, accounts.Config{SiteURL: "http://desk.example.org", Forbidden: studio.Forbidden(srv)})
+	auth := accounts.New(db, accounts.Config{SiteURL: "http://desk.example.org", Forbidden: studio.Forbidden(srv), Logger: quiet})
 	studio.Register(srv, db, auth)
 	srv.Handle("GET /studio/users", auth.RequireRole(accounts.Admin)(http.NotFoundHandler()))
 	ts := httptest.NewServer(srv.Handler())

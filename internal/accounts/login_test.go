@@ -1,0 +1,149 @@
+package accounts_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/accounts"
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/store/storetest"
+)
+
+func TestUsers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		addUser(t, db, "Ana@Example.org", accounts.Editor)
+		_, err := accounts.CreateUser(ctx, db, accounts.NewUser{Email: " ana@EXAMPLE.org ", Name: "Other", Role: accounts.Analyst, Password: goodPassword})
+		if !errors.Is(err, accounts.ErrEmailTaken) {
+			t.Fatalf("second account for the same address in another case: err = %v, want ErrEmailTaken", err)
+		}
+		for _, nu := range []accounts.NewUser{
+			{Email: "not-an-address", Name: "X", Role: accounts.Analyst, Password: goodPassword},
+			{Email: "x@example.org", Name: " ", Role: accounts.Analyst, Password: goodPassword},
+			{Email: "x@example.org", Name: "X", Role: "owner", Password: goodPassword},
+			{Email: "x@example.org", Name: "X", Role: accounts.Analyst, Password: "too short"},
+		} {
+			if _, err := accounts.CreateUser(ctx, db, nu); err == nil {
+				t.Errorf("CreateUser(%+v) succeeded", nu)
+			}
+		}
+		u, err := accounts.UserByEmail(ctx, db, "ANA@example.org")
+		if err != nil || u.Email != "ana@example.org" || u.Role != accounts.Editor || u.Disabled {
+			t.Fatalf("UserByEmail = %+v, %v", u, err)
+		}
+		if err := accounts.SetRole(ctx, db, "ana@example.org", accounts.Admin); err != nil {
+			t.Fatal(err)
+		}
+		if err := accounts.SetRole(ctx, db, "nobody@example.org", accounts.Admin); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("SetRole of a missing account: err = %v, want ErrNotFound", err)
+		}
+		list, err := accounts.ListUsers(ctx, db)
+		if err != nil || len(list) != 1 || list[0].Role != accounts.Admin {
+			t.Fatalf("ListUsers = %+v, %v", list, err)
+		}
+	})
+}
+
+func TestLogin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		a := accounts.New(db, accounts.Config{Now: clk.Now})
+		addUser(t, db, "ana@example.org", accounts.Analyst)
+
+		u, err := a.Login(ctx, " Ana@Example.ORG", goodPassword)
+		if err != nil || u.Email != "ana@example.org" || u.LastLoginAt == nil || !u.LastLoginAt.Equal(clk.Now()) {
+			t.Fatalf("Login = %+v, %v", u, err)
+		}
+		// A wrong password, an unknown address and a disabled account get
+		// the same answer.
+		if _, err := a.Login(ctx, "ana@example.org", goodPassword+"!"); err != accounts.ErrInvalidLogin {
+			t.Errorf("wrong password: err = %v", err)
+		}
+		if _, err := a.Login(ctx, "nobody@example.org", goodPassword); err != accounts.ErrInvalidLogin {
+			t.Errorf("unknown address: err = %v", err)
+		}
+		if err := accounts.SetDisabled(ctx, db, "ana@example.org", true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Login(ctx, "ana@example.org", goodPassword); err != accounts.ErrInvalidLogin {
+			t.Errorf("disabled account: err = %v", err)
+		}
+		if err := accounts.SetDisabled(ctx, db, "ana@example.org", false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Login(ctx, "ana@example.org", goodPassword); err != nil {
+			t.Errorf("re-enabled account: err = %v", err)
+		}
+	})
+}
+
+func TestLockout(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		a := accounts.New(db, accounts.Config{Now: clk.Now})
+		addUser(t, db, "ana@example.org", accounts.Analyst)
+
+		locked := func(email, password string) time.Duration {
+			t.Helper()
+			_, err := a.Login(ctx, email, password)
+			var le *accounts.LockedError
+			if !errors.As(err, &le) {
+				t.Fatalf("Login(%s) err = %v, want LockedError", email, err)
+			}
+			return le.RetryAfter
+		}
+		for _, email := range []string{"ana@example.org", "nobody@example.org"} {
+			for i := 1; i <= 5; i++ {
+				if _, err := a.Login(ctx, email, "wrong password "+email); err != accounts.ErrInvalidLogin {
+					t.Fatalf("%s failure %d: err = %v", email, i, err)
+				}
+			}
+			// Locked, right password or not, and known address or not.
+			if d := locked(email, goodPassword); d != 30*time.Second {
+				t.Errorf("%s: locked for %v, want 30s", email, d)
+			}
+		}
+		// Another address is not affected.
+		addUser(t, db, "bo@example.org", accounts.Analyst)
+		if _, err := a.Login(ctx, "bo@example.org", goodPassword); err != nil {
+			t.Fatalf("other address: %v", err)
+		}
+		// Each further failure doubles the wait.
+		clk.Advance(31 * time.Second)
+		if _, err := a.Login(ctx, "ana@example.org", "still wrong"); err != accounts.ErrInvalidLogin {
+			t.Fatalf("after the lock: err = %v", err)
+		}
+		if d := locked("ana@example.org", goodPassword); d != time.Minute {
+			t.Errorf("sixth failure locks for %v, want 1m", d)
+		}
+		// Once the lock is over the right password works and clears the count.
+		clk.Advance(time.Minute + time.Second)
+		if _, err := a.Login(ctx, "ana@example.org", goodPassword); err != nil {
+			t.Fatalf("after waiting: %v", err)
+		}
+		for i := 1; i <= 4; i++ {
+			if _, err := a.Login(ctx, "ana@example.org", "wrong again"); err != accounts.ErrInvalidLogin {
+				t.Fatalf("failure %d after a success: err = %v (the count was not cleared)", i, err)
+			}
+		}
+		// Failures older than a day no longer count, and cleanup drops them.
+		clk.Advance(25 * time.Hour)
+		if _, err := a.Login(ctx, "ana@example.org", "wrong once more"); err != accounts.ErrInvalidLogin {
+			t.Fatalf("a day later: err = %v", err)
+		}
+		if _, err := a.Login(ctx, "ana@example.org", goodPassword); err != nil {
+			t.Fatalf("a day later, right password: %v", err)
+		}
+		if err := a.Cleanup(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM login_failures`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("after cleanup %d failure rows remain (err %v), want 0", n, err)
+		}
+	})
+}
