@@ -88,7 +88,8 @@ func runNewsletterCLI(ctx context.Context, e *env, args []string) error {
 	}
 	workers := river.NewWorkers()
 	svc.AddWorkers(workers)
-	queue, err := jobs.New(db, jobs.Config{Workers: workers, Queues: svc.Queues(), Logger: e.log})
+	queue, err := jobs.New(db, jobs.Config{Workers: workers, Queues: svc.Queues(), Logger: e.log,
+		RescueStuckJobsAfter: newsletter.RescueStuckJobsAfter})
 	if err != nil {
 		return err
 	}

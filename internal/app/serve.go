@@ -124,7 +124,8 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	}
 	workers := river.NewWorkers()
 	letters.AddWorkers(workers)
-	queue, err := jobs.New(db, jobs.Config{Workers: workers, Queues: letters.Queues(), Logger: e.log})
+	queue, err := jobs.New(db, jobs.Config{Workers: workers, Queues: letters.Queues(), Logger: e.log,
+		RescueStuckJobsAfter: newsletter.RescueStuckJobsAfter})
 	if err != nil {
 		return err
 	}
@@ -133,6 +134,10 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	subscribe.Register(pages, subscribe.Deps{Service: letters, PrivacyURL: "/privacy"})
 	site.Handle("/newsletter/", pages)
 	site.Handle("/api/", staffOnly(search.Handler(db)))
+	// Sending a campaign publishes: editors and admins only.
+	campaigns := auth.RequireRole(accounts.Editor)(newsletter.APIHandler(letters))
+	site.Handle("/api/campaigns", campaigns)
+	site.Handle("/api/campaigns/", campaigns)
 
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {

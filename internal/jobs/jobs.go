@@ -52,12 +52,24 @@ func Migrate(ctx context.Context, db *store.DB) error {
 	return nil
 }
 
+// JobTimeout bounds every job run: its context is cancelled after it.
+const JobTimeout = 10 * time.Minute
+
 // Config says which workers run and how many jobs at once per queue. A
 // client with no workers can still insert jobs (the CLI does this).
 type Config struct {
 	Workers *river.Workers
 	Queues  map[string]river.QueueConfig
 	Logger  *slog.Logger
+	// PeriodicJobs are inserted on their schedules by the client elected
+	// leader, so several instances do not insert them several times.
+	PeriodicJobs []*river.PeriodicJob
+	// RescueStuckJobsAfter is how long a job may stay "running" before the
+	// leader treats it as abandoned (its process was killed) and retries it.
+	// It must be longer than JobTimeout (River refuses less), or a job still
+	// working would be started a second time. Zero keeps River's default,
+	// JobTimeout plus an hour: that long a killed process's jobs wait.
+	RescueStuckJobsAfter time.Duration
 }
 
 // New builds a client. Polling replaces LISTEN/NOTIFY (which the
@@ -76,11 +88,14 @@ func New(db *store.DB, cfg Config) (*Client, error) {
 		FetchPollInterval: 200 * time.Millisecond,
 		FetchCooldown:     50 * time.Millisecond,
 		PollOnly:          true,
-		JobTimeout:        10 * time.Minute,
+		JobTimeout:        JobTimeout,
+		// River fills in its default when this is zero.
+		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
 	}
 	if cfg.Workers != nil {
 		rc.Workers = cfg.Workers
 		rc.Queues = cfg.Queues
+		rc.PeriodicJobs = cfg.PeriodicJobs
 		if rc.Queues == nil {
 			rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
 		}

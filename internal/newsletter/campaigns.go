@@ -3,6 +3,7 @@ package newsletter
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	htmltemplate "html/template"
 	"strings"
@@ -27,7 +28,7 @@ type Campaign struct {
 	Subject    string         `json:"subject"`
 	HTML       string         `json:"html"`
 	Text       string         `json:"text"`
-	Source     string         `json:"source,omitempty"` // "edition:slug" when built from an edition
+	Source     string         `json:"source,omitempty"` // "edition:slug" or "analysis:slug" when built from one
 	Status     CampaignStatus `json:"status"`
 	SendAt     *time.Time     `json:"send_at,omitempty"`
 	CreatedAt  time.Time      `json:"created_at"`
@@ -80,6 +81,22 @@ func checkTemplates(html, text string) error {
 
 var sampleRecipient = RecipientData{Name: "Jane Reader", Email: "reader@example.org",
 	SettingsURL: "https://example.org/settings", UnsubscribeURL: "https://example.org/unsubscribe"}
+
+// ErrCampaignState matches (errors.Is) the errors of actions that the
+// campaign's status does not allow, such as pausing a finished campaign or
+// starting one twice: the request was fine, the moment was not.
+var ErrCampaignState = errors.New("the campaign's status does not allow this")
+
+// stateError keeps its own message, which names the campaign and its
+// status, and still matches ErrCampaignState.
+type stateError struct{ msg string }
+
+func (e *stateError) Error() string        { return e.msg }
+func (e *stateError) Is(target error) bool { return target == ErrCampaignState }
+
+func stateErrorf(format string, args ...any) error {
+	return &stateError{msg: fmt.Sprintf(format, args...)}
+}
 
 // CreateCampaign saves a draft campaign.
 func (s *Service) CreateCampaign(ctx context.Context, d NewCampaign) (Campaign, error) {
@@ -177,7 +194,7 @@ func (s *Service) Start(ctx context.Context, id int64) (int64, error) {
 			if err != nil {
 				return err
 			}
-			return fmt.Errorf("start campaign %d: it is %s; only a draft or scheduled campaign can start", id, c.Status)
+			return stateErrorf("start campaign %d: it is %s; only a draft or scheduled campaign can start", id, c.Status)
 		}
 		res, err = tx.ExecContext(ctx, `
 			INSERT INTO deliveries (campaign_id, subscriber_id, state, queued_at)
@@ -257,7 +274,7 @@ func (s *Service) setStatus(ctx context.Context, id int64, to CampaignStatus, fr
 			ok = ok || c.Status == f
 		}
 		if !ok {
-			return fmt.Errorf("campaign %d is %s; it cannot become %s", id, c.Status, to)
+			return stateErrorf("campaign %d is %s; it cannot become %s", id, c.Status, to)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET status = ?, finished_at = NULL WHERE id = ?`, to, id); err != nil {
 			return fmt.Errorf("campaign %d: %w", id, err)
@@ -291,7 +308,11 @@ func (s *Service) Schedule(ctx context.Context, id int64, at time.Time) error {
 			return fmt.Errorf("schedule campaign %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("schedule campaign %d: only a draft or scheduled campaign can be scheduled", id)
+			c, err := LoadCampaign(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			return stateErrorf("schedule campaign %d: it is %s; only a draft or scheduled campaign can be scheduled", id, c.Status)
 		}
 		_, err = q.InsertTx(ctx, tx.SQLTx(), StartArgs{CampaignID: id}, &river.InsertOpts{ScheduledAt: at})
 		return err
@@ -340,6 +361,42 @@ type Progress struct {
 // Done reports whether no delivery is queued or sending.
 func (p Progress) Done() bool { return p.Queued == 0 && p.Sending == 0 }
 
+// Rate is messages sent per second from the campaign's start until it
+// finished, or until now while it is not finished; time spent paused
+// counts. It needs no query of its own (a MAX(sent_at) would read every
+// sent row), so progress stays cheap to poll during a large send.
+func (p Progress) Rate() float64 {
+	c := p.Campaign
+	if p.Sent == 0 || c.StartedAt == nil {
+		return 0
+	}
+	end := now()
+	if c.Status == Finished && c.FinishedAt != nil {
+		end = *c.FinishedAt
+	}
+	d := end.Sub(*c.StartedAt).Seconds()
+	if d <= 0 {
+		return 0
+	}
+	return float64(p.Sent) / d
+}
+
+func (p *Progress) add(st DeliveryState, n int64) {
+	p.Total += n
+	switch st {
+	case Queued:
+		p.Queued = n
+	case InFlight:
+		p.Sending = n
+	case Sent:
+		p.Sent = n
+	case Failed:
+		p.Failed = n
+	case BouncedState:
+		p.Bounced = n
+	}
+}
+
 // CampaignProgress reads a campaign's counts.
 func CampaignProgress(ctx context.Context, q store.Querier, id int64) (Progress, error) {
 	c, err := LoadCampaign(ctx, q, id)
@@ -356,27 +413,57 @@ func CampaignProgress(ctx context.Context, q store.Querier, id int64) (Progress,
 		var st DeliveryState
 		var n int64
 		if err := rows.Scan(&st, &n); err != nil {
-			return p, err
+			return p, fmt.Errorf("progress of campaign %d: %w", id, err)
 		}
-		p.Total += n
-		switch st {
-		case Queued:
-			p.Queued = n
-		case InFlight:
-			p.Sending = n
-		case Sent:
-			p.Sent = n
-		case Failed:
-			p.Failed = n
-		case BouncedState:
-			p.Bounced = n
+		p.add(st, n)
+	}
+	if err := rows.Err(); err != nil {
+		return p, fmt.Errorf("progress of campaign %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// AllProgress lists every campaign, newest first, with its counts. It
+// reads the counts of all campaigns in one query that the
+// (campaign_id, state) index answers.
+func AllProgress(ctx context.Context, q store.Querier) ([]Progress, error) {
+	cs, err := Campaigns(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Progress, len(cs))
+	at := make(map[int64]*Progress, len(cs))
+	for i, c := range cs {
+		out[i].Campaign = c
+		at[c.ID] = &out[i]
+	}
+	rows, err := q.QueryContext(ctx, `SELECT campaign_id, state, COUNT(*) FROM deliveries GROUP BY campaign_id, state`)
+	if err != nil {
+		return nil, fmt.Errorf("campaign progress: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, n int64
+		var st DeliveryState
+		if err := rows.Scan(&id, &st, &n); err != nil {
+			return nil, fmt.Errorf("campaign progress: %w", err)
+		}
+		if p := at[id]; p != nil { // a campaign created since Campaigns read the list
+			p.add(st, n)
 		}
 	}
-	return p, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("campaign progress: %w", err)
+	}
+	return out, nil
 }
 
 // String is the one-line progress report the CLI prints.
 func (p Progress) String() string {
-	return fmt.Sprintf("campaign %d %q: %s — %d recipients: %d sent, %d sending, %d queued, %d failed, %d bounced",
+	line := fmt.Sprintf("campaign %d %q: %s — %d recipients: %d sent, %d sending, %d queued, %d failed, %d bounced",
 		p.Campaign.ID, p.Campaign.Subject, p.Campaign.Status, p.Total, p.Sent, p.Sending, p.Queued, p.Failed, p.Bounced)
+	if r := p.Rate(); r > 0 {
+		line += fmt.Sprintf(" (%.0f messages/s)", r)
+	}
+	return line
 }

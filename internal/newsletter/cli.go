@@ -26,9 +26,12 @@ const CLIUsage = `usage:
   pressreview campaigns pause|resume|retry-failed ID
   pressreview campaigns preview ID [-text]
   pressreview campaigns test ID ADDRESS
+  pressreview campaigns create LIST SUBJECT BODY.html BODY.txt   (bodies are templates; see RecipientData)
   pressreview campaigns from-edition LIST SLUG
+  pressreview campaigns from-analysis LIST SLUG
   pressreview subscribers import LIST FILE.csv     (columns: email[,name])
   pressreview subscribers export EMAIL             (JSON, as "download my data")
+  pressreview subscribers unsubscribe EMAIL       (from every list, e.g. asked by mail)
   pressreview subscribers erase EMAIL`
 
 // RunCLI runs `pressreview campaigns …` and `pressreview subscribers …`;
@@ -148,11 +151,32 @@ func RunCLI(ctx context.Context, svc *Service, args []string, stdout io.Writer) 
 			return err
 		}
 		return svc.TestSend(ctx, n, rest[1])
-	case "campaigns from-edition":
+	case "campaigns create":
+		if err := want(4); err != nil {
+			return err
+		}
+		var bodies [2]string
+		for i, path := range rest[2:] {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return fmt.Errorf("campaigns create: %w", err)
+			}
+			bodies[i] = string(b)
+		}
+		c, err := svc.CreateCampaign(ctx, NewCampaign{List: rest[0], Subject: rest[1], HTML: bodies[0], Text: bodies[1]})
+		if err == nil {
+			fmt.Fprintf(stdout, "campaign %d drafted: %s\n", c.ID, c.Subject)
+		}
+		return err
+	case "campaigns from-edition", "campaigns from-analysis":
 		if err := want(2); err != nil {
 			return err
 		}
-		c, err := svc.CampaignFromEdition(ctx, rest[0], rest[1])
+		from := svc.CampaignFromEdition
+		if args[1] == "from-analysis" {
+			from = svc.CampaignFromAnalysis
+		}
+		c, err := from(ctx, rest[0], rest[1])
 		if err == nil {
 			fmt.Fprintf(stdout, "campaign %d drafted: %s\n", c.ID, c.Subject)
 		}
@@ -177,6 +201,16 @@ func RunCLI(ctx context.Context, svc *Service, args []string, stdout io.Writer) 
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(x)
+	case "subscribers unsubscribe":
+		if err := want(1); err != nil {
+			return err
+		}
+		sub, err := SubscriberByEmail(ctx, svc.db, rest[0])
+		if err != nil {
+			return err
+		}
+		// The ledger records that an operator did it, not the reader's form.
+		return svc.Unsubscribe(ctx, sub.UID, Consent{Form: "cli"})
 	case "subscribers erase":
 		if err := want(1); err != nil {
 			return err
@@ -228,7 +262,7 @@ func printProgress(ctx context.Context, svc *Service, id int64, watch bool, stdo
 func (s *Service) runWorkers(ctx context.Context) (stop func(), err error) {
 	w := river.NewWorkers()
 	s.AddWorkers(w)
-	c, err := jobs.New(s.db, jobs.Config{Workers: w, Queues: s.Queues()})
+	c, err := jobs.New(s.db, jobs.Config{Workers: w, Queues: s.Queues(), RescueStuckJobsAfter: RescueStuckJobsAfter})
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,15 @@ func TestCLI(t *testing.T) {
 	if out := run("subscribers", "import", "imr", csvPath); !strings.Contains(out, "2 added") || !strings.Contains(out, "row 2") {
 		t.Errorf("import: %s", out)
 	}
+	htmlPath, textPath := filepath.Join(t.TempDir(), "body.html"), filepath.Join(t.TempDir(), "body.txt")
+	for path, body := range map[string]string{htmlPath: "<p>Dear {{.Name}}</p>", textPath: "Dear {{.Name}}"} {
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out := run("campaigns", "create", "imr", "Written directly", htmlPath, textPath); !strings.Contains(out, "drafted: Written directly") {
+		t.Errorf("create: %s", out)
+	}
 	c := newCampaign(t, svc, "imr")
 	id := strings.TrimSpace(strings.Fields(run("campaigns", "list"))[0])
 	if out := run("campaigns", "preview", id, "-text"); !strings.Contains(out, "Dear Jane Reader") || !strings.Contains(out, "Unsubscribe: ") {
@@ -50,6 +59,10 @@ func TestCLI(t *testing.T) {
 	}
 	if out := run("subscribers", "export", "a@example.org"); !strings.Contains(out, `"name": "Ana"`) || !strings.Contains(out, c.Subject) {
 		t.Errorf("export: %s", out)
+	}
+	run("subscribers", "unsubscribe", "b@example.org")
+	if sub, err := newsletter.SubscriberByEmail(ctx, svc.DB(), "b@example.org"); err != nil || sub.Status != newsletter.Unsubscribed {
+		t.Errorf("unsubscribe: %+v, %v", sub, err)
 	}
 	run("subscribers", "erase", "a@example.org")
 	var out2 strings.Builder

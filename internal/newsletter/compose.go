@@ -113,8 +113,9 @@ func (s *Service) unsubscribeMailbox() string {
 	return "unsubscribe@" + s.cfg.fromDomain()
 }
 
-// newMsg builds a two-part message. A malformed recipient address is a
-// permanent error: no relay will take it.
+// newMsg builds a two-part message, or a plain-text one when html is
+// empty. A malformed recipient address is a permanent error: no relay will
+// take it.
 func (s *Service) newMsg(r recipient, subject, html, text string) (*mail.Msg, error) {
 	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	if err := m.From(s.cfg.From); err != nil {
@@ -132,7 +133,9 @@ func (s *Service) newMsg(r recipient, subject, html, text string) (*mail.Msg, er
 	m.Subject(subject)
 	m.SetDate()
 	m.SetBodyString(mail.TypeTextPlain, text)
-	m.AddAlternativeString(mail.TypeTextHTML, html)
+	if html != "" {
+		m.AddAlternativeString(mail.TypeTextHTML, html)
+	}
 	return m, nil
 }
 
@@ -159,7 +162,7 @@ func quotePhrase(s string) string {
 
 // Preview is a campaign rendered for a sample recipient.
 type Preview struct {
-	Subject string
-	HTML    string
-	Text    string
+	Subject string `json:"subject"`
+	HTML    string `json:"html"`
+	Text    string `json:"text"`
 }

@@ -19,7 +19,7 @@ import (
 
 // TestDKIMSignatureVerifies signs with go-mail's DKIM signer and verifies
 // with an independent implementation (go-msgauth), one-click headers
-// included as RFC 8058 asks.
+// included as RFC 8058 asks, for a campaign and for a notice.
 func TestDKIMSignatureVerifies(t *testing.T) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -41,25 +41,37 @@ func TestDKIMSignatureVerifies(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitDone(t, db, c.ID, 30*time.Second)
-	m := sink.Messages()[0]
-	vs, err := dkim.VerifyWithOptions(bytes.NewReader(m.Data), &dkim.VerifyOptions{
-		LookupTXT: func(domain string) ([]string, error) {
-			if domain != "mail._domainkey.pressreview.test" {
-				t.Errorf("looked up %s", domain)
+	// Transactional notices go through the same signer.
+	if err := svc.Notify(context.Background(), "ana@example.org", "Your registration", "Confirmed.", "<p>Confirmed.</p>"); err != nil {
+		t.Fatal(err)
+	}
+	if !sink.Wait(2, 30*time.Second) {
+		t.Fatal("the notice never arrived")
+	}
+	for i, m := range sink.Messages() {
+		vs, err := dkim.VerifyWithOptions(bytes.NewReader(m.Data), &dkim.VerifyOptions{
+			LookupTXT: func(domain string) ([]string, error) {
+				if domain != "mail._domainkey.pressreview.test" {
+					t.Errorf("looked up %s", domain)
+				}
+				return []string{"v=DKIM1; k=rsa; p=" + base64.StdEncoding.EncodeToString(pub)}, nil
+			},
+		})
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("message %d: verify: %v, %d signatures", i, err, len(vs))
+		}
+		if vs[0].Err != nil {
+			t.Fatalf("message %d: signature does not verify: %v\n%s", i, vs[0].Err, m.Data)
+		}
+		signed := strings.ToLower(strings.Join(vs[0].HeaderKeys, ":"))
+		want := []string{"from", "message-id"}
+		if i == 0 { // the campaign
+			want = append(want, "list-unsubscribe", "list-unsubscribe-post")
+		}
+		for _, h := range want {
+			if !strings.Contains(signed, h) {
+				t.Errorf("message %d: %s is not signed (h=%s)", i, h, signed)
 			}
-			return []string{"v=DKIM1; k=rsa; p=" + base64.StdEncoding.EncodeToString(pub)}, nil
-		},
-	})
-	if err != nil || len(vs) != 1 {
-		t.Fatalf("verify: %v, %d signatures", err, len(vs))
-	}
-	if vs[0].Err != nil {
-		t.Fatalf("signature does not verify: %v\n%s", vs[0].Err, m.Data)
-	}
-	signed := strings.ToLower(strings.Join(vs[0].HeaderKeys, ":"))
-	for _, h := range []string{"from", "list-unsubscribe", "list-unsubscribe-post", "message-id"} {
-		if !strings.Contains(signed, h) {
-			t.Errorf("%s is not signed (h=%s)", h, signed)
 		}
 	}
 }

@@ -27,4 +27,22 @@
 //     receiving systems can drop it.
 //   - Two senders at once share the rows without overlap: a claim is one
 //     UPDATE that only takes rows still queued (or whose lease lapsed).
+//
+// # Transactional notices
+//
+// Service.Notify sends one message to one address for other parts of the
+// site (event registrations, saved-search digests). It has no ledger row:
+// the message lives in a River job that is unique by a hash of address,
+// subject and bodies, so a repeated request queues it once. The same SMTP
+// caveat holds — a process killed between the relay's acceptance and the
+// job's completion sends it again once River rescues the job (see
+// RescueStuckJobsAfter) — and the copy carries the same Message-ID.
+//
+// # Unsubscribing by mail
+//
+// The mailto: address in List-Unsubscribe needs an inbound mail server to
+// act on, and pressreview runs none: those requests reach whoever reads
+// that mailbox (Config.UnsubscribeMailbox) and are applied by hand with
+// `pressreview subscribers unsubscribe EMAIL`. The HTTPS one-click link
+// is the one processed automatically.
 package newsletter

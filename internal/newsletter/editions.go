@@ -3,10 +3,13 @@ package newsletter
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/pressreview/pressreview/internal/reviews"
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/valid"
 )
 
 // CampaignFromEdition drafts a campaign that carries a published edition:
@@ -14,11 +17,15 @@ import (
 // text, so braces in a quote are not read as template actions).
 func (s *Service) CampaignFromEdition(ctx context.Context, list, slug string) (Campaign, error) {
 	page, err := reviews.LoadPage(ctx, s.db, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		// The slug is the caller's input, like the list key: an input error.
+		return Campaign{}, valid.Errorf("edition", "there is no edition %q", slug)
+	}
 	if err != nil {
 		return Campaign{}, fmt.Errorf("campaign from edition %q: %w", slug, err)
 	}
 	if page.Edition.Status != reviews.Published {
-		return Campaign{}, fmt.Errorf("campaign from edition %q: it is %s; only a published edition can be sent", slug, page.Edition.Status)
+		return Campaign{}, valid.Errorf("edition", "%q is %s; only a published edition can be sent", slug, page.Edition.Status)
 	}
 	var h, t bytes.Buffer
 	if err := reviews.Render(&h, page, reviews.FormatHTML); err != nil {
@@ -73,7 +80,7 @@ func (s *Service) TestSend(ctx context.Context, id int64, to string) error {
 	}
 	defer cl.Close()
 	if err := cl.Send(m); err != nil {
-		return fmt.Errorf("test send of campaign %d to %s: %w", id, email, err)
+		return &relayError{fmt.Errorf("test send of campaign %d to %s: %w", id, email, err)}
 	}
 	return nil
 }

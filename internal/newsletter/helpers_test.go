@@ -55,7 +55,7 @@ func newService(t testing.TB, db *store.DB, cfg newsletter.Config, workers bool)
 	if err := jobs.Migrate(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	jc := jobs.Config{}
+	jc := jobs.Config{RescueStuckJobsAfter: newsletter.RescueStuckJobsAfter}
 	if workers {
 		jc.Workers = river.NewWorkers()
 		svc.AddWorkers(jc.Workers)

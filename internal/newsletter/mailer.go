@@ -64,10 +64,20 @@ func (m *mailer) dial(ctx context.Context) (*mail.Client, error) {
 		return nil, fmt.Errorf("SMTP %s:%d: %w", c.Host, c.Port, err)
 	}
 	if err := cl.DialWithContext(ctx); err != nil {
-		return nil, fmt.Errorf("SMTP %s:%d: %w", c.Host, c.Port, err)
+		return nil, &relayError{fmt.Errorf("SMTP %s:%d: %w", c.Host, c.Port, err)}
 	}
 	return cl, nil
 }
+
+// ErrRelay matches (errors.Is) the errors of a relay that could not be
+// reached or refused a message, as opposed to errors of pressreview's own.
+var ErrRelay = errors.New("the SMTP relay failed")
+
+type relayError struct{ err error }
+
+func (e *relayError) Error() string        { return e.err.Error() }
+func (e *relayError) Unwrap() error        { return e.err }
+func (e *relayError) Is(target error) bool { return target == ErrRelay }
 
 // outcome classifies what the relay said about one message.
 type outcome int

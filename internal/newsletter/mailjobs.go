@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	mail "github.com/wneessen/go-mail"
 
 	"github.com/pressreview/pressreview/internal/store"
 )
@@ -135,16 +136,24 @@ func (s *Service) sendTransactional(ctx context.Context, kind, uid string) error
 		return river.JobCancel(err)
 	}
 	m.SetMessageID()
+	return s.sendJobMail(ctx, m, kind+" mail to "+sub.Email)
+}
+
+// sendJobMail sends one message from a job over a connection of its own,
+// and tells River what to do on failure: a permanent refusal (5xx) cancels
+// the job, since no retry will change the answer; anything else (4xx, the
+// relay down) returns the error, and River retries with backoff.
+func (s *Service) sendJobMail(ctx context.Context, m *mail.Msg, what string) error {
 	cl, err := s.mailer.dial(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer cl.Close()
 	if err := cl.Send(m); err != nil {
 		if o, _, _ := classify(err); o == permanent {
-			return river.JobCancel(fmt.Errorf("%s mail to %s: %w", kind, sub.Email, err))
+			return river.JobCancel(fmt.Errorf("%s: %w", what, err))
 		}
-		return fmt.Errorf("%s mail to %s: %w", kind, sub.Email, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -14,11 +15,21 @@ import (
 
 // The newsletter's job queues. Senders have their own queue, so that its
 // MaxWorkers bounds the SMTP connections (and the rows in flight) of one
-// process exactly; confirmation mail and scheduled starts use the other.
+// process exactly; confirmation mail, notices and scheduled starts use the
+// other.
 const (
 	Queue     = "newsletter"
 	SendQueue = "newsletter_send"
 )
+
+// RescueStuckJobsAfter is the value for jobs.Config.RescueStuckJobsAfter in
+// a process that runs the newsletter's workers. The delivery ledger needs
+// no rescue (leases hand a dead sender's rows on), but confirmation mails
+// and notices live in their jobs: after a SIGKILL they wait this long
+// instead of River's default (an hour past the job timeout). The five
+// minutes past jobs.JobTimeout let a timed-out job record what it sent
+// before anyone may run it again.
+const RescueStuckJobsAfter = jobs.JobTimeout + 5*time.Minute
 
 // Service is the newsletter: its store, settings, signer and job queue.
 //
@@ -27,7 +38,8 @@ const (
 //	svc, err := newsletter.New(db, cfg)
 //	workers := river.NewWorkers()
 //	svc.AddWorkers(workers)
-//	client, err := jobs.New(db, jobs.Config{Workers: workers, Queues: svc.Queues()})
+//	client, err := jobs.New(db, jobs.Config{Workers: workers, Queues: svc.Queues(),
+//		RescueStuckJobsAfter: newsletter.RescueStuckJobsAfter})
 //	svc.Attach(client)
 //	client.Start(ctx); svc.Resume(ctx) // re-wakes campaigns a crash left sending
 type Service struct {
@@ -65,10 +77,12 @@ func (s *Service) AddWorkers(w *river.Workers) {
 	river.AddWorker(w, &sendWorker{s: s})
 	river.AddWorker(w, &startWorker{s: s})
 	river.AddWorker(w, &mailWorker{s: s})
+	river.AddWorker(w, &noticeWorker{s: s})
 }
 
 // Queues is the queue configuration the workers need: one sender per SMTP
-// connection, and two workers for confirmation mail and scheduled starts.
+// connection, and two workers for confirmation mail, notices and scheduled
+// starts.
 func (s *Service) Queues() map[string]river.QueueConfig {
 	return map[string]river.QueueConfig{
 		SendQueue: {MaxWorkers: s.cfg.Concurrency},
