@@ -107,7 +107,11 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 // both down gracefully. ready, when set, is called with the site URL once
 // the listener is open.
 func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, getenv func(string) string, ready func(url string)) error {
-	site, err := web.New(db, web.Options{SiteName: "pressreview", SiteURL: e.cfg.SiteURL, Logger: e.log})
+	letters, err := newsletter.New(db, nl)
+	if err != nil {
+		return err
+	}
+	site, err := web.New(db, web.Options{SiteName: "pressreview", SiteURL: e.cfg.SiteURL, Logger: e.log, Mailer: letters})
 	if err != nil {
 		return err
 	}
@@ -118,10 +122,6 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	go auth.RunCleanup(ctx, 10*time.Minute)
 	studio.Register(site, db, auth)
 	staffOnly := auth.RequireRole(accounts.Analyst)
-	letters, err := newsletter.New(db, nl)
-	if err != nil {
-		return err
-	}
 	workers := river.NewWorkers()
 	letters.AddWorkers(workers)
 	queue, err := jobs.New(db, jobs.Config{Workers: workers, Queues: letters.Queues(), Logger: e.log,

@@ -256,19 +256,20 @@ var (
 	ErrEventClosed = errors.New("registration for this event has closed")
 )
 
-// Register books a seat for email at the event. Registering twice with one
-// address keeps one seat and is not an error. Capacity is checked in the
-// same transaction as the insert.
-func Register(ctx context.Context, db *store.DB, slug, name, email string, now time.Time) error {
+// Register books a seat for email at the event and reports whether a new
+// seat was booked. Registering twice with one address keeps one seat and
+// is not an error (booked is then false). Capacity is checked in the same
+// transaction as the insert.
+func Register(ctx context.Context, db *store.DB, slug, name, email string, now time.Time) (booked bool, err error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return valid.Errorf("name", "is required")
+		return false, valid.Errorf("name", "is required")
 	}
 	addr, err := mail.ParseAddress(strings.TrimSpace(email))
 	if err != nil || addr.Address != strings.TrimSpace(email) {
-		return valid.Errorf("email", "%q is not an email address", email)
+		return false, valid.Errorf("email", "%q is not an email address", email)
 	}
-	return db.InTx(ctx, func(tx *store.Tx) error {
+	err = db.InTx(ctx, func(tx *store.Tx) error {
 		// Touching the event row first serializes registrations for one
 		// event on PostgreSQL (SQLite serializes all writers anyway), so
 		// two readers cannot both take the last seat; it also bumps the
@@ -286,11 +287,26 @@ func Register(ctx context.Context, db *store.DB, slug, name, email string, now t
 		if !now.Before(p.StartsAt) {
 			return ErrEventClosed
 		}
+		addr := strings.ToLower(addr.Address)
+		var already int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM event_registrations WHERE event_id = ? AND email = ?`,
+			p.ID, addr).Scan(&already); err != nil {
+			return err
+		}
+		if already > 0 {
+			return nil
+		}
 		if p.Capacity > 0 && p.Registered >= p.Capacity {
 			return ErrEventFull
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO event_registrations (event_id, name, email) VALUES (?, ?, ?)
-			ON CONFLICT (event_id, email) DO NOTHING`, p.ID, name, strings.ToLower(addr.Address))
+		res, err := tx.ExecContext(ctx, `INSERT INTO event_registrations (event_id, name, email) VALUES (?, ?, ?)
+			ON CONFLICT (event_id, email) DO NOTHING`, p.ID, name, addr)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		booked = n == 1
 		return err
 	})
+	return booked && err == nil, err
 }

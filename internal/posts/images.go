@@ -97,6 +97,16 @@ func ImageByKey(ctx context.Context, q store.Querier, key string) (Image, error)
 	return im, err
 }
 
+// ImageMetaByKey returns an image without its data, which is all a page
+// needs and is cheap to read; store.ErrNotFound when none has key.
+func ImageMetaByKey(ctx context.Context, q store.Querier, key string) (Image, error) {
+	im, err := scanImageMeta(q.QueryRowContext(ctx, `SELECT `+imageMetaColumns+` FROM images WHERE key = ?`, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return im, fmt.Errorf("image %q: %w", key, store.ErrNotFound)
+	}
+	return im, err
+}
+
 // imagesByID reads the metadata (not the data) of the given images.
 func imagesByID(ctx context.Context, q store.Querier, ids []int64) (map[int64]Image, error) {
 	out := map[int64]Image{}

@@ -43,9 +43,7 @@ func loadAssets() (*assets, error) {
 		}
 		f := &rendered{ctype: ctype, body: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`,
 			cacheControl: immutable}
-		if compressible(ctype) && len(data) >= minGzipSize {
-			f.gz = gzipBytes(data)
-		}
+		f.compress()
 		as.byName[name] = "/static/" + hashed
 		as.files[hashed] = f
 		return nil

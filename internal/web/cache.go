@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressreview/pressreview/internal/store"
@@ -13,9 +14,15 @@ import (
 //
 // Every write to a table the site shows bumps the single row of
 // site_version (triggers in migration 00006), whichever instance or
-// command made it. Each request reads that row — one primary-key lookup —
-// and drops the cache when the version moved, so several instances on one
-// database never serve a page older than the last publish they can see.
+// command made it. The cache reads that row — one primary-key lookup — at
+// most once per checkEvery (Options.ContentCheckEvery, 250 ms by default)
+// and drops its pages when the version moved. So a write made by another
+// instance or command shows on this one within checkEvery of its commit;
+// a write made through this server (any request other than GET, HEAD or
+// OPTIONS: a studio publish, an import through the API, a registration)
+// shows at once, because such a request makes the next one read the row.
+// Reading the row on every request was the largest cost of serving a
+// cached page on SQLite (see docs/benchmarks.md).
 // Content that goes live on its own (a scheduled publish, an event that
 // starts) is handled by expiring the cache at the site's next such moment.
 type pageCache struct {
@@ -23,6 +30,14 @@ type pageCache struct {
 	nextChange func(context.Context) (time.Time, error)
 	max        int
 	now        func() time.Time
+	checkEvery time.Duration // <= 0: read site_version on every request
+
+	// last is the newest content state read from the database and when
+	// (on the monotonic clock: the site clock, now, may stand still in
+	// tests). It is only used while epoch, which recheck bumps, is the
+	// one it was read in.
+	last  atomic.Pointer[checked]
+	epoch atomic.Int64
 
 	mu       sync.RWMutex
 	version  int64
@@ -37,20 +52,64 @@ type contentState struct {
 	modified time.Time
 }
 
-func newPageCache(db *store.DB, next func(context.Context) (time.Time, error), max int, now func() time.Time) *pageCache {
-	return &pageCache{db: db, nextChange: next, max: max, now: now, pages: map[string]*rendered{}}
+// checked is a contentState, when its read started and in which epoch.
+type checked struct {
+	state contentState
+	at    time.Time
+	epoch int64
 }
 
-// sync reads the content version and empties the cache when it is stale.
-// Call it before reading content, so that a page rendered afterwards is at
-// least as new as the version it is stored under.
-func (c *pageCache) sync(ctx context.Context) (contentState, error) {
+func newPageCache(db *store.DB, next func(context.Context) (time.Time, error), max int, now func() time.Time,
+	checkEvery time.Duration) *pageCache {
+	return &pageCache{db: db, nextChange: next, max: max, now: now, checkEvery: checkEvery, pages: map[string]*rendered{}}
+}
+
+// current returns the content state, from the database when the last read
+// started more than checkEvery ago or a write may have happened since.
+func (c *pageCache) current(ctx context.Context) (contentState, error) {
+	epoch := c.epoch.Load()
+	last := c.last.Load()
+	if last != nil && last.epoch == epoch && c.checkEvery > 0 && time.Since(last.at) < c.checkEvery {
+		return last.state, nil
+	}
+	// The read counts from its start: a commit after that may be missed,
+	// and is then seen by a read that starts within checkEvery of it.
+	start := time.Now()
 	var st contentState
 	if err := c.db.QueryRowContext(ctx, `SELECT version, changed_at FROM site_version WHERE id = 1`).
 		Scan(&st.version, &st.modified); err != nil {
 		return st, fmt.Errorf("content version: %w", err)
 	}
 	st.modified = st.modified.UTC().Truncate(time.Second)
+	next := &checked{state: st, at: start, epoch: epoch}
+	for {
+		old := c.last.Load()
+		// Keep the state when a write went through this server during
+		// the read (what was read may predate it), or when a concurrent
+		// read found a newer version (the cache would miss until the
+		// next read).
+		if c.epoch.Load() != epoch || old != nil && old.epoch == epoch && old.state.version > st.version {
+			break
+		}
+		if c.last.CompareAndSwap(old, next) {
+			break
+		}
+	}
+	return st, nil
+}
+
+// recheck makes the next request read site_version, after a request that
+// may have written content.
+func (c *pageCache) recheck() { c.epoch.Add(1) }
+
+// sync learns the content version and empties the cache when it is stale.
+// Call it before reading content, so that a page rendered afterwards is at
+// least as new as the version it is stored under.
+func (c *pageCache) sync(ctx context.Context) (contentState, error) {
+	st, err := c.current(ctx)
+	if err != nil {
+		return st, err
+	}
 	now := c.now()
 	c.mu.RLock()
 	fresh := st.version == c.version && (c.expires.IsZero() || now.Before(c.expires))

@@ -4,23 +4,29 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"image"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/andybalholm/brotli"
 
 	"github.com/pressreview/pressreview/internal/posts"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/web"
 )
 
-// Two instances on one database: a publish through either (or through
-// any other writer) shows on both at the next request.
+// Two instances on one database: a publish by any writer (here, straight
+// to the database) shows on both once ContentCheckEvery has passed.
 func TestPublishInvalidatesEveryInstance(t *testing.T) {
-	demoServer(t, func(t *testing.T, db *store.DB, a *httptest.Server) {
-		b := newTestServer(t, db, web.Options{})
+	demoServer(t, func(t *testing.T, db *store.DB, _ *httptest.Server) {
+		const every = 20 * time.Millisecond
+		a := newTestServer(t, db, web.Options{ContentCheckEvery: every})
+		b := newTestServer(t, db, web.Options{ContentCheckEvery: every})
 		for _, ts := range []*httptest.Server{a, b} {
 			if _, body := get(t, ts, "/analysis"); strings.Contains(body, "Fresh Analysis") {
 				t.Fatal("not published yet")
@@ -32,10 +38,32 @@ func TestPublishInvalidatesEveryInstance(t *testing.T) {
 		if err := posts.SaveAnalysis(context.Background(), db, &an); err != nil {
 			t.Fatal(err)
 		}
+		time.Sleep(every)
 		for _, ts := range []*httptest.Server{a, b} {
 			if _, body := get(t, ts, "/analysis"); !strings.Contains(body, "Fresh Analysis") {
 				t.Error("an instance served a stale listing after the publish")
 			}
+		}
+	})
+}
+
+// Between two reads of the content version, an outside write is not seen
+// (the documented staleness bound); a write through the server itself is,
+// at once.
+func TestWritesThroughTheServerShowAtOnce(t *testing.T) {
+	demoServer(t, func(t *testing.T, db *store.DB, _ *httptest.Server) {
+		ts := newTestServer(t, db, web.Options{ContentCheckEvery: time.Hour})
+		path := "/events/the-week-in-the-iranian-press"
+		mustContain(t, func() string { _, b := get(t, ts, path); return b }(), "2 seats left.")
+		if _, err := posts.Register(context.Background(), db, "the-week-in-the-iranian-press", "Outside", "out@side.example", testNow); err != nil {
+			t.Fatal(err)
+		}
+		if _, body := get(t, ts, path); !strings.Contains(body, "2 seats left.") {
+			t.Error("the version was read again within ContentCheckEvery")
+		}
+		register(t, ts, path, "Reader", "reader@x.example")
+		if _, body := get(t, ts, path); !strings.Contains(body, "This event is full.") {
+			t.Error("a registration through the server did not show at once")
 		}
 	})
 }
@@ -80,6 +108,13 @@ func TestConditionalRequestsAndGzip(t *testing.T) {
 		plain, _ := io.ReadAll(zr)
 		if !bytes.Equal(plain, []byte(body)) {
 			t.Error("gzip body differs from the plain one")
+		}
+		r, br := get(t, ts, seedPath, "Accept-Encoding", "gzip, br")
+		if r.Header.Get("Content-Encoding") != "br" {
+			t.Fatal("brotli not preferred")
+		}
+		if plain, err := io.ReadAll(brotli.NewReader(strings.NewReader(br))); err != nil || !bytes.Equal(plain, []byte(body)) {
+			t.Errorf("brotli body differs from the plain one (%v)", err)
 		}
 		for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"} {
 			if r.Header.Get(h) == "" {
@@ -172,6 +207,40 @@ func TestAnalysisPage(t *testing.T) {
 			`(Iranian Army Press Service via AP)`, `"@type":"BreadcrumbList"`)
 		if strings.Contains(body, "alert(1)") {
 			t.Error("script survived sanitizing")
+		}
+	})
+}
+
+// Resized images survive a publish (they are cached by content) and stop
+// being served at their old URL when the image is replaced.
+func TestResizedImages(t *testing.T) {
+	demoServer(t, func(t *testing.T, db *store.DB, ts *httptest.Server) {
+		_, page := get(t, ts, "/analysis/irans-strategic-dilemma-capitulation-or-parity")
+		src := regexp.MustCompile(`/images/hatami-video-call-[0-9a-f]{10}-480\.jpg`).FindString(page)
+		if src == "" {
+			t.Fatal("no 480 px image on the page")
+		}
+		resp, first := get(t, ts, src)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" ||
+			resp.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || resp.Header.Get("ETag") == "" {
+			t.Fatalf("%s: %d %v", src, resp.StatusCode, resp.Header)
+		}
+		if cfg, _, err := image.DecodeConfig(strings.NewReader(first)); err != nil || cfg.Width != 480 {
+			t.Errorf("not 480 px wide: %v %v", cfg, err)
+		}
+		im, err := posts.ImageByKey(context.Background(), db, "hatami-video-call")
+		if err != nil {
+			t.Fatal(err)
+		}
+		im.Data = testJPEG(t, 1200, 800, 200)
+		if err := posts.SaveImage(context.Background(), db, &im); err != nil {
+			t.Fatal(err)
+		}
+		if resp, _ := get(t, ts, src); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("replaced image still served at its old URL: %d", resp.StatusCode)
+		}
+		if resp, _ := get(t, ts, "/images/hatami-video-call-"+im.Digest[:10]+"-480.jpg"); resp.StatusCode != http.StatusOK {
+			t.Errorf("new image: %d", resp.StatusCode)
 		}
 	})
 }

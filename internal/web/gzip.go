@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/gzip"
 )
 
@@ -27,12 +28,29 @@ func gzipBytes(b []byte) []byte {
 	return out.Bytes()
 }
 
-// acceptsGzip reports whether the client takes gzip (and has not refused
-// it with q=0).
-func acceptsGzip(r *http.Request) bool {
+// brotliLevel balances size against the work a publish causes: every
+// cached page is compressed again on its first request after one. On the
+// demo's home and article pages (8 and 13 kB) level 5 takes 0.3–0.5 ms and
+// is 9–12% smaller than gzip's best; level 11 is another 13–16% smaller
+// but takes 25–50 ms a page, a minute or more of CPU per publish on a
+// site of a few thousand pages.
+const brotliLevel = 5
+
+// brotliBytes compresses a cached page once.
+func brotliBytes(b []byte) []byte {
+	var out bytes.Buffer
+	w := brotli.NewWriterLevel(&out, brotliLevel)
+	w.Write(b)
+	w.Close()
+	return out.Bytes()
+}
+
+// accepts reports whether the client takes the content coding ("gzip",
+// "br") and has not refused it with q=0.
+func accepts(r *http.Request, want string) bool {
 	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.TrimSpace(coding) != "gzip" {
+		if strings.TrimSpace(coding) != want {
 			continue
 		}
 		q := strings.ReplaceAll(params, " ", "")
@@ -53,11 +71,13 @@ func compressible(ctype string) bool {
 }
 
 // gzipResponses compresses responses of handlers that do not compress
-// themselves (mounted handlers, error pages). Cached pages arrive with
-// Content-Encoding already set and pass through untouched.
+// themselves (mounted handlers, error pages) with fast gzip: they are made
+// per request, where brotli's good levels cost more than they save.
+// Cached pages arrive with Content-Encoding already set and pass through
+// untouched.
 func gzipResponses(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !acceptsGzip(r) {
+		if !accepts(r, "gzip") {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -76,6 +76,21 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
+// recheckAfterWrites makes the page cache read the content version on the
+// next request after one that may have changed content, so that whoever
+// publishes through this server sees the result at once. It runs before
+// the response is complete, so the client cannot ask again before it.
+func (s *Server) recheckAfterWrites(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			defer s.cache.recheck()
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // contentSecurityPolicy allows only the site's own assets. Pages carry no
 // inline script; JSON-LD blocks are data, which script-src does not govern.
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; " +

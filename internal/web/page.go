@@ -12,13 +12,13 @@ import (
 	"github.com/pressreview/pressreview/internal/web/site"
 )
 
-// rendered is a response ready to send: the bytes, their gzip form and
-// the validators for conditional requests.
+// rendered is a response ready to send: the bytes, their brotli and gzip
+// forms and the validators for conditional requests.
 type rendered struct {
 	ctype    string
 	filename string
 	body     []byte
-	gz       []byte // nil when not worth compressing
+	br, gz   []byte // nil when not worth compressing
 	etag     string
 	modified time.Time
 	// cacheControl overrides the default for pages, which browsers may
@@ -51,7 +51,7 @@ func (s *Server) page(rt site.Route) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		p, err := s.build(r, resp, st.modified)
+		p, err := s.build(resp, st.modified)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -63,9 +63,9 @@ func (s *Server) page(rt site.Route) http.Handler {
 	})
 }
 
-// build renders a response once, in both encodings.
-func (s *Server) build(r *http.Request, resp *site.Response, modified time.Time) (*rendered, error) {
-	p := &rendered{ctype: resp.ContentType, filename: resp.Filename, body: resp.Raw, modified: modified}
+// build renders a response once, in every encoding.
+func (s *Server) build(resp *site.Response, modified time.Time) (*rendered, error) {
+	p := &rendered{ctype: resp.ContentType, filename: resp.Filename, body: resp.Raw, modified: modified, etag: resp.ETag}
 	if resp.Immutable {
 		p.cacheControl = immutable
 	}
@@ -76,14 +76,21 @@ func (s *Server) build(r *http.Request, resp *site.Response, modified time.Time)
 		}
 		p.ctype, p.body = "text/html; charset=utf-8", b.Bytes()
 	}
-	sum := sha256.Sum256(p.body)
-	// Weak: the gzip and identity forms share it, which weak comparison
-	// (all that If-None-Match uses) allows.
-	p.etag = `W/"` + hex.EncodeToString(sum[:12]) + `"`
-	if compressible(p.ctype) && len(p.body) >= minGzipSize {
-		p.gz = gzipBytes(p.body)
+	if p.etag == "" {
+		sum := sha256.Sum256(p.body)
+		// Weak: the compressed and identity forms share it, which weak
+		// comparison (all that If-None-Match uses) allows.
+		p.etag = `W/"` + hex.EncodeToString(sum[:12]) + `"`
 	}
+	p.compress()
 	return p, nil
+}
+
+// compress makes the brotli and gzip forms of a body worth compressing.
+func (p *rendered) compress() {
+	if compressible(p.ctype) && len(p.body) >= minGzipSize {
+		p.br, p.gz = brotliBytes(p.body), gzipBytes(p.body)
+	}
 }
 
 // serveRendered answers with p, or 304 when the client's copy is current.
@@ -108,7 +115,11 @@ func serveRendered(w http.ResponseWriter, r *http.Request, p *rendered) {
 		return
 	}
 	body := p.body
-	if p.gz != nil && acceptsGzip(r) {
+	switch {
+	case p.br != nil && accepts(r, "br"):
+		h.Set("Content-Encoding", "br")
+		body = p.br
+	case p.gz != nil && accepts(r, "gzip"):
 		h.Set("Content-Encoding", "gzip")
 		body = p.gz
 	}

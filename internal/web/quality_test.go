@@ -29,7 +29,8 @@ import (
 )
 
 // checkedPages are the pages the issue names: home, article, edition,
-// event, listing and privacy, plus the error page.
+// event, listing and privacy, plus search (empty, with results in English
+// and Persian, with none, with a malformed query) and the error page.
 var checkedPages = []string{
 	"/",
 	seedPath,
@@ -42,6 +43,10 @@ var checkedPages = []string{
 	"/author/ali-alfoneh",
 	"/privacy",
 	"/search",
+	"/search?q=iran",
+	"/search?q=%D9%85%DB%8C%D8%A7%D9%86%D8%AC%DB%8C%DA%AF%D8%B1%DB%8C+OR+%D8%AA%D8%B3%D9%84%DB%8C%D9%85",
+	"/search?q=zzyzx+nothing",
+	"/search?q=%22unclosed",
 	"/no-such-page",
 }
 

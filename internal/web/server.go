@@ -32,6 +32,18 @@ type Options struct {
 	// TrustedOrigins may post forms to the site from other origins
 	// ("https://www.example.org" when the site answers on two hosts).
 	TrustedOrigins []string
+	// ContentCheckEvery is how often, at most, the server asks the
+	// database whether content changed (one primary-key read of
+	// site_version). A publish by another instance or command therefore
+	// shows within this interval; one made through this server shows at
+	// once. 0 means 250 ms; negative means on every request.
+	ContentCheckEvery time.Duration
+	// ImageCacheBytes bounds the memory kept for resized images; 0 means
+	// 64 MiB, negative disables that cache.
+	ImageCacheBytes int64
+	// Mailer sends the confirmation of an event registration; nil means
+	// none is sent (and the server logs that).
+	Mailer site.Mailer
 	// Now is the clock; nil means time.Now. Tests set it.
 	Now func() time.Time
 }
@@ -67,7 +79,14 @@ func New(db *store.DB, opts Options) (*Server, error) {
 	if opts.CachePages == 0 {
 		opts.CachePages = 4096
 	}
-	st, err := site.New(db, site.Options{SiteName: opts.SiteName, SiteURL: opts.SiteURL, Now: opts.Now})
+	if opts.ContentCheckEvery == 0 {
+		opts.ContentCheckEvery = 250 * time.Millisecond
+	}
+	if opts.ImageCacheBytes == 0 {
+		opts.ImageCacheBytes = 64 << 20
+	}
+	st, err := site.New(db, site.Options{SiteName: opts.SiteName, SiteURL: opts.SiteURL, Now: opts.Now,
+		Logger: opts.Logger, Mailer: opts.Mailer, ImageCacheBytes: opts.ImageCacheBytes})
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +98,7 @@ func New(db *store.DB, opts Options) (*Server, error) {
 	if s.layout, err = parseLayout(as); err != nil {
 		return nil, err
 	}
-	s.cache = newPageCache(db, st.NextChange, opts.CachePages, opts.Now)
+	s.cache = newPageCache(db, st.NextChange, opts.CachePages, opts.Now, opts.ContentCheckEvery)
 	cop := http.NewCrossOriginProtection()
 	for _, o := range opts.TrustedOrigins {
 		if err := cop.AddTrustedOrigin(o); err != nil {
@@ -90,7 +109,7 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		s.fail(w, r, errCrossOrigin)
 	}))
 	s.routes()
-	s.handler = s.recoverPanics(s.logRequests(securityHeaders(cop.Handler(gzipResponses(s.mux)))))
+	s.handler = s.recoverPanics(s.logRequests(securityHeaders(cop.Handler(s.recheckAfterWrites(gzipResponses(s.mux))))))
 	return s, nil
 }
 

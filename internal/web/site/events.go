@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/pressreview/pressreview/internal/posts"
@@ -134,14 +135,22 @@ func eventTime(start, end time.Time) string {
 	return s + " MST – " + end.Format("Monday, January 2, 2006, 3:04 PM MST")
 }
 
-// register serves POST /events/{slug}/register: it books a seat and shows
-// the event page again with the outcome. A full or closed event and a bad
-// address are shown on the form, not as error pages.
+// register serves POST /events/{slug}/register: it books a seat, emails a
+// confirmation of a new booking and shows the event page again with the
+// outcome. A full or closed event and a bad address are shown on the form,
+// not as error pages; so is a confirmation that could not be sent, since
+// the seat is booked all the same.
+//
+// Only a new booking is confirmed: anyone can type any address into the
+// form, and mailing on every post would let them flood a stranger's inbox.
 func (s *Site) register(r *http.Request) (*Response, error) {
-	slug := r.PathValue("slug")
-	err := posts.Register(r.Context(), s.db, slug, r.PostFormValue("name"), r.PostFormValue("email"), s.now())
+	ctx, slug := r.Context(), r.PathValue("slug")
+	name, email := r.PostFormValue("name"), r.PostFormValue("email")
+	booked, err := posts.Register(ctx, s.db, slug, name, email, s.now())
 	var message, problem string
 	switch {
+	case err == nil && !booked:
+		message = "You were already registered with this address; your seat is kept."
 	case err == nil:
 		message = "You are registered. We look forward to seeing you."
 	case errors.Is(err, posts.ErrEventFull), errors.Is(err, posts.ErrEventClosed), isValidation(err):
@@ -149,9 +158,19 @@ func (s *Site) register(r *http.Request) (*Response, error) {
 	default:
 		return nil, err
 	}
-	e, err := s.loadEvent(r.Context(), slug)
+	e, err := s.loadEvent(ctx, slug)
 	if err != nil {
 		return nil, err
+	}
+	if booked {
+		sent, err := s.confirmRegistration(ctx, e, strings.TrimSpace(name), strings.TrimSpace(email))
+		switch {
+		case err != nil:
+			s.log.ErrorContext(ctx, "registration confirmation", "err", err)
+			message = "You are registered, but we could not send the confirmation email. Please keep the details on this page."
+		case sent:
+			message = "You are registered. We have sent a confirmation to " + strings.TrimSpace(email) + "."
+		}
 	}
 	resp, err := s.eventPage(e, message, problem)
 	if err == nil {

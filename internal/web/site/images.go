@@ -13,8 +13,10 @@ import (
 
 // image serves /images/{file}, where file is KEY-DIGEST-WIDTH.EXT as
 // imagePath writes it. Only the listed widths and the original are made,
-// so nobody can make the server resize to arbitrary sizes. Sizes are
-// rendered once and kept in the page cache like any page.
+// so nobody can make the server resize to arbitrary sizes. The image's
+// metadata is read on every request, so a replaced or deleted image stops
+// being served at its old URL; the resized bytes come from the image
+// cache.
 func (s *Site) image(r *http.Request) (*Response, error) {
 	file := r.PathValue("file")
 	base := strings.TrimSuffix(file, path.Ext(file))
@@ -28,19 +30,33 @@ func (s *Site) image(r *http.Request) (*Response, error) {
 	if err != nil {
 		return nil, store.ErrNotFound
 	}
-	im, err := posts.ImageByKey(r.Context(), s.db, key)
+	ctx := r.Context()
+	meta, err := posts.ImageMetaByKey(ctx, s.db, key)
 	if err != nil {
 		return nil, err
 	}
-	if !strings.HasPrefix(im.Digest, digest) || len(digest) < 10 || !allowedWidth(im, width) ||
-		imagePath(&im, width) != "/images/"+file {
+	if !strings.HasPrefix(meta.Digest, digest) || len(digest) < 10 || !allowedWidth(meta, width) ||
+		imagePath(&meta, width) != "/images/"+file {
 		return nil, fmt.Errorf("image %q at %d: %w", file, width, store.ErrNotFound)
 	}
-	data, ctype, err := posts.Resize(im, width)
+	sized, err := s.images.get(meta.Digest+"/"+strconv.Itoa(width), func() (sizedImage, error) {
+		im, err := posts.ImageByKey(ctx, s.db, key)
+		if err != nil {
+			return sizedImage{}, err
+		}
+		if im.Digest != meta.Digest {
+			// Replaced between the two reads: these bytes are not the
+			// ones this URL (and this cache key) names.
+			return sizedImage{}, fmt.Errorf("image %q changed: %w", key, store.ErrNotFound)
+		}
+		data, ctype, err := posts.Resize(im, width)
+		return sizedImage{data: data, ctype: ctype}, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return &Response{ContentType: ctype, Raw: data, Immutable: true}, nil
+	return &Response{ContentType: sized.ctype, Raw: sized.data, Immutable: true,
+		ETag: `"` + meta.Digest[:24] + "-" + strconv.Itoa(width) + `"`}, nil
 }
 
 func allowedWidth(im posts.Image, width int) bool {

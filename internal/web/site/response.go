@@ -15,8 +15,10 @@ type Handler func(r *http.Request) (*Response, error)
 type Route struct {
 	Pattern string
 	Handler Handler
-	// Dynamic pages depend on more than the stored content (the query
-	// string of a search, say) and are never put in the page cache.
+	// Dynamic routes are never put in the page cache: their answer
+	// depends on more than the stored content (a search's query, a form
+	// post), or is kept in a cache of its own that a publish does not
+	// empty (resized images, which are addressed by content).
 	Dynamic bool
 }
 
@@ -32,6 +34,9 @@ type Response struct {
 	// Immutable content never changes at its URL (it carries a digest),
 	// so browsers may keep it for a year without asking.
 	Immutable bool
+	// ETag, when set, spares the server hashing Raw for one: content
+	// addressed by a digest already has one.
+	ETag string
 }
 
 // Head is what the layout puts in <head> and around the body.

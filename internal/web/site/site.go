@@ -10,6 +10,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -29,13 +30,23 @@ type Options struct {
 	// Now is the clock; tests set it. Content is shown once its publish
 	// time has passed.
 	Now func() time.Time
+	// Logger receives what readers are not shown; nil means slog.Default().
+	Logger *slog.Logger
+	// Mailer sends registration confirmations; nil sends none.
+	Mailer Mailer
+	// ImageCacheBytes bounds the resized images kept in memory; zero or
+	// negative keeps none.
+	ImageCacheBytes int64
 }
 
 // Site holds what the handlers share.
 type Site struct {
-	db   *store.DB
-	opts Options
-	tmpl *template.Template
+	db      *store.DB
+	opts    Options
+	log     *slog.Logger
+	tmpl    *template.Template
+	images  *imageCache
+	indexer searchIndexer
 }
 
 // New parses the page templates.
@@ -43,12 +54,15 @@ func New(db *store.DB, opts Options) (*Site, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
 	opts.SiteURL = strings.TrimRight(opts.SiteURL, "/")
 	t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("site templates: %w", err)
 	}
-	return &Site{db: db, opts: opts, tmpl: t}, nil
+	return &Site{db: db, opts: opts, log: opts.Logger, tmpl: t, images: newImageCache(opts.ImageCacheBytes)}, nil
 }
 
 // Routes lists the public pages. Routes are kept in this one place so the
@@ -70,7 +84,7 @@ func (s *Site) Routes() []Route {
 		{Pattern: "GET /events/{slug}", Handler: s.event},
 		{Pattern: "GET /events/{slug}/event.ics", Handler: s.ics},
 		{Pattern: "POST /events/{slug}/register", Handler: s.register, Dynamic: true},
-		{Pattern: "GET /images/{file}", Handler: s.image},
+		{Pattern: "GET /images/{file}", Handler: s.image, Dynamic: true},
 		{Pattern: "GET /privacy", Handler: s.privacy},
 		{Pattern: "GET /search", Handler: s.search, Dynamic: true},
 		{Pattern: "GET /feed.xml", Handler: s.siteFeed(rssFile)},

@@ -109,6 +109,9 @@ func (s *Site) minutes(ctx context.Context, p *posts.Post) (int, error) {
 type pager struct {
 	Page, Pages int
 	Prev, Next  string
+	// PrevLabel and NextLabel name the links: "Newer" and "Older" in
+	// listings, which run newest first.
+	PrevLabel, NextLabel string
 }
 
 // pageNumber reads ?page=N (1 when absent).
@@ -124,16 +127,22 @@ func pageNumber(r *http.Request) (int, error) {
 	return n, nil
 }
 
+// newPager links the pages of a listing at path, which may carry a query
+// string of its own (a search's).
 func newPager(path string, page, total int) pager {
-	p := pager{Page: page, Pages: max(1, (total+pageSize-1)/pageSize)}
+	p := pager{Page: page, Pages: max(1, (total+pageSize-1)/pageSize), PrevLabel: "Newer", NextLabel: "Older"}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
 	if page > 1 {
 		p.Prev = path
 		if page > 2 {
-			p.Prev += "?page=" + strconv.Itoa(page-1)
+			p.Prev += sep + "page=" + strconv.Itoa(page-1)
 		}
 	}
 	if page < p.Pages {
-		p.Next = path + "?page=" + strconv.Itoa(page+1)
+		p.Next = path + sep + "page=" + strconv.Itoa(page+1)
 	}
 	return p
 }

@@ -1,0 +1,110 @@
+package site
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/pressreview/pressreview/internal/reviews"
+	"github.com/pressreview/pressreview/internal/search"
+	"github.com/pressreview/pressreview/internal/store"
+)
+
+// searchView is the search page: the form, and the results of a query or
+// why there are none.
+type searchView struct {
+	Query    string
+	Problem  string // a malformed query, explained
+	Searched bool   // a query that constrains something was run
+	Total    int
+	From, To int // the results shown, counting from 1
+	Hits     []searchHit
+	Pager    pager
+}
+
+// searchHit is one result. Title and Snippet are escaped text with the
+// matching words in <mark>; their Lang and Dir are set for Persian and
+// Arabic text so that it reads right to left inside the English page.
+type searchHit struct {
+	Label, Path          string
+	Title                template.HTML
+	TitleLang, TitleDir  string
+	Snippet              template.HTML
+	SnippetLang, SnipDir string
+	Date, DateISO        string
+}
+
+// search serves /search?q=…&page=N over the site's public pages.
+func (s *Site) search(r *http.Request) (*Response, error) {
+	page, err := pageNumber(r)
+	if err != nil {
+		return nil, err
+	}
+	v := searchView{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	head := Head{Title: "Search", Path: "/search", NoIndex: true,
+		Description: "Search the analyses, editions, events and authors of " + s.opts.SiteName + "."}
+	if v.Query != "" {
+		head.Title = "Search: " + v.Query
+		if err := s.runSearch(r, &v, page); err != nil {
+			return nil, err
+		}
+	}
+	body, err := s.render("search", v)
+	if err != nil {
+		return nil, err
+	}
+	return &Response{Head: head, Body: body}, nil
+}
+
+// runSearch fills v with one page of results, or with the problem of a
+// malformed query.
+func (s *Site) runSearch(r *http.Request, v *searchView, page int) error {
+	q, err := search.Parse(v.Query)
+	var qe *search.Error
+	if errors.As(err, &qe) {
+		v.Problem = qe.Error()
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ix, err := s.index(r.Context())
+	if err != nil {
+		return err
+	}
+	set, terms, ok, err := ix.match(q)
+	if errors.As(err, &qe) {
+		v.Problem = qe.Error()
+		return nil
+	}
+	if err != nil || !ok {
+		return err
+	}
+	v.Searched = true
+	hits := ix.rank(set, terms)
+	v.Total = len(hits)
+	first := (page - 1) * pageSize
+	if page > 1 && first >= len(hits) {
+		return store.ErrNotFound
+	}
+	hits = hits[first:min(first+pageSize, len(hits))]
+	v.From, v.To = first+1, first+len(hits)
+	v.Pager = newPager("/search?q="+url.QueryEscape(v.Query), page, v.Total)
+	v.Pager.PrevLabel, v.Pager.NextLabel = "Previous", "Next"
+	h := newHighlighter(terms)
+	for _, i := range hits {
+		d := ix.docs[i]
+		hit := searchHit{Label: d.label, Path: d.path, Title: h.highlight(d.title), DateISO: d.day}
+		hit.TitleLang, hit.TitleDir = langDir(d.title)
+		var plain string
+		hit.Snippet, plain = h.snippet(d.text)
+		hit.SnippetLang, hit.SnipDir = langDir(plain)
+		if d.day != "" {
+			hit.Date = reviews.LongDate(d.day)
+		}
+		v.Hits = append(v.Hits, hit)
+	}
+	return nil
+}
