@@ -7,16 +7,38 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/riverqueue/river"
-
 	"github.com/pressreview/pressreview/internal/accounts"
-	"github.com/pressreview/pressreview/internal/jobs"
+	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/newsletter"
 	"github.com/pressreview/pressreview/internal/search"
 )
 
 // Commands whose flags and subcommands belong to a domain package.
 func init() {
+	for name, summary := range ingest.Commands {
+		commands[name] = &command{
+			summary:     summary,
+			usage:       "SUBCOMMAND [flags] [args]",
+			flags:       []string{"database", "data-dir", "log-level"},
+			passthrough: true,
+			run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
+				cfg, err := e.ingestConfig()
+				if err != nil {
+					return err
+				}
+				db, err := e.openStore(ctx)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				err = ingest.RunCLI(ctx, db, cfg, append([]string{name}, fs.Args()...), e.stdout, e.stderr)
+				if errors.Is(err, ingest.ErrUsage) {
+					return fmt.Errorf("%w: %v", ErrUsage, err)
+				}
+				return err
+			},
+		}
+	}
 	for _, name := range []string{"users", "tokens"} {
 		commands[name] = &command{
 			summary: "Manage staff " + name + " (pressreview " + name + " help for the subcommands).\n" +
@@ -82,17 +104,10 @@ func runNewsletterCLI(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	svc, err := newsletter.New(db, nl)
+	d, err := e.openDesk(db, nl)
 	if err != nil {
 		return err
 	}
-	workers := river.NewWorkers()
-	svc.AddWorkers(workers)
-	queue, err := jobs.New(db, jobs.Config{Workers: workers, Queues: svc.Queues(), Logger: e.log,
-		RescueStuckJobsAfter: newsletter.RescueStuckJobsAfter})
-	if err != nil {
-		return err
-	}
-	svc.Attach(queue)
-	return newsletter.RunCLI(ctx, svc, args, e.stdout)
+	defer d.Close()
+	return newsletter.RunCLI(ctx, d.letters, args, e.stdout)
 }

@@ -15,12 +15,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/pressreview/pressreview/internal/accounts"
 	"github.com/pressreview/pressreview/internal/config"
 	"github.com/pressreview/pressreview/internal/demo"
-	"github.com/pressreview/pressreview/internal/jobs"
+	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/newsletter"
 	"github.com/pressreview/pressreview/internal/newsletter/mailtest"
 	"github.com/pressreview/pressreview/internal/search"
@@ -107,10 +105,12 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 // both down gracefully. ready, when set, is called with the site URL once
 // the listener is open.
 func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, getenv func(string) string, ready func(url string)) error {
-	letters, err := newsletter.New(db, nl)
+	d, err := e.openDesk(db, nl)
 	if err != nil {
 		return err
 	}
+	defer d.Close()
+	letters, queue := d.letters, d.queue
 	site, err := web.New(db, web.Options{SiteName: "pressreview", SiteURL: e.cfg.SiteURL, Logger: e.log, Mailer: letters})
 	if err != nil {
 		return err
@@ -122,18 +122,15 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	go auth.RunCleanup(ctx, 10*time.Minute)
 	studio.Register(site, db, auth)
 	staffOnly := auth.RequireRole(accounts.Analyst)
-	workers := river.NewWorkers()
-	letters.AddWorkers(workers)
-	queue, err := jobs.New(db, jobs.Config{Workers: workers, Queues: letters.Queues(), Logger: e.log,
-		RescueStuckJobsAfter: newsletter.RescueStuckJobsAfter})
-	if err != nil {
-		return err
-	}
-	letters.Attach(queue)
 	pages := http.NewServeMux()
 	subscribe.Register(pages, subscribe.Deps{Service: letters, PrivacyURL: "/privacy"})
 	site.Handle("/newsletter/", pages)
 	site.Handle("/api/", staffOnly(search.Handler(db)))
+	icfg, _ := e.ingestConfig() // checked by openDesk
+	monitoring := staffOnly(ingest.Handler(db, icfg))
+	site.Handle("/api/feeds", monitoring)
+	site.Handle("/api/articles/", monitoring)
+	site.Handle("/archive/", monitoring)
 	// Sending a campaign publishes: editors and admins only.
 	campaigns := auth.RequireRole(accounts.Editor)(newsletter.APIHandler(letters))
 	site.Handle("/api/campaigns", campaigns)

@@ -1,0 +1,68 @@
+package app
+
+import (
+	"maps"
+	"os"
+
+	"github.com/riverqueue/river"
+
+	"github.com/pressreview/pressreview/internal/ingest"
+	"github.com/pressreview/pressreview/internal/jobs"
+	"github.com/pressreview/pressreview/internal/newsletter"
+	"github.com/pressreview/pressreview/internal/store"
+)
+
+// desk holds the services whose work runs on the shared job queue: the
+// monitoring intake and the newsletter.
+type desk struct {
+	monitor *ingest.Service
+	letters *newsletter.Service
+	queue   *jobs.Client
+}
+
+// ingestConfig reads the intake's settings; --data-dir wins over the
+// environment like every other flag.
+func (e *env) ingestConfig() (ingest.Config, error) {
+	cfg, err := ingest.ConfigFromEnv(os.LookupEnv)
+	cfg.DataDir = e.cfg.DataDir
+	return cfg, err
+}
+
+// openDesk builds both services and one job queue client that runs the
+// workers of both; the caller starts the queue when it should work.
+func (e *env) openDesk(db *store.DB, nl newsletter.Config) (*desk, error) {
+	icfg, err := e.ingestConfig()
+	if err != nil {
+		return nil, err
+	}
+	monitor, err := ingest.New(db, icfg)
+	if err != nil {
+		return nil, err
+	}
+	monitor.SetLogger(e.log)
+	letters, err := newsletter.New(db, nl)
+	if err != nil {
+		monitor.Close()
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	monitor.Register(workers)
+	letters.AddWorkers(workers)
+	queues := maps.Clone(monitor.Queues())
+	maps.Copy(queues, letters.Queues())
+	queue, err := jobs.New(db, jobs.Config{
+		Workers:              workers,
+		Queues:               queues,
+		PeriodicJobs:         monitor.PeriodicJobs(),
+		Logger:               e.log,
+		RescueStuckJobsAfter: newsletter.RescueStuckJobsAfter,
+	})
+	if err != nil {
+		monitor.Close()
+		return nil, err
+	}
+	letters.Attach(queue)
+	return &desk{monitor: monitor, letters: letters, queue: queue}, nil
+}
+
+func (d *desk) Close() error { return d.monitor.Close() }

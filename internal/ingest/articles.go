@@ -1,0 +1,310 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/store"
+)
+
+// Article is a stored article as the intake writes and the API shows it.
+type Article struct {
+	ID           int64      `json:"id"`
+	OutletID     int64      `json:"-"`
+	OutletKey    string     `json:"outlet"`
+	FeedID       *int64     `json:"feed_id,omitempty"`
+	URL          string     `json:"url,omitempty"`
+	CanonicalURL string     `json:"canonical_url,omitempty"`
+	Title        string     `json:"title"`
+	Byline       string     `json:"byline,omitempty"`
+	Lang         string     `json:"lang,omitempty"`
+	Published    *time.Time `json:"published_at"`
+	FetchedAt    time.Time  `json:"fetched_at"`
+	Text         string     `json:"text"`
+	// HTML is the page as fetched, decoded to UTF-8 (or the pasted HTML);
+	// the bytes as received are in the WARC capture.
+	HTML         string     `json:"-"`
+	LeadImage    string     `json:"lead_image,omitempty"`
+	Source       string     `json:"source"` // feed, url, paste or import
+	SourceDetail string     `json:"source_detail,omitempty"`
+	Charset      string     `json:"charset,omitempty"`
+	ContentHash  string     `json:"content_hash,omitempty"`
+	Simhash      uint64     `json:"-"`
+	StoryID      int64      `json:"story_id,omitempty"`
+	CaptureID    *int64     `json:"-"`
+	GoneAt       *time.Time `json:"gone_at,omitempty"`
+}
+
+// lockStories serializes the transactions that store articles. Two
+// reprints stored at once must see each other to join one story; SQLite
+// serializes writing transactions anyway, and on PostgreSQL a
+// transaction-scoped advisory lock does. It is taken first in the
+// transaction: taken later, a transaction holding it could wait for a row
+// that one waiting for it has just inserted, a deadlock.
+func lockStories(ctx context.Context, tx *store.Tx) error {
+	if tx.Dialect() != store.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, storyLockKey); err != nil {
+		return fmt.Errorf("lock stories: %w", err)
+	}
+	return nil
+}
+
+// storyLockKey names the PostgreSQL advisory lock that serializes story
+// grouping (an arbitrary constant: "stories" in ASCII).
+const storyLockKey int64 = 0x73746f72696573
+
+const articleColumns = `a.id, a.outlet_id, o.key, a.feed_id, a.url, a.canonical_url, a.title, a.byline, a.lang,
+	a.published_at, a.fetched_at, a.text, a.html, a.lead_image, a.source, a.source_detail, a.charset,
+	a.content_hash, a.simhash, COALESCE(a.story_id, a.id), a.capture_id, a.gone_at`
+
+const articleTables = ` FROM articles a JOIN outlets o ON o.id = a.outlet_id`
+
+func scanArticle(row interface{ Scan(...any) error }) (Article, error) {
+	var a Article
+	var feed, capID sql.NullInt64
+	var published, gone sql.NullTime
+	var sh int64
+	err := row.Scan(&a.ID, &a.OutletID, &a.OutletKey, &feed, &a.URL, &a.CanonicalURL, &a.Title, &a.Byline,
+		&a.Lang, &published, &a.FetchedAt, &a.Text, &a.HTML, &a.LeadImage, &a.Source, &a.SourceDetail,
+		&a.Charset, &a.ContentHash, &sh, &a.StoryID, &capID, &gone)
+	if err != nil {
+		return a, err
+	}
+	a.Simhash = uint64(sh)
+	a.FeedID, a.CaptureID = nullInt(feed), nullInt(capID)
+	a.Published, a.GoneAt = nullTime(published), nullTime(gone)
+	a.FetchedAt = a.FetchedAt.UTC()
+	return a, nil
+}
+
+func nullInt(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	return &n.Int64
+}
+
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+// ArticleByID loads an article; store.ErrNotFound when there is none.
+func ArticleByID(ctx context.Context, q store.Querier, id int64) (Article, error) {
+	a, err := scanArticle(q.QueryRowContext(ctx, `SELECT `+articleColumns+articleTables+` WHERE a.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("article %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("article %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// articleIDByURL finds the article met under a canonical URL; 0 if none.
+// The queries repeat the predicates of the partial unique indexes
+// (canonical_url <> ”, content_hash <> ”): without them SQLite cannot
+// prove a parameter non-empty and scans the table instead.
+func articleIDByURL(ctx context.Context, q store.Querier, u string) (int64, error) {
+	if u == "" {
+		return 0, nil
+	}
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT article_id FROM article_urls WHERE url = ?`, u).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = q.QueryRowContext(ctx, `SELECT id FROM articles WHERE canonical_url = ? AND canonical_url <> ''`, u).Scan(&id)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("look up article by URL %s: %w", u, err)
+	}
+	return id, nil
+}
+
+// existingArticle finds the stored copy of a: same canonical URL, else
+// same text from the same outlet. It returns 0 when a is new.
+func existingArticle(ctx context.Context, q store.Querier, a *Article, aliases []string) (int64, error) {
+	for _, u := range append([]string{a.CanonicalURL}, aliases...) {
+		id, err := articleIDByURL(ctx, q, u)
+		if id != 0 || err != nil {
+			return id, err
+		}
+	}
+	if a.ContentHash == "" {
+		return 0, nil
+	}
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM articles WHERE outlet_id = ? AND content_hash = ? AND content_hash <> ''`,
+		a.OutletID, a.ContentHash).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("look up article by content: %w", err)
+	}
+	return id, nil
+}
+
+// saveArticle stores a, or finds its stored copy, in tx; it sets a.ID and
+// a.StoryID and reports whether a row was created. A stored copy whose
+// text differs gets the new text, and the edit is recorded with a diff.
+// aliases are other canonical URLs under which a was met.
+func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string, capt *capture) (bool, error) {
+	a.ContentHash = contentHash(a.Text)
+	h, fingerprinted := fingerprint(a.Text)
+	a.Simhash = h
+	id, err := existingArticle(ctx, tx, a, aliases)
+	if err != nil {
+		return false, err
+	}
+	if id == 0 {
+		if id, err = insertArticle(ctx, tx, a, fingerprinted, capt.id()); err != nil {
+			return false, err
+		}
+		if id != 0 {
+			a.ID = id
+			if err := finishArticle(ctx, tx, a, aliases); err != nil {
+				return false, err
+			}
+			return true, assignStory(ctx, tx, a, fingerprinted)
+		}
+		// Another worker stored it between our lookup and our insert.
+		if id, err = existingArticle(ctx, tx, a, aliases); err != nil {
+			return false, err
+		}
+		if id == 0 {
+			return false, fmt.Errorf("store article %s: insert conflicted, but no copy is stored", a.URL)
+		}
+	}
+	old, err := ArticleByID(ctx, tx, id)
+	if err != nil {
+		return false, err
+	}
+	a.ID, a.StoryID = id, old.StoryID
+	if a.ContentHash != "" && old.ContentHash != a.ContentHash && a.OutletID == old.OutletID {
+		if err := s.recordEdit(ctx, tx, old, a, capt, s.now()); err != nil {
+			return false, err
+		}
+	}
+	return false, finishArticle(ctx, tx, a, aliases)
+}
+
+// insertArticle adds the row; it returns 0 when a unique index (canonical
+// URL, or outlet and content hash) says a concurrent writer was first.
+func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bool, captureID *int64) (int64, error) {
+	var b [4]any
+	if fingerprinted {
+		for i, v := range bands(a.Simhash) {
+			b[i] = v
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `
+		INSERT INTO articles (outlet_id, feed_id, url, canonical_url, title, byline, lang, published_at,
+			fetched_at, text, html, lead_image, source, source_detail, charset, content_hash, simhash,
+			sh_band0, sh_band1, sh_band2, sh_band3, capture_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING
+		RETURNING id`,
+		a.OutletID, a.FeedID, a.URL, a.CanonicalURL, a.Title, a.Byline, a.Lang, a.Published, a.FetchedAt,
+		a.Text, a.HTML, a.LeadImage, a.Source, a.SourceDetail, a.Charset, a.ContentHash, int64(a.Simhash),
+		b[0], b[1], b[2], b[3], captureID)
+	if err != nil {
+		return 0, fmt.Errorf("store article %s: %w", a.URL, err)
+	}
+	defer rows.Close()
+	var id int64
+	if rows.Next() {
+		if err := rows.Scan(&id); err != nil {
+			return 0, err
+		}
+	}
+	return id, rows.Err()
+}
+
+// assignStory puts a new article in the story of its nearest near
+// duplicate, or starts a story of its own. A story is named after its
+// earliest published article: when a reprint arrives before the original
+// (feeds are polled in any order), the original takes the story over.
+// The caller holds lockStories.
+func assignStory(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bool) error {
+	a.StoryID = a.ID
+	if fingerprinted {
+		root, err := findStory(ctx, tx, a.ID, a.Simhash)
+		if err != nil {
+			return err
+		}
+		if root != 0 {
+			a.StoryID = root
+			var rootPublished sql.NullTime
+			if err := tx.QueryRowContext(ctx, `SELECT published_at FROM articles WHERE id = ?`, root).Scan(&rootPublished); err != nil {
+				return fmt.Errorf("story %d: %w", root, err)
+			}
+			if a.Published != nil && rootPublished.Valid && a.Published.Before(rootPublished.Time) {
+				if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE story_id = ?`, a.ID, root); err != nil {
+					return fmt.Errorf("move story %d to article %d: %w", root, a.ID, err)
+				}
+				a.StoryID = a.ID
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE id = ?`, a.StoryID, a.ID); err != nil {
+		return fmt.Errorf("group article %d into story %d: %w", a.ID, a.StoryID, err)
+	}
+	return nil
+}
+
+// finishArticle records the URLs the article was met under and brings its
+// search index entry up to date.
+func finishArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string) error {
+	seen := map[string]bool{}
+	for _, u := range append([]string{a.CanonicalURL}, aliases...) {
+		if u == "" || seen[u] {
+			continue
+		}
+		seen[u] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO article_urls (url, article_id) VALUES (?, ?)
+			ON CONFLICT (url) DO NOTHING`, u, a.ID); err != nil {
+			return fmt.Errorf("record URL %s of article %d: %w", u, a.ID, err)
+		}
+	}
+	return indexArticle(ctx, tx, a.ID)
+}
+
+// Story lists the articles grouped with id: the original first, then its
+// reprints in the order they were fetched.
+func Story(ctx context.Context, q store.Querier, id int64) ([]Article, error) {
+	var root int64
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(story_id, id) FROM articles WHERE id = ?`, id).Scan(&root)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("article %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("story of article %d: %w", id, err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+articleColumns+articleTables+`
+		WHERE a.story_id = ? OR a.id = ?
+		ORDER BY CASE WHEN a.id = ? THEN 0 ELSE 1 END, a.fetched_at, a.id`, root, root, root)
+	if err != nil {
+		return nil, fmt.Errorf("story of article %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

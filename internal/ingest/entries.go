@@ -1,0 +1,205 @@
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/fetch"
+	"github.com/pressreview/pressreview/internal/store"
+)
+
+// An entry whose page keeps failing is given up after this many tries:
+// a hard failure (404, no article text) three times, others eight, with
+// the weighted back-off in between. The feed itself is never given up.
+const (
+	maxHardAttempts  = 3
+	maxOtherAttempts = 8
+)
+
+// entry is one item a feed announced.
+type entry struct {
+	ID, FeedID, OutletID int64
+	URL, Title           string
+	Published            *time.Time
+	State                string
+	Attempts             int
+}
+
+func loadEntry(ctx context.Context, q store.Querier, id int64) (entry, error) {
+	var e entry
+	var published sql.NullTime
+	err := q.QueryRowContext(ctx, `
+		SELECT e.id, e.feed_id, f.outlet_id, e.url, e.title, e.published_at, e.state, e.attempts
+		FROM feed_entries e JOIN feeds f ON f.id = e.feed_id WHERE e.id = ?`, id,
+	).Scan(&e.ID, &e.FeedID, &e.OutletID, &e.URL, &e.Title, &published, &e.State, &e.Attempts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, fmt.Errorf("feed entry %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return e, fmt.Errorf("feed entry %d: %w", id, err)
+	}
+	e.Published = nullTime(published)
+	return e, nil
+}
+
+// FetchEntry fetches, archives, extracts and stores the article one feed
+// item announced; see FetchEntries.
+func (s *Service) FetchEntry(ctx context.Context, id int64) error {
+	return s.FetchEntries(ctx, []int64{id})
+}
+
+// entryWork is one entry of a batch on its way to the store.
+type entryWork struct {
+	e      entry
+	known  int64 // the article already stored under the entry's URL
+	f      *fetched
+	remote error
+}
+
+// FetchEntries fetches the articles a batch of feed items announced, at
+// most Config.Concurrency/2 pages at once, and stores them in one
+// transaction: one commit per batch instead of one per article is what
+// keeps the store from being the bottleneck. It is idempotent: run twice,
+// or after a crash, it stores each article once. Failures of the outlets'
+// side are recorded on the entries (and retried later by the scheduler);
+// the error is for local failures only, and leaves the batch to be run
+// again.
+func (s *Service) FetchEntries(ctx context.Context, ids []int64) error {
+	var batch []*entryWork
+	for _, id := range ids {
+		e, err := loadEntry(ctx, s.db, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // its feed was deleted
+		}
+		if err != nil {
+			return err
+		}
+		if e.State == "done" {
+			continue
+		}
+		known, err := articleIDByURL(ctx, s.db, e.URL)
+		if err != nil {
+			return err
+		}
+		batch = append(batch, &entryWork{e: e, known: known})
+	}
+	if err := s.fetchBatch(ctx, batch); err != nil {
+		return err
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *store.Tx) error {
+		if err := lockStories(ctx, tx); err != nil {
+			return err
+		}
+		for _, w := range batch {
+			if err := s.storeEntry(ctx, tx, w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// fetchBatch fetches the pages of the entries not known yet.
+func (s *Service) fetchBatch(ctx context.Context, batch []*entryWork) error {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstLocal error
+	sem := make(chan struct{}, s.cfg.batchConcurrency())
+	for _, w := range batch {
+		if w.known != 0 {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			f, remote, local := s.fetchArticle(ctx, w.e.URL)
+			w.f, w.remote = f, remote
+			if local != nil {
+				mu.Lock()
+				firstLocal = cmp.Or(firstLocal, local)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return firstLocal
+}
+
+// storeEntry stores one fetched entry's outcome in the batch transaction.
+func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) error {
+	e := w.e
+	switch {
+	case w.known != 0:
+		return markEntryDone(ctx, tx, e.ID, w.known, s.now())
+	case w.remote != nil:
+		return s.recordEntryFailure(ctx, tx, e, w.f, w.remote)
+	}
+	a := articleFrom(w.f, e.OutletID, "feed")
+	a.FeedID = &e.FeedID
+	if a.Published == nil {
+		a.Published = e.Published // the page does not say; the feed does
+	}
+	if a.Title == "" {
+		a.Title = e.Title
+	}
+	if err := w.f.capt.save(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := s.saveArticle(ctx, tx, a, w.f.aliases(e.URL), w.f.capt); err != nil {
+		return err
+	}
+	return markEntryDone(ctx, tx, e.ID, a.ID, s.now())
+}
+
+func markEntryDone(ctx context.Context, q store.Querier, entryID, articleID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `
+		UPDATE feed_entries SET state = 'done', article_id = ?, attempts = attempts + 1,
+			last_attempt_at = ?, last_error = ''
+		WHERE id = ?`, articleID, now, entryID)
+	if err != nil {
+		return fmt.Errorf("mark feed entry %d done: %w", entryID, err)
+	}
+	return nil
+}
+
+// recordEntryFailure keeps the failure in words, with what was received,
+// and schedules the next try or gives up after repeated failures.
+func (s *Service) recordEntryFailure(ctx context.Context, tx *store.Tx, e entry, f *fetched, remote error) error {
+	kind := failureKind(remote)
+	attempts := e.Attempts + 1
+	state, limit := "pending", maxOtherAttempts
+	if kind == fetch.Hard {
+		limit = maxHardAttempts
+	}
+	if attempts >= limit {
+		state = "failed"
+	}
+	var retryAfter time.Duration
+	var fe *fetch.Error
+	if errors.As(remote, &fe) {
+		retryAfter = fe.RetryAfter
+	}
+	now := s.now()
+	next := now.Add(failureDelay(attempts*failureWeight(kind), retryAfter, s.cfg.MaxBackoff))
+	if f != nil {
+		if err := f.capt.save(ctx, tx); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `
+		UPDATE feed_entries SET state = ?, attempts = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = ?
+		WHERE id = ?`, state, attempts, now, next, remote.Error(), e.ID)
+	if err != nil {
+		return fmt.Errorf("record failure of feed entry %d: %w", e.ID, err)
+	}
+	return nil
+}

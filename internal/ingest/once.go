@@ -1,0 +1,168 @@
+package ingest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/pressreview/pressreview/internal/jobs"
+)
+
+// Progress counts what a `fetch --once` run has done so far.
+type Progress struct {
+	Feeds, FeedsChecked, FeedsFailed int
+	// Entries are the feed items to fetch in this run; Stored and Failed
+	// those attempted so far.
+	Entries, Stored, Failed int
+}
+
+// Done reports whether every feed was checked and every item attempted.
+func (p Progress) Done() bool {
+	return p.FeedsChecked == p.Feeds && p.Stored+p.Failed >= p.Entries
+}
+
+func (p Progress) String() string {
+	return fmt.Sprintf("feeds %d/%d checked (%d failing), articles %d/%d (%d stored, %d failed)",
+		p.FeedsChecked, p.Feeds, p.FeedsFailed, p.Stored+p.Failed, p.Entries, p.Stored, p.Failed)
+}
+
+// jobFailureLimit is how many times a job may fail with a local error
+// (database, disk) before `fetch --once` gives up and reports it.
+const jobFailureLimit = 3
+
+// RunOnce checks the given feeds (all when feedIDs is empty) now and
+// fetches every item they announce that is not stored yet, including
+// items a previous, interrupted run recorded but did not fetch. The work
+// runs as jobs on the queue in this process; progress, when set, is
+// called a few times a second. Failures of the outlets are recorded on
+// feeds and entries, not returned.
+func (s *Service) RunOnce(ctx context.Context, feedIDs []int64, progress func(Progress)) (Progress, error) {
+	start := s.now().Truncate(time.Millisecond)
+	sel, args := feedSelection(feedIDs)
+	feedList, err := ids(ctx, s.db, `SELECT id FROM feeds`+sel+` ORDER BY id`, args...)
+	if err != nil {
+		return Progress{}, fmt.Errorf("fetch: list feeds: %w", err)
+	}
+	workers := river.NewWorkers()
+	s.Register(workers)
+	client, err := jobs.New(s.db, jobs.Config{Workers: workers, Queues: s.Queues(), Logger: s.log})
+	if err != nil {
+		return Progress{}, err
+	}
+	failures, cancel := client.Subscribe(river.EventKindJobFailed)
+	defer cancel()
+	if err := client.Start(ctx); err != nil {
+		return Progress{}, fmt.Errorf("fetch: start job queue: %w", err)
+	}
+	defer func() {
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		_ = client.Stop(stop)
+	}()
+
+	run := runToken()
+	pending, err := ids(ctx, s.db, `SELECT e.id FROM feed_entries e JOIN feeds f ON f.id = e.feed_id
+		WHERE e.state = 'pending'`+strings.Replace(sel, "WHERE", "AND", 1)+` ORDER BY e.id`, args...)
+	if err != nil {
+		return Progress{}, fmt.Errorf("fetch: pending items: %w", err)
+	}
+	if err := leaseEntries(ctx, s.db, pending, s.now().Add(entryLease)); err != nil {
+		return Progress{}, err
+	}
+	params := articleBatches(pending, run)
+	for _, id := range feedList {
+		params = append(params, river.InsertManyParams{Args: PollArgs{FeedID: id, Run: run}})
+	}
+	if len(params) > 0 {
+		if _, err := client.InsertManyFast(ctx, params); err != nil {
+			return Progress{}, fmt.Errorf("fetch: queue jobs: %w", err)
+		}
+	}
+
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		p, err := s.progress(ctx, sel, args, start)
+		if err != nil {
+			return p, err
+		}
+		if progress != nil {
+			progress(p)
+		}
+		if p.Done() {
+			return p, nil
+		}
+		select {
+		case <-ctx.Done():
+			return p, ctx.Err()
+		case ev := <-failures:
+			if ev.Job.Attempt >= jobFailureLimit {
+				return p, fmt.Errorf("fetch: job %s %s failed %d times: %s", ev.Job.Kind, ev.Job.EncodedArgs,
+					ev.Job.Attempt, lastError(ev.Job.Errors))
+			}
+			s.log.Warn("job failed, will retry", "kind", ev.Job.Kind, "args", string(ev.Job.EncodedArgs),
+				"error", lastError(ev.Job.Errors))
+		case <-tick.C:
+		}
+	}
+}
+
+func lastError(errs []rivertype.AttemptError) string {
+	if len(errs) == 0 {
+		return "unknown error"
+	}
+	return errs[len(errs)-1].Error
+}
+
+// feedSelection is the WHERE clause choosing the feeds of a run.
+func feedSelection(feedIDs []int64) (string, []any) {
+	if len(feedIDs) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(feedIDs))
+	for i, id := range feedIDs {
+		args[i] = id
+	}
+	return " WHERE f.id IN (?" + strings.Repeat(", ?", len(feedIDs)-1) + ")", args
+}
+
+// progress reads the run's state from the tables, not from the queue, so
+// that it also counts what a killed run left to do. An entry is the run's
+// when it was attempted since start or is still waiting to be.
+func (s *Service) progress(ctx context.Context, sel string, args []any, start time.Time) (Progress, error) {
+	var p Progress
+	qargs := append([]any{start, start}, args...)
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*),
+			COALESCE(SUM(CASE WHEN f.last_checked_at >= ? THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN f.last_checked_at >= ? AND f.consecutive_failures > 0 THEN 1 ELSE 0 END), 0)
+		FROM feeds f`+sel, qargs...).Scan(&p.Feeds, &p.FeedsChecked, &p.FeedsFailed)
+	if err != nil {
+		return p, fmt.Errorf("fetch: progress of feeds: %w", err)
+	}
+	var waiting int
+	qargs = append([]any{start, start, start, start}, args...)
+	err = s.db.QueryRowContext(ctx, `SELECT
+			COALESCE(SUM(CASE WHEN e.last_attempt_at >= ? AND e.state = 'done' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN e.last_attempt_at >= ? AND e.state <> 'done' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN e.state = 'pending' AND (e.last_attempt_at IS NULL OR e.last_attempt_at < ?) THEN 1 ELSE 0 END), 0)
+		FROM feed_entries e JOIN feeds f ON f.id = e.feed_id
+		WHERE (e.state = 'pending' OR e.last_attempt_at >= ?)`+strings.Replace(sel, "WHERE", "AND", 1),
+		qargs...).Scan(&p.Stored, &p.Failed, &waiting)
+	if err != nil {
+		return p, fmt.Errorf("fetch: progress of articles: %w", err)
+	}
+	p.Entries = p.Stored + p.Failed + waiting
+	return p, nil
+}
+
+func runToken() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
