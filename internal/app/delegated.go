@@ -11,6 +11,7 @@ import (
 	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/newsletter"
 	"github.com/pressreview/pressreview/internal/search"
+	"github.com/pressreview/pressreview/internal/store"
 )
 
 // Commands whose flags and subcommands belong to a domain package.
@@ -26,16 +27,10 @@ func init() {
 				if err != nil {
 					return err
 				}
-				db, err := e.openStore(ctx)
-				if err != nil {
-					return err
-				}
-				defer db.Close()
-				err = ingest.RunCLI(ctx, db, cfg, append([]string{name}, fs.Args()...), e.stdout, e.stderr)
-				if errors.Is(err, ingest.ErrUsage) {
-					return fmt.Errorf("%w: %v", ErrUsage, err)
-				}
-				return err
+				return e.withStore(ctx, func(db *store.DB) error {
+					err := ingest.RunCLI(ctx, db, cfg, append([]string{name}, fs.Args()...), e.stdout, e.stderr)
+					return asUsage(err, ingest.ErrUsage)
+				})
 			},
 		}
 	}
@@ -47,16 +42,10 @@ func init() {
 			flags:       []string{"database", "log-level"},
 			passthrough: true,
 			run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
-				db, err := e.openStore(ctx)
-				if err != nil {
-					return err
-				}
-				defer db.Close()
-				err = accounts.RunCLI(ctx, db, append([]string{name}, fs.Args()...), os.Stdin, e.stdout)
-				if errors.Is(err, accounts.ErrUsage) {
-					return fmt.Errorf("%w: %v", ErrUsage, err)
-				}
-				return err
+				return e.withStore(ctx, func(db *store.DB) error {
+					err := accounts.RunCLI(ctx, db, append([]string{name}, fs.Args()...), os.Stdin, e.stdout)
+					return asUsage(err, accounts.ErrUsage)
+				})
 			},
 		}
 	}
@@ -78,12 +67,7 @@ func init() {
 		flags:       []string{"database", "log-level"},
 		passthrough: true,
 		run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
-			db, err := e.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			return search.RunCLI(ctx, db, fs.Args(), e.stdout)
+			return e.withStore(ctx, func(db *store.DB) error { return search.RunCLI(ctx, db, fs.Args(), e.stdout) })
 		},
 	}
 }
@@ -99,15 +83,31 @@ func runNewsletterCLI(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	return e.withStore(ctx, func(db *store.DB) error {
+		d, err := e.openDesk(db, nl)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		return newsletter.RunCLI(ctx, d.letters, args, e.stdout)
+	})
+}
+
+// withStore runs fn with the configured database, opened and migrated.
+func (e *env) withStore(ctx context.Context, fn func(*store.DB) error) error {
 	db, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	d, err := e.openDesk(db, nl)
-	if err != nil {
-		return err
+	return fn(db)
+}
+
+// asUsage marks a domain package's command-line mistake as ErrUsage, so
+// main exits 2 for it.
+func asUsage(err, pkgUsage error) error {
+	if errors.Is(err, pkgUsage) {
+		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
-	defer d.Close()
-	return newsletter.RunCLI(ctx, d.letters, args, e.stdout)
+	return err
 }
