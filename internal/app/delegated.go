@@ -60,6 +60,15 @@ func init() {
 			},
 		}
 	}
+	commands["topics"] = &command{
+		summary:     "Saved topics and their alerts (pressreview topics help for the subcommands).",
+		usage:       "SUBCOMMAND [args]",
+		flags:       []string{"database", "log-level"},
+		passthrough: true,
+		run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
+			return e.withStore(ctx, func(db *store.DB) error { return search.RunTopicsCLI(ctx, db, fs.Args(), e.stdout) })
+		},
+	}
 	commands["search"] = &command{
 		summary: "Search the archive (Persian, Arabic and English); see docs/search.md for the query language.\n" +
 			"Flags: -json -sort relevance|newest -limit N -cursor C -facets -coverage day|week -by orientation|outlet|lang -svg -terms",

@@ -3,17 +3,19 @@ package app
 import (
 	"maps"
 	"os"
+	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/jobs"
 	"github.com/pressreview/pressreview/internal/newsletter"
+	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
 // desk holds the services whose work runs on the shared job queue: the
-// monitoring intake and the newsletter.
+// monitoring intake, the newsletter and the saved topics' alerts.
 type desk struct {
 	monitor *ingest.Service
 	letters *newsletter.Service
@@ -48,12 +50,17 @@ func (e *env) openDesk(db *store.DB, nl newsletter.Config) (*desk, error) {
 	workers := river.NewWorkers()
 	monitor.Register(workers)
 	letters.AddWorkers(workers)
+	// Saved topics are checked every minute: a check only reads articles
+	// indexed since the last one. Digests go out through the newsletter's
+	// relay.
+	topicQueues, topicJob := search.TopicJobs(workers, db, letters, time.Minute)
 	queues := maps.Clone(monitor.Queues())
 	maps.Copy(queues, letters.Queues())
+	maps.Copy(queues, topicQueues)
 	queue, err := jobs.New(db, jobs.Config{
 		Workers:              workers,
 		Queues:               queues,
-		PeriodicJobs:         monitor.PeriodicJobs(),
+		PeriodicJobs:         append(monitor.PeriodicJobs(), topicJob),
 		Logger:               e.log,
 		RescueStuckJobsAfter: newsletter.RescueStuckJobsAfter,
 	})

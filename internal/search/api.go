@@ -1,7 +1,9 @@
 package search
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -16,6 +18,11 @@ import (
 //	GET /api/coverage?q=…&interval=day|week&by=orientation|outlet|lang
 //	GET /api/coverage.svg?…same…&title=…&width=…&height=…
 //	GET /api/terms?q=…&limit=30
+//	GET /api/topics                        saved topics
+//	POST /api/topics {"name", "query", "digest_email"}   create or change one
+//	DELETE /api/topics/{name}
+//	GET /api/alerts?topic=…&unseen=1&limit=…
+//	POST /api/alerts/seen {"topic", "up_to_article_id"}
 //
 // A malformed query answers 400 with {"error": "...", "pos": N}.
 func Handler(db *store.DB) http.Handler {
@@ -48,7 +55,52 @@ func Handler(db *store.DB) http.Handler {
 		ts, err := TopTerms(r.Context(), db, TermsRequest{Query: q.Get("q"), Limit: intParam(q, "limit")})
 		respond(w, r, ts, err)
 	})
+	mux.HandleFunc("GET /api/topics", func(w http.ResponseWriter, r *http.Request) {
+		ts, err := ListTopics(r.Context(), db)
+		respond(w, r, map[string]any{"topics": ts}, err)
+	})
+	mux.HandleFunc("POST /api/topics", func(w http.ResponseWriter, r *http.Request) {
+		var t Topic
+		if err := decodeBody(r, &t); err != nil {
+			respond(w, r, nil, err)
+			return
+		}
+		err := SaveTopic(r.Context(), db, &t)
+		respond(w, r, t, err)
+	})
+	mux.HandleFunc("DELETE /api/topics/{name}", func(w http.ResponseWriter, r *http.Request) {
+		err := DeleteTopic(r.Context(), db, r.PathValue("name"))
+		respond(w, r, map[string]any{"deleted": r.PathValue("name")}, err)
+	})
+	mux.HandleFunc("GET /api/alerts", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		as, err := ListAlerts(r.Context(), db, AlertFilter{Topic: q.Get("topic"), UnseenOnly: q.Get("unseen") == "1", Limit: intParam(q, "limit")})
+		respond(w, r, map[string]any{"alerts": as}, err)
+	})
+	mux.HandleFunc("POST /api/alerts/seen", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Topic string `json:"topic"`
+			UpTo  int64  `json:"up_to_article_id"`
+		}
+		if err := decodeBody(r, &req); err != nil {
+			respond(w, r, nil, err)
+			return
+		}
+		err := MarkAlertsSeen(r.Context(), db, req.Topic, req.UpTo)
+		respond(w, r, map[string]any{"topic": req.Topic, "up_to_article_id": req.UpTo}, err)
+	})
 	return mux
+}
+
+// decodeBody reads a small JSON request body strictly; mistakes are the
+// client's (400).
+func decodeBody(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%w: request body: %v", ErrInvalid, err)
+	}
+	return nil
 }
 
 func coverageRequest(q url.Values) CoverageRequest {
@@ -76,6 +128,9 @@ func respond(w http.ResponseWriter, r *http.Request, v any, err error) {
 		_ = writeJSON(w, map[string]any{"error": qe.Error(), "pos": qe.Pos, "message": qe.Msg})
 	case errors.Is(err, ErrInvalid):
 		w.WriteHeader(http.StatusBadRequest)
+		_ = writeJSON(w, map[string]any{"error": err.Error()})
+	case errors.Is(err, store.ErrNotFound):
+		w.WriteHeader(http.StatusNotFound)
 		_ = writeJSON(w, map[string]any{"error": err.Error()})
 	default:
 		slog.ErrorContext(r.Context(), "search API", "path", r.URL.Path, "err", err)

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/pressreview/pressreview/internal/search/gen"
 	"github.com/pressreview/pressreview/internal/store"
@@ -25,21 +28,29 @@ import (
 //	  go test ./internal/search -run TestSearchBenchmark -v -timeout 3h
 const benchEnv = "PRESSREVIEW_SEARCH_BENCH"
 
+// benchDirEnv names a directory that keeps the SQLite archive between
+// runs (default: a temporary one). A run that finds a fully indexed
+// archive of the requested size there skips loading and indexing and times
+// only the queries, so that a change to the queries can be measured at
+// 1,000,000 articles without generating them again. It also keeps the
+// PostgreSQL archive, in the database pressreview_bench_N.
+const benchDirEnv = "PRESSREVIEW_SEARCH_BENCH_DIR"
+
 // benchQuery is one operation of the fixed mix.
 type benchQuery struct {
-	kind string
-	run  func(ctx context.Context, db *store.DB) error
+	kind, query string
+	run         func(ctx context.Context, db *store.DB) error
 }
 
 func searchOp(kind, q string, facets bool) benchQuery {
-	return benchQuery{kind, func(ctx context.Context, db *store.DB) error {
+	return benchQuery{kind, q, func(ctx context.Context, db *store.DB) error {
 		_, err := Search(ctx, db, Request{Query: q, Facets: facets})
 		return err
 	}}
 }
 
 func coverageOp(q, interval, by string) benchQuery {
-	return benchQuery{"coverage", func(ctx context.Context, db *store.DB) error {
+	return benchQuery{"coverage", q + " by " + by + " per " + interval, func(ctx context.Context, db *store.DB) error {
 		c, err := CoverageOf(ctx, db, CoverageRequest{Query: q, Interval: interval, By: by})
 		_ = c.SVG(ChartOptions{})
 		return err
@@ -78,9 +89,12 @@ func TestSearchBenchmark(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("archive: %d articles, 60 outlets, 730 days; Persian from %s", n, g.PersianSource)
-	dir := t.TempDir()
+	dir := os.Getenv(benchDirEnv)
+	if dir == "" {
+		dir = t.TempDir()
+	}
 	t.Run("sqlite", func(t *testing.T) {
-		path := filepath.Join(dir, "bench.db")
+		path := filepath.Join(dir, fmt.Sprintf("bench-%d.db", n))
 		db := openBench(t, "sqlite:"+path)
 		benchStore(t, db, g, n, func() string {
 			if _, err := db.ExecContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
@@ -94,7 +108,7 @@ func TestSearchBenchmark(t *testing.T) {
 		})
 	})
 	t.Run("postgres", func(t *testing.T) {
-		db := openBench(t, storetest.NewPostgresURL(t))
+		db := openBench(t, benchPostgresURL(t, n))
 		benchStore(t, db, g, n, func() string {
 			var total, docs, articles int64
 			err := db.QueryRowContext(context.Background(), `SELECT pg_database_size(current_database()),
@@ -105,6 +119,40 @@ func TestSearchBenchmark(t *testing.T) {
 			return fmt.Sprintf("%s database (articles %s, search_docs with GIN index %s)", mib(total), mib(articles), mib(docs))
 		})
 	})
+}
+
+// benchPostgresURL returns a throwaway database, or with benchDirEnv set
+// the kept database pressreview_bench_N, created when missing.
+func benchPostgresURL(t *testing.T, n int) string {
+	if os.Getenv(benchDirEnv) == "" {
+		return storetest.NewPostgresURL(t)
+	}
+	base := os.Getenv(storetest.EnvPostgres)
+	if base == "" {
+		t.Skip(storetest.EnvPostgres + " is not set")
+	}
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	name := fmt.Sprintf("pressreview_bench_%d", n)
+	var exists bool
+	if err := admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		t.Fatal(err)
+	}
+	if !exists {
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
 }
 
 func openBench(t *testing.T, dsn string) *store.DB {
@@ -121,17 +169,25 @@ func openBench(t *testing.T, dsn string) *store.DB {
 
 func benchStore(t *testing.T, db *store.DB, g *gen.Generator, n int, size func() string) {
 	ctx := context.Background()
-	start := time.Now()
-	if _, err := gen.Load(ctx, db, g, 0, n); err != nil {
+	var indexed int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM search_docs`).Scan(&indexed); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("load: %d articles in %s", n, time.Since(start).Round(time.Second))
-	start = time.Now()
-	if _, err := Reindex(ctx, db); err != nil {
-		t.Fatal(err)
+	if indexed == n {
+		t.Logf("reusing an indexed archive of %d articles; load and index build not measured", n)
+	} else {
+		start := time.Now()
+		if _, err := gen.Load(ctx, db, g, 0, n); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("load: %d articles in %s", n, time.Since(start).Round(time.Second))
+		start = time.Now()
+		if _, err := Reindex(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		took := time.Since(start)
+		t.Logf("index build: %s, %.0f articles/s (Reindex, %d CPUs)", took.Round(time.Second), float64(n)/took.Seconds(), runtime.GOMAXPROCS(0))
 	}
-	took := time.Since(start)
-	t.Logf("index build: %s, %.0f articles/s (Reindex, %d CPUs)", took.Round(time.Second), float64(n)/took.Seconds(), runtime.GOMAXPROCS(0))
 	t.Logf("size: %s", size())
 	// Warm the cache with one pass, then time 10 passes of the mix.
 	for _, q := range benchMix {
@@ -140,17 +196,22 @@ func benchStore(t *testing.T, db *store.DB, g *gen.Generator, n int, size func()
 		}
 	}
 	byKind := map[string][]time.Duration{}
+	byQuery := make([][]time.Duration, len(benchMix))
 	var all []time.Duration
 	for range 10 {
-		for _, q := range benchMix {
+		for i, q := range benchMix {
 			s := time.Now()
 			if err := q.run(ctx, db); err != nil {
 				t.Fatal(err)
 			}
 			d := time.Since(s)
 			byKind[q.kind] = append(byKind[q.kind], d)
+			byQuery[i] = append(byQuery[i], d)
 			all = append(all, d)
 		}
+	}
+	for i, q := range benchMix {
+		t.Logf("  %-8s p50 %7s p95 %7s  %s", q.kind, pct(byQuery[i], 50), pct(byQuery[i], 95), q.query)
 	}
 	var rows []string
 	for _, k := range []string{"word", "phrase", "boolean", "filter", "facets", "coverage"} {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -93,7 +94,11 @@ func plain(h string) string {
 }
 
 func printResult(w io.Writer, res Result) error {
-	fmt.Fprintf(w, "%d matches for %s (%s)\n\n", res.Total, res.Query, res.Sort)
+	total := strconv.Itoa(res.Total)
+	if res.Approximate {
+		total += "+" // counting stopped; the hits are the newest of them
+	}
+	fmt.Fprintf(w, "%s matches for %s (%s)\n\n", total, res.Query, res.Sort)
 	for _, h := range res.Hits {
 		outlet := h.Outlet.Name
 		if h.Outlet.Orientation != "" {

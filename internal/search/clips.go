@@ -66,7 +66,13 @@ func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res R
 			return res, &Error{Pos: f.Pos, Msg: "speaker: cannot be negated; it chooses whose clips to search"}
 		}
 	}
-	addFilters(&w, articleFilters(p.q.Filters), clipColumns)
+	addFilters(&w, db.Dialect(), articleFilters(p.q.Filters), clipColumns)
+	// Before the query: in a transaction, one connection serves one
+	// result set at a time.
+	roster, err := loadRoster(ctx, db)
+	if err != nil {
+		return res, err
+	}
 	rows, err := db.QueryContext(ctx, `
 		SELECT e.id, p.item, p.position, p.kind, p.text, p.original, p.original_lang, p.source_url,
 			e.entry_date, e.outlet_id, s.key, s.name, ed.slug
@@ -80,10 +86,6 @@ func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res R
 		return res, fmt.Errorf("search clips: %w", err)
 	}
 	defer rows.Close()
-	roster, err := loadRoster(ctx, db)
-	if err != nil {
-		return res, err
-	}
 	mk := newMarker(newTermSet(p.e))
 	for rows.Next() {
 		var c Clip

@@ -47,7 +47,8 @@ func TestStoresAgree(t *testing.T) {
 	queries := append(contractQueries(g), `پوتین`, `"میانجی گری"`, `میانجیگری OR الوساطة OR mediation`,
 		`"nuclear talks" -muscat`, `تحریم*`, `sanction* OR عقوبات`, `انتخابات -(مشارکت کم)`)
 	filtered := []string{`orientation:reformist`, `lang:ar -kind:tv`, `outlet:outlet-01,outlet-03 talks`,
-		`after:2024-01-20 before:2024-02-10 -lang:fa`, `-orientation:hard-line پوتین`}
+		`after:2024-01-20 before:2024-02-10 -lang:fa`, `-orientation:hard-line پوتین`,
+		`ایران outlet:outlet-05 after:2024-01-20 before:2024-02-10`} // narrowed on SQLite
 	for _, q := range append(queries, filtered...) {
 		got := map[string][]int64{}
 		for name, db := range dbs {

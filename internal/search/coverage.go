@@ -63,7 +63,15 @@ type Series struct {
 }
 
 // CoverageOf counts the matches of a query over time.
-func CoverageOf(ctx context.Context, db store.Querier, req CoverageRequest) (Coverage, error) {
+func CoverageOf(ctx context.Context, db store.Querier, req CoverageRequest) (c Coverage, err error) {
+	err = customPlans(ctx, db, func(q store.Querier) error {
+		c, err = coverageOf(ctx, q, req)
+		return err
+	})
+	return c, err
+}
+
+func coverageOf(ctx context.Context, db store.Querier, req CoverageRequest) (Coverage, error) {
 	interval := cmp.Or(req.Interval, IntervalDay)
 	if interval != IntervalDay && interval != IntervalWeek {
 		return Coverage{}, fmt.Errorf("coverage: %w: interval %q: use %s or %s", ErrInvalid, req.Interval, IntervalDay, IntervalWeek)
@@ -84,7 +92,10 @@ func CoverageOf(ctx context.Context, db store.Querier, req CoverageRequest) (Cov
 	if err != nil {
 		return Coverage{}, err
 	}
-	cells, err := p.aggregate(ctx, db)
+	if err := p.narrowToFilters(ctx, db); err != nil {
+		return Coverage{}, err
+	}
+	cells, err := p.aggregate(ctx, db, false)
 	if err != nil {
 		return Coverage{}, err
 	}

@@ -39,6 +39,9 @@ var fixtureQueries = []struct {
 	{`talks outlet:presstv`, []string{"presstv-boundary", "presstv-oman", "presstv-putin"}},
 	{`orientation:state-run`, []string{"alalam-putin", "presstv-boundary", "presstv-oman", "presstv-putin"}},
 	{`putin OR پوتین`, []string{"kayhan-putin", "presstv-putin", "shargh-putin"}},
+	// Words that match many times more articles than the filter selects
+	// (narrowToFilters on SQLite).
+	{`putin OR پوتین OR بوتين outlet:alalam`, []string{"alalam-putin"}},
 	{`lang:ar`, []string{"alalam-putin"}},
 	{`-lang:fa -lang:en`, []string{"alalam-putin"}},
 	{`after:2025-03-05 before:2025-03-11`, []string{"presstv-oman", "presstv-putin", "tasnim-sanctions"}},
@@ -248,6 +251,50 @@ func TestIndexArticleIsIdempotent(t *testing.T) {
 		}
 		if n := count("پوتین"); n != 2 {
 			t.Errorf("after Reindex: %d hits, want 2", n)
+		}
+	})
+}
+
+func TestCountCap(t *testing.T) {
+	defer func(n int) { countCap = n }(countCap)
+	countCap = 2
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		keys := invert(seedFixture(t, db))
+		ctx := context.Background()
+		// Three articles say "talks"; the two added last make the window.
+		for _, req := range []Request{
+			{Query: "talks", Facets: true, Limit: 1},
+			{Query: "talks", Facets: true, Sort: SortNewest, Limit: 1},
+			{Query: "lang:en", Facets: true, Limit: 1}, // no words: a window over search_docs
+		} {
+			res, err := Search(ctx, db, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != 2 || !res.Approximate {
+				t.Errorf("%s: total %d approximate %v, want a lower bound of 2", req.Query, res.Total, res.Approximate)
+			}
+			if n := res.Facets.Langs[0].Count; len(res.Facets.Langs) != 1 || n != 2 {
+				t.Errorf("%s: language facets %+v, want the window's 2", req.Query, res.Facets.Langs)
+			}
+			got := searchAll(t, db, Request{Query: req.Query, Sort: req.Sort, Limit: 1}, keys)
+			slices.Sort(got)
+			if want := []string{"presstv-boundary", "presstv-oman"}; !slices.Equal(got, want) {
+				t.Errorf("%s (%s): pages hold %v, want %v", req.Query, req.Sort, got, want)
+			}
+		}
+		var out strings.Builder
+		if err := RunCLI(ctx, db, []string{"talks"}, &out); err != nil || !strings.HasPrefix(out.String(), "2+ matches") {
+			t.Errorf("command line: %v\n%s", err, out.String())
+		}
+		res, err := Search(ctx, db, Request{Query: "sanctions"})
+		if err != nil || res.Total != 1 || res.Approximate {
+			t.Errorf("under the cap: total %d approximate %v, %v", res.Total, res.Approximate, err)
+		}
+		// Coverage counts every match.
+		c, err := CoverageOf(ctx, db, CoverageRequest{Query: "talks"})
+		if err != nil || c.Total != 3 {
+			t.Errorf("coverage total %d, %v; want 3", c.Total, err)
 		}
 	})
 }

@@ -39,12 +39,20 @@ type TermsRequest struct {
 // Arabic or English, and English in any article), numbers, one-letter
 // words and the query's own terms. It reads the articles' text rather
 // than the index, which stores no text, and shows words as written.
-func TopTerms(ctx context.Context, db store.Querier, req TermsRequest) ([]Term, error) {
+func TopTerms(ctx context.Context, db store.Querier, req TermsRequest) (terms []Term, err error) {
+	err = customPlans(ctx, db, func(q store.Querier) error {
+		terms, err = topTerms(ctx, q, req)
+		return err
+	})
+	return terms, err
+}
+
+func topTerms(ctx context.Context, db store.Querier, req TermsRequest) ([]Term, error) {
 	p, err := newPlan(db.Dialect(), req.Query)
 	if err != nil {
 		return nil, err
 	}
-	ids, _, _, err := p.page(ctx, db, SortNewest, "", cmp.Or(req.Sample, 500))
+	ids, _, _, _, err := p.page(ctx, db, SortNewest, "", cmp.Or(req.Sample, 500))
 	if err != nil {
 		return nil, err
 	}

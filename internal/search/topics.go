@@ -3,8 +3,8 @@ package search
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -21,6 +21,10 @@ type Topic struct {
 	CreatedAt time.Time `json:"created_at"`
 	// LastSeenArticleID is the newest article CheckTopics has looked at.
 	LastSeenArticleID int64 `json:"last_seen_article_id"`
+	// DigestEmail, when set, receives the topic's new alerts by email
+	// (SendDigests); LastDigestAt is when the latest digest was begun.
+	DigestEmail  string     `json:"digest_email,omitempty"`
+	LastDigestAt *time.Time `json:"last_digest_at,omitempty"`
 	// startArticleID is the newest article when the topic was created;
 	// older ones never alert.
 	startArticleID int64
@@ -35,24 +39,33 @@ type Alert struct {
 	SeenAt    *time.Time `json:"seen_at,omitempty"`
 }
 
-// SaveTopic creates a topic, or changes the query of the topic with that
-// name. The query must parse. A new topic alerts only on articles that
-// arrive after it was saved, not on the archive.
+// SaveTopic creates a topic, or changes the query and digest address of
+// the topic with that name. The query must parse, and the digest address,
+// if any, must be an email address. A new topic alerts only on articles
+// that arrive after it was saved, not on the archive.
 func SaveTopic(ctx context.Context, q store.Querier, t *Topic) error {
 	t.Name = strings.TrimSpace(t.Name)
 	if t.Name == "" {
-		return errors.New("topic: a name is required")
+		return fmt.Errorf("topic: %w: a name is required", ErrInvalid)
 	}
 	if _, err := newPlan(q.Dialect(), t.Query); err != nil {
 		return fmt.Errorf("topic %q: %w", t.Name, err)
 	}
+	if t.DigestEmail = strings.TrimSpace(t.DigestEmail); t.DigestEmail != "" {
+		addr, err := mail.ParseAddress(t.DigestEmail)
+		if err != nil {
+			return fmt.Errorf("topic %q: %w: digest address %q: %v", t.Name, ErrInvalid, t.DigestEmail, err)
+		}
+		t.DigestEmail = addr.Address
+	}
 	err := q.QueryRowContext(ctx, `
-		INSERT INTO search_topics (name, query, created_by, start_article_id, last_seen_article_id)
-		SELECT ?, ?, ?, m, m FROM (SELECT COALESCE(MAX(article_id), 0) AS m FROM search_docs) newest
+		INSERT INTO search_topics (name, query, created_by, digest_email, start_article_id, last_seen_article_id)
+		SELECT ?, ?, ?, ?, m, m FROM (SELECT COALESCE(MAX(article_id), 0) AS m FROM search_docs) newest
 		WHERE TRUE -- SQLite needs a WHERE to tell ON CONFLICT from a join constraint
-		ON CONFLICT (name) DO UPDATE SET query = excluded.query, updated_at = CURRENT_TIMESTAMP
+		ON CONFLICT (name) DO UPDATE SET query = excluded.query, digest_email = excluded.digest_email,
+			updated_at = CURRENT_TIMESTAMP
 		RETURNING id, created_at, last_seen_article_id`,
-		t.Name, t.Query, t.CreatedBy).Scan(&t.ID, &t.CreatedAt, &t.LastSeenArticleID)
+		t.Name, t.Query, t.CreatedBy, t.DigestEmail).Scan(&t.ID, &t.CreatedAt, &t.LastSeenArticleID)
 	if err != nil {
 		return fmt.Errorf("save topic %q: %w", t.Name, err)
 	}
@@ -73,7 +86,8 @@ func DeleteTopic(ctx context.Context, q store.Querier, name string) error {
 
 // ListTopics returns every topic by name.
 func ListTopics(ctx context.Context, q store.Querier) ([]Topic, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, name, query, created_by, created_at, last_seen_article_id, start_article_id
+	rows, err := q.QueryContext(ctx, `SELECT id, name, query, created_by, created_at, last_seen_article_id, start_article_id,
+		digest_email, last_digest_at
 		FROM search_topics ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list topics: %w", err)
@@ -82,8 +96,13 @@ func ListTopics(ctx context.Context, q store.Querier) ([]Topic, error) {
 	var out []Topic
 	for rows.Next() {
 		var t Topic
-		if err := rows.Scan(&t.ID, &t.Name, &t.Query, &t.CreatedBy, &t.CreatedAt, &t.LastSeenArticleID, &t.startArticleID); err != nil {
+		var digested sql.NullTime
+		if err := rows.Scan(&t.ID, &t.Name, &t.Query, &t.CreatedBy, &t.CreatedAt, &t.LastSeenArticleID, &t.startArticleID,
+			&t.DigestEmail, &digested); err != nil {
 			return nil, fmt.Errorf("list topics: %w", err)
+		}
+		if digested.Valid {
+			t.LastDigestAt = &digested.Time
 		}
 		out = append(out, t)
 	}
