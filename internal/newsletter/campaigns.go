@@ -239,16 +239,10 @@ func (s *Service) Resume(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("resume campaigns: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
+	ids, err := store.IDs(rows)
+	if err != nil {
+		return fmt.Errorf("resume campaigns: %w", err)
 	}
-	rows.Close()
 	for _, id := range ids {
 		if err := s.db.InTx(ctx, func(tx *store.Tx) error { return s.wakeTx(ctx, q, tx, id) }); err != nil {
 			return err

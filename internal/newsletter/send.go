@@ -161,17 +161,12 @@ func (s *Service) claim(ctx context.Context, c Campaign) ([]claimed, error) {
 		if err != nil {
 			return nil, fmt.Errorf("campaign %d: claim deliveries: %w", c.ID, err)
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		got, err := store.IDs(rows)
+		if err != nil {
 			return nil, fmt.Errorf("campaign %d: claim deliveries: %w", c.ID, err)
+		}
+		for _, id := range got {
+			ids = append(ids, id) // []any: they become the IN (…) arguments below
 		}
 	}
 	if len(ids) == 0 {

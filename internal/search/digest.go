@@ -131,16 +131,12 @@ func pendingIDs(ctx context.Context, db *store.DB, topicID int64) ([]any, error)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
+	ids, err := store.IDs(rows)
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
 	}
-	return ids, rows.Err()
+	return args, err
 }
 
 // digest is one rendered message.

@@ -293,3 +293,18 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
 
 // ErrNotFound is returned by lookups that find no row.
 var ErrNotFound = errors.New("not found")
+
+// IDs reads a result of one integer column — the ids a query selected or
+// an UPDATE … RETURNING id claimed — and closes rows.
+func IDs(rows *sql.Rows) ([]int64, error) {
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
