@@ -25,33 +25,56 @@ type assets struct {
 
 func loadAssets() (*assets, error) {
 	as := &assets{byName: map[string]string{}, files: map[string]*rendered{}}
+	var stylesheets []string
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		if path.Ext(p) == ".css" {
+			stylesheets = append(stylesheets, p)
+			return nil
 		}
 		data, err := staticFS.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		name := path.Base(p)
-		sum := sha256.Sum256(data)
-		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		ctype := mime.TypeByExtension(ext)
-		if ctype == "" {
-			ctype = "application/octet-stream"
-		}
-		f := &rendered{ctype: ctype, body: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`,
-			cacheControl: immutable}
-		f.compress()
-		as.byName[name] = "/static/" + hashed
-		as.files[hashed] = f
+		as.add(path.Base(p), data)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("static assets: %w", err)
 	}
+	// Stylesheets come last: their url("font.woff2") references are
+	// rewritten to the hashed names, so a changed font renames the CSS too.
+	for _, p := range stylesheets {
+		data, err := staticFS.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("static assets: %w", err)
+		}
+		css := string(data)
+		for name, hashed := range as.byName {
+			css = strings.ReplaceAll(css, `url("`+name+`")`, `url("`+hashed+`")`)
+		}
+		as.add(path.Base(p), []byte(css))
+	}
 	return as, nil
+}
+
+func (as *assets) add(name string, data []byte) {
+	sum := sha256.Sum256(data)
+	ext := path.Ext(name)
+	hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+	ctype := mime.TypeByExtension(ext)
+	if ext == ".woff2" { // not in Go's built-in table, and /etc/mime.types may be absent
+		ctype = "font/woff2"
+	}
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	f := &rendered{ctype: ctype, body: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, cacheControl: immutable}
+	f.compress()
+	as.byName[name] = "/static/" + hashed
+	as.files[hashed] = f
 }
 
 // path is the template function "asset": the hashed URL of a static file.
