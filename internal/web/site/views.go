@@ -42,10 +42,6 @@ type imageView struct {
 	Credit  string
 }
 
-// imageSizes tells the browser how wide images are drawn: the full width
-// of the column, at most 46rem (the layout's measure).
-const imageSizes = "(max-width: 46rem) 100vw, 46rem"
-
 func newImageView(im *posts.Image) *imageView {
 	if im == nil {
 		return nil

@@ -292,7 +292,7 @@ func TestSubscribeConfirmSettingsUnsubscribe(t *testing.T) {
 		}
 		m, _ := s.waitMail("reader@example.org", 3)
 		unsub := strings.Trim(strings.Split(m.Header.Get("List-Unsubscribe"), ",")[0], "<> ")
-		resp, body = s.get(unsub)
+		resp, _ = s.get(unsub)
 		if resp.StatusCode != 200 || status(t, db, "reader@example.org") != newsletter.Active {
 			t.Fatalf("GET of the unsubscribe link: %d, or it unsubscribed", resp.StatusCode)
 		}
