@@ -207,6 +207,65 @@ func TestConcurrentWrites(t *testing.T) {
 	}
 }
 
+// Concurrent writers share fsyncs: while one runs, the exchanges
+// appended meanwhile wait for the next, which covers them all; each
+// WriteExchange returns only after an fsync that began after its append,
+// across file rotations too.
+func TestGroupCommit(t *testing.T) {
+	dir := t.TempDir()
+	w := newTestWriter(t, dir, 60_000)
+	var mu sync.Mutex
+	synced := map[*os.File]int64{} // bytes on disk per file, as the fake fsync saw them
+	w.sync = func(f *os.File) error {
+		time.Sleep(50 * time.Millisecond) // a slow disk
+		fi, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		synced[f] = fi.Size()
+		mu.Unlock()
+		return f.Sync()
+	}
+	const n = 48
+	var wg sync.WaitGroup
+	locs := make([]Location, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, resp, err := w.WriteExchange(exchange(i, []byte(fmt.Sprintf("<p>body %d %s</p>", i, strings.Repeat("y", 300))), ""))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			locs[i] = resp
+			mu.Lock()
+			defer mu.Unlock()
+			var durable int64 = -1
+			for f, size := range synced {
+				if filepath.Base(f.Name()) == resp.File {
+					durable = size
+				}
+			}
+			if durable < resp.Offset+resp.Length {
+				t.Errorf("exchange %d returned before its record was synced (%d of %d bytes)", i, durable, resp.Offset+resp.Length)
+			}
+		}()
+	}
+	wg.Wait()
+	if w.syncs >= n {
+		t.Errorf("%d fsyncs for %d concurrent exchanges: not grouped", w.syncs, n)
+	}
+	t.Logf("%d fsyncs for %d exchanges", w.syncs, n)
+	w.Close()
+	for i, loc := range locs {
+		if _, err := Read(dir, loc); err != nil {
+			t.Errorf("record %d: %v", i, err)
+		}
+	}
+}
+
 // A crash in the middle of writing the last record: earlier records still
 // read, the torn one is reported corrupt, and a restarted writer leaves
 // the damaged file alone and starts a new one.

@@ -4,33 +4,70 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 
 	warc "github.com/internetarchive/gowarc"
+	"github.com/klauspost/compress/gzip"
 )
+
+// compressionLevel is the gzip level of every record. WARC readers only
+// need each record to be its own gzip member, so the level is ours to
+// choose: BestSpeed compresses news pages about 4:1 at several times the
+// speed of gowarc's default level, whose compression took a fifth of the
+// intake's CPU time.
+const compressionLevel = gzip.BestSpeed
+
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, compressionLevel)
+	return zw
+}}
 
 // gzipRecord renders one WARC record as its own gzip member (the layout
 // that lets a reader seek straight to a record) and returns the member and
-// the hex SHA-256 block digest gowarc computed for it.
-func gzipRecord(header warc.Header, block []byte) (member []byte, sha string, err error) {
-	var buf bytes.Buffer
-	w, err := warc.NewWriter(&buf, "", warc.SHA256Base16, "gzip", "", false, nil)
+// the hex SHA-256 block digest gowarc computed for it. gowarc renders the
+// record uncompressed; the member is compressed here, at compressionLevel.
+// The record block is head followed by body (written apart, not copied
+// together first).
+func gzipRecord(header warc.Header, head, body []byte) (member []byte, sha string, err error) {
+	var raw bytes.Buffer
+	raw.Grow(len(head) + len(body) + 1024)
+	w, err := warc.NewWriter(&raw, "", warc.SHA256Base16, "", "", false, nil)
 	if err != nil {
 		return nil, "", fmt.Errorf("archive: %w", err)
 	}
 	rec := warc.NewRecord("", false)
 	rec.Header = header
-	if _, err := rec.Content.Write(block); err != nil {
-		rec.Content.Close()
-		return nil, "", fmt.Errorf("archive: %w", err)
+	for _, part := range [][]byte{head, body} {
+		if _, err := rec.Content.Write(part); err != nil {
+			rec.Content.Close()
+			return nil, "", fmt.Errorf("archive: %w", err)
+		}
 	}
 	if _, err := w.WriteRecord(rec); err != nil { // closes rec.Content
 		return nil, "", fmt.Errorf("archive: %w", err)
 	}
-	if err := w.CloseCompressedWriter(); err != nil {
-		return nil, "", fmt.Errorf("archive: %w", err)
+	member, err = gzipMember(raw.Bytes())
+	if err != nil {
+		return nil, "", err
 	}
 	digest := rec.Header.Get("WARC-Block-Digest")
-	return buf.Bytes(), strings.TrimPrefix(digest, "sha256:"), nil
+	return member, strings.TrimPrefix(digest, "sha256:"), nil
+}
+
+// gzipMember compresses data as one gzip member.
+func gzipMember(data []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(data)/3 + 64)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	zw.Reset(&buf)
+	if _, err := zw.Write(data); err != nil {
+		return nil, fmt.Errorf("archive: compress: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("archive: compress: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // gzipInfo renders the warcinfo record that opens each file.

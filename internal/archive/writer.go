@@ -42,7 +42,9 @@ type Config struct {
 	MaxFileSize int64
 	// NoSync skips the fsync after each exchange. By default a Location is
 	// handed out only once its bytes are on disk, so a database row that
-	// points at it survives a power cut.
+	// points at it survives a power cut. Concurrent writers share fsyncs
+	// (group commit): one fsync makes every record appended before it
+	// durable, and each WriteExchange returns once its own records are.
 	NoSync bool
 }
 
@@ -74,19 +76,36 @@ var ErrClosed = errors.New("archive: writer closed")
 
 // Writer appends exchanges to rotating gzip WARC files. It is safe for
 // concurrent use: records are compressed in the caller's goroutine and
-// only the append to the file is serialised. A new Writer always starts a
-// new file, so a file left with a torn last record by a crash is never
-// appended to.
+// only the append to the file is serialised; the fsync that makes them
+// durable runs outside the lock and is shared by every exchange appended
+// before it started (group commit), so concurrent fetches do not queue
+// one disk sync each. A new Writer always starts a new file, so a file
+// left with a torn last record by a crash is never appended to.
 type Writer struct {
 	cfg Config
 
 	mu     sync.Mutex
+	synced *sync.Cond // on mu: a segment's durable size or error changed
 	file   *os.File
+	seg    *segment // the current file's sync state
 	name   string
 	size   int64
 	serial int
 	torn   bool // a write failed midway: the next exchange starts a new file
 	closed bool
+
+	// sync makes a file durable (f.Sync; tests slow it down), and syncs
+	// counts its calls.
+	sync  func(f *os.File) error
+	syncs int
+}
+
+// segment is the sync state of one WARC file. Callers hold Writer.mu.
+type segment struct {
+	file    *os.File
+	durable int64 // bytes known to be on disk
+	syncing bool  // an fsync is running (outside the lock)
+	err     error // an fsync failed: nothing unsynced in this file is durable
 }
 
 // NewWriter opens a new WARC file in cfg.Dir.
@@ -103,7 +122,8 @@ func NewWriter(cfg Config) (*Writer, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
-	w := &Writer{cfg: cfg}
+	w := &Writer{cfg: cfg, sync: (*os.File).Sync}
+	w.synced = sync.NewCond(&w.mu)
 	if err := w.rotate(); err != nil {
 		return nil, err
 	}
@@ -115,7 +135,6 @@ func NewWriter(cfg Config) (*Writer, error) {
 func (w *Writer) WriteExchange(ex Exchange) (request, response Location, err error) {
 	reqID, respID := newRecordID(), newRecordID()
 	date := ex.Date.UTC().Format(time.RFC3339Nano)
-	block := append(append([]byte(nil), ex.ResponseHeader...), ex.ResponseBody...)
 	payloadDigest, err := warc.GetDigest(bytes.NewReader(ex.ResponseBody), warc.SHA256Base16)
 	if err != nil {
 		return request, response, err
@@ -140,11 +159,11 @@ func (w *Writer) WriteExchange(ex Exchange) (request, response Location, err err
 	if ex.IP != "" {
 		respHeader["WARC-IP-Address"] = ex.IP
 	}
-	respMember, respDigest, err := gzipRecord(respHeader, block)
+	respMember, respDigest, err := gzipRecord(respHeader, ex.ResponseHeader, ex.ResponseBody)
 	if err != nil {
 		return request, response, err
 	}
-	reqMember, reqDigest, err := gzipRecord(reqHeader, ex.Request)
+	reqMember, reqDigest, err := gzipRecord(reqHeader, ex.Request, nil)
 	if err != nil {
 		return request, response, err
 	}
@@ -168,11 +187,76 @@ func (w *Writer) WriteExchange(ex Exchange) (request, response Location, err err
 		return request, response, err
 	}
 	if !w.cfg.NoSync {
-		if err := w.file.Sync(); err != nil {
-			return request, response, fmt.Errorf("archive: sync %s: %w", w.name, err)
+		if err := w.waitDurable(w.seg, w.name, w.size); err != nil {
+			return Location{}, Location{}, err
 		}
 	}
 	return request, response, nil
+}
+
+// waitDurable returns once the first end bytes of seg are on disk. The
+// first waiter to find no fsync running starts one, outside the lock, for
+// everything appended so far; the others wait for it and, if it did not
+// cover them, start the next. Callers hold w.mu.
+func (w *Writer) waitDurable(seg *segment, name string, end int64) error {
+	for {
+		switch {
+		case seg.durable >= end:
+			return nil
+		case seg.err != nil:
+			return fmt.Errorf("archive: sync %s: %w", name, seg.err)
+		case seg.syncing:
+			w.synced.Wait()
+			continue
+		}
+		seg.syncing = true
+		target := w.size
+		if seg != w.seg {
+			target = end // rotate syncs a file before closing it, so this is not reached
+		}
+		w.syncs++
+		w.mu.Unlock()
+		err := w.sync(seg.file)
+		w.mu.Lock()
+		seg.syncing = false
+		if err != nil {
+			seg.err = err
+			if seg == w.seg {
+				w.torn = true // what follows the failed sync goes to a new file
+			}
+		} else {
+			seg.durable = max(seg.durable, target)
+		}
+		w.synced.Broadcast()
+	}
+}
+
+// finish waits for a running fsync of the current file, syncs what is
+// still unsynced (unless NoSync), and closes the file. Callers hold w.mu.
+func (w *Writer) finish() error {
+	seg := w.seg
+	for seg.syncing {
+		w.synced.Wait()
+	}
+	var syncErr error
+	if !w.cfg.NoSync && seg.err == nil && seg.durable < w.size {
+		w.syncs++
+		if syncErr = w.sync(seg.file); syncErr != nil {
+			seg.err = syncErr
+		} else {
+			seg.durable = w.size
+		}
+		w.synced.Broadcast()
+	}
+	err := w.file.Close()
+	w.file = nil
+	if syncErr != nil {
+		return fmt.Errorf("archive: sync %s: %w", w.name, syncErr)
+	}
+	if err != nil {
+		return fmt.Errorf("archive: close %s: %w", w.name, err)
+	}
+	return nil
 }
 
 // Close closes the current file.
@@ -186,7 +270,7 @@ func (w *Writer) Close() error {
 	if w.file == nil {
 		return nil
 	}
-	return w.file.Close()
+	return w.finish()
 }
 
 // Read returns the archived response at loc in this writer's directory.
@@ -209,10 +293,9 @@ func (w *Writer) append(member []byte, id, sha string) (Location, error) {
 // warcinfo record. Callers hold w.mu (or own w exclusively).
 func (w *Writer) rotate() error {
 	if w.file != nil {
-		if err := w.file.Close(); err != nil {
-			return fmt.Errorf("archive: close %s: %w", w.name, err)
+		if err := w.finish(); err != nil {
+			return err
 		}
-		w.file = nil
 	}
 	host, _ := os.Hostname()
 	for {
@@ -227,7 +310,15 @@ func (w *Writer) rotate() error {
 			return fmt.Errorf("archive: %w", err)
 		}
 		w.file, w.name, w.size, w.torn = f, name, 0, false
+		w.seg = &segment{file: f}
 		break
+	}
+	if !w.cfg.NoSync {
+		// The new file's directory entry must be durable too, or a power cut
+		// could lose a file whose records were all synced.
+		if err := syncDir(w.cfg.Dir); err != nil {
+			return err
+		}
 	}
 	info, err := gzipInfo(w.name)
 	if err != nil {
@@ -235,6 +326,19 @@ func (w *Writer) rotate() error {
 	}
 	_, err = w.append(info, "", "")
 	return err
+}
+
+// syncDir makes the directory's entries durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("archive: sync directory %s: %w", dir, err)
+	}
+	return nil
 }
 
 func newRecordID() string { return "<urn:uuid:" + uuid.NewString() + ">" }

@@ -36,6 +36,19 @@ type Article struct {
 	StoryID      int64      `json:"story_id,omitempty"`
 	CaptureID    *int64     `json:"-"`
 	GoneAt       *time.Time `json:"gone_at,omitempty"`
+
+	// keyed says ContentHash and Simhash are computed from Text, and
+	// fingerprinted whether Text was long enough for a simhash; see keys.
+	keyed, fingerprinted bool
+}
+
+// keys computes the dedup keys of a's text: its content hash and simhash.
+// The intake computes them in its fetch workers, in parallel, so the
+// transaction that stores the article does not.
+func (a *Article) keys() {
+	a.ContentHash = contentHash(a.Text)
+	a.Simhash, a.fingerprinted = fingerprint(a.Text)
+	a.keyed = true
 }
 
 // lockStories serializes the transactions that store articles. Two
@@ -160,9 +173,10 @@ func existingArticle(ctx context.Context, q store.Querier, a *Article, aliases [
 // text differs gets the new text, and the edit is recorded with a diff.
 // aliases are other canonical URLs under which a was met.
 func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string, capt *capture) (bool, error) {
-	a.ContentHash = contentHash(a.Text)
-	h, fingerprinted := fingerprint(a.Text)
-	a.Simhash = h
+	if !a.keyed {
+		a.keys()
+	}
+	fingerprinted := a.fingerprinted
 	id, err := existingArticle(ctx, tx, a, aliases)
 	if err != nil {
 		return false, err

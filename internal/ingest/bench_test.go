@@ -152,17 +152,25 @@ func benchIngest(b *testing.B, db *store.DB, n int) {
 		}()
 	}
 	wg.Wait()
-	alone := float64(n) / time.Since(start).Seconds()
+	aloneElapsed := time.Since(start)
+	alone := float64(n) / aloneElapsed.Seconds()
+	aloneCPU := cpuTime() - cpu0
 	// The share of the pipeline's CPU time (loopback server included) that
 	// extracting the same pages takes on its own.
-	share := float64(cpuTime()-cpu0) / float64(pipelineCPU)
+	share := float64(aloneCPU) / float64(pipelineCPU)
+	// How busy each run kept the cores this process may use: below 100%
+	// means waiting (disk, locks, the job queue) or other processes.
+	busy := func(cpu, wall time.Duration) float64 {
+		return 100 * cpu.Seconds() / (wall.Seconds() * float64(runtime.GOMAXPROCS(0)))
+	}
 	b.ReportMetric(e2e, "pages/s")
 	b.ReportMetric(alone, "extract-only-pages/s")
 	b.ReportMetric(100*e2e/alone, "%-of-extract-only")
 	b.ReportMetric(100*share, "%-cpu-in-extract")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
-	b.Logf("%s: %d pages in %s, %.0f pages/s end to end; extraction alone %.0f pages/s (%.0f%%); %.0f%% of CPU time in extraction; peak RSS %d MiB; GOMAXPROCS %d",
-		db.Dialect(), n, elapsed.Round(time.Millisecond), e2e, alone, 100*e2e/alone, 100*share, peak>>20, runtime.GOMAXPROCS(0))
+	b.Logf("%s: %d pages in %s, %.0f pages/s end to end; extraction alone %.0f pages/s (%.0f%%); %.0f%% of CPU time in extraction; peak RSS %d MiB; GOMAXPROCS %d; CPU %.1fs (cores %.0f%% busy) vs alone %.1fs (%.0f%% busy)",
+		db.Dialect(), n, elapsed.Round(time.Millisecond), e2e, alone, 100*e2e/alone, 100*share, peak>>20, runtime.GOMAXPROCS(0),
+		pipelineCPU.Seconds(), busy(pipelineCPU, elapsed), aloneCPU.Seconds(), busy(aloneCPU, aloneElapsed))
 }
 
 // resetPeakRSS starts a new peak (Linux: writing 5 to clear_refs), so

@@ -78,10 +78,6 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// batchConcurrency is how many pages one batch job fetches at once; two
-// batches run at a time (see Service.Queues), Concurrency pages in all.
-func (c Config) batchConcurrency() int { return max(1, (c.Concurrency+1)/2) }
-
 // ArchiveDir is where the WARC files are.
 func (c Config) ArchiveDir() string { return filepath.Join(c.withDefaults().DataDir, "warc") }
 

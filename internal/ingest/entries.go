@@ -58,19 +58,29 @@ type entryWork struct {
 	e      entry
 	known  int64 // the article already stored under the entry's URL
 	f      *fetched
+	a      *Article // the article to store, built and keyed in the fetch worker
 	remote error
+	local  error
 }
 
-// FetchEntries fetches the articles a batch of feed items announced, at
-// most Config.Concurrency/2 pages at once, and stores them in one
-// transaction: one commit per batch instead of one per article is what
-// keeps the store from being the bottleneck. It is idempotent: run twice,
-// or after a crash, it stores each article once. Failures of the outlets'
-// side are recorded on the entries (and retried later by the scheduler);
-// the error is for local failures only, and leaves the batch to be run
-// again.
+// maxGroup bounds how many entries one storing transaction takes.
+const maxGroup = 64
+
+// FetchEntries fetches the articles a batch of feed items announced and
+// stores them. Fetching, archiving and extraction run in the service's
+// fetch workers (Config.Concurrency pages at once across all batches);
+// as pages come out of them, this goroutine stores whatever is ready in
+// one transaction, then the next group, so the workers keep extracting
+// while the store writes, and one commit covers many articles when the
+// store is the slower side. It is idempotent: run twice, or after a
+// crash, it stores each article once (an entry is marked done in the
+// transaction that stores its article). Failures of the outlets' side
+// are recorded on the entries (and retried later by the scheduler); the
+// error is for local failures only (archive, database): the entries they
+// hit stay pending, the others are stored, and the job runs again.
 func (s *Service) FetchEntries(ctx context.Context, ids []int64) error {
-	var batch []*entryWork
+	var ready []*entryWork // known entries: nothing to fetch
+	var toFetch []*entryWork
 	for _, id := range ids {
 		e, err := loadEntry(ctx, s.db, id)
 		if errors.Is(err, store.ErrNotFound) {
@@ -86,63 +96,82 @@ func (s *Service) FetchEntries(ctx context.Context, ids []int64) error {
 		if err != nil {
 			return err
 		}
-		batch = append(batch, &entryWork{e: e, known: known})
+		w := &entryWork{e: e, known: known}
+		if known != 0 {
+			ready = append(ready, w)
+		} else {
+			toFetch = append(toFetch, w)
+		}
 	}
-	if err := s.fetchBatch(ctx, batch); err != nil {
-		return err
-	}
-	if len(batch) == 0 {
+	if len(ready)+len(toFetch) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, func(tx *store.Tx) error {
-		if err := lockStories(ctx, tx); err != nil {
-			return err
-		}
-		for _, w := range batch {
-			if err := s.storeEntry(ctx, tx, w); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
 
-// fetchBatch fetches the pages of the entries not known yet.
-func (s *Service) fetchBatch(ctx context.Context, batch []*entryWork) error {
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstLocal error
-	sem := make(chan struct{}, s.cfg.batchConcurrency())
-	for _, w := range batch {
-		if w.known != 0 {
-			continue
-		}
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // on an early return, stops the workers before the wait
+	done := make(chan *entryWork, len(toFetch))
+	for _, w := range toFetch {
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			f, remote, local := s.fetchArticle(ctx, w.e.URL)
-			w.f, w.remote = f, remote
-			if local != nil {
-				mu.Lock()
-				firstLocal = cmp.Or(firstLocal, local)
-				mu.Unlock()
+			defer wg.Done()
+			select {
+			case s.fetchSlots <- struct{}{}:
+			case <-ctx.Done():
+				w.local = ctx.Err()
+				done <- w
+				return
 			}
+			defer func() { <-s.fetchSlots }()
+			s.fetchEntry(ctx, w)
+			done <- w
 		}()
 	}
-	wg.Wait()
+
+	var firstLocal error
+	for pending := len(toFetch); pending > 0 || len(ready) > 0; {
+		if len(ready) == 0 {
+			ready = append(ready, <-done)
+			pending--
+		}
+	drain:
+		for pending > 0 && len(ready) < maxGroup {
+			select {
+			case w := <-done:
+				ready = append(ready, w)
+				pending--
+			default:
+				break drain
+			}
+		}
+		group := ready[:0:0]
+		for _, w := range ready {
+			if w.local != nil {
+				firstLocal = cmp.Or(firstLocal, w.local)
+				continue
+			}
+			group = append(group, w)
+		}
+		ready = ready[:0]
+		if len(group) == 0 {
+			continue
+		}
+		if err := s.storeGroup(ctx, group); err != nil {
+			return err
+		}
+	}
 	return firstLocal
 }
 
-// storeEntry stores one fetched entry's outcome in the batch transaction.
-func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) error {
-	e := w.e
-	switch {
-	case w.known != 0:
-		return markEntryDone(ctx, tx, e.ID, w.known, s.now())
-	case w.remote != nil:
-		return s.recordEntryFailure(ctx, tx, e, w.f, w.remote)
+// fetchEntry fetches, archives and extracts one entry's page and builds
+// its article, dedup keys included, outside any transaction.
+func (s *Service) fetchEntry(ctx context.Context, w *entryWork) {
+	w.f, w.remote, w.local = s.fetchArticle(ctx, w.e.URL)
+	if w.local != nil || w.remote != nil {
+		return
 	}
+	e := w.e
 	a := articleFrom(w.f, e.OutletID, "feed")
 	a.FeedID = &e.FeedID
 	if a.Published == nil {
@@ -151,10 +180,41 @@ func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) er
 	if a.Title == "" {
 		a.Title = e.Title
 	}
+	a.keys()
+	w.a = a
+}
+
+// storeGroup stores the outcomes of a group of entries in one transaction.
+func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
+		if err := lockStories(ctx, tx); err != nil {
+			return err
+		}
+		for _, w := range group {
+			if err := s.storeEntry(ctx, tx, w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// storeEntry stores one fetched entry's outcome in the group transaction.
+func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) error {
+	e := w.e
+	switch {
+	case w.known != 0:
+		return markEntryDone(ctx, tx, e.ID, w.known, s.now())
+	case w.remote != nil:
+		return s.recordEntryFailure(ctx, tx, e, w.f, w.remote)
+	}
+	// A copy of the article (say, a retry of this group after a failed
+	// commit) is found by saveArticle; a is not reused across attempts.
+	a := *w.a
 	if err := w.f.capt.save(ctx, tx); err != nil {
 		return err
 	}
-	if _, err := s.saveArticle(ctx, tx, a, w.f.aliases(e.URL), w.f.capt); err != nil {
+	if _, err := s.saveArticle(ctx, tx, &a, w.f.aliases(e.URL), w.f.capt); err != nil {
 		return err
 	}
 	return markEntryDone(ctx, tx, e.ID, a.ID, s.now())

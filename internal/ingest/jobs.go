@@ -177,12 +177,14 @@ func (s *Service) Register(w *river.Workers) {
 	river.AddWorker(w, &scheduleWorker{s: s})
 }
 
-// Queues is the queue configuration the workers need. Two batches fetch
-// at a time, so one batch's fetches overlap the other's transaction.
+// Queues is the queue configuration the workers need. Three batches run
+// at a time and share the service's Config.Concurrency fetch workers, so
+// the workers stay busy while a batch stores its last pages and the
+// queue hands out the next one.
 func (s *Service) Queues() map[string]river.QueueConfig {
 	return map[string]river.QueueConfig{
 		QueuePoll:  {MaxWorkers: 2},
-		QueueFetch: {MaxWorkers: 2},
+		QueueFetch: {MaxWorkers: 3},
 	}
 }
 

@@ -46,6 +46,10 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 
+	// fetchSlots bounds the pages fetched and extracted at once, across
+	// all batch jobs, to Config.Concurrency.
+	fetchSlots chan struct{}
+
 	archiveMu sync.Mutex
 	archive   *archive.Writer
 
@@ -59,12 +63,13 @@ type Service struct {
 func New(db *store.DB, cfg Config) (*Service, error) {
 	cfg = cfg.withDefaults()
 	return &Service{
-		db:      db,
-		cfg:     cfg,
-		fetcher: fetch.New(cfg.fetchConfig()),
-		extract: extract.Extractor{DetectLanguage: detectLanguage},
-		log:     slog.New(slog.DiscardHandler),
-		now:     func() time.Time { return time.Now().UTC() },
+		db:         db,
+		cfg:        cfg,
+		fetchSlots: make(chan struct{}, cfg.Concurrency),
+		fetcher:    fetch.New(cfg.fetchConfig()),
+		extract:    extract.Extractor{DetectLanguage: detectLanguage},
+		log:        slog.New(slog.DiscardHandler),
+		now:        func() time.Time { return time.Now().UTC() },
 	}, nil
 }
 
