@@ -24,8 +24,9 @@ type Article struct {
 	Published    *time.Time `json:"published_at"`
 	FetchedAt    time.Time  `json:"fetched_at"`
 	Text         string     `json:"text"`
-	// HTML is the page as fetched, decoded to UTF-8 (or the pasted HTML);
-	// the bytes as received are in the WARC capture.
+	// HTML is pasted HTML (manual intake), which has no WARC capture. A
+	// fetched page is kept only in its WARC capture, byte for byte, and
+	// HTML is "" for it: ArticleHTML reads it back, decoded to UTF-8.
 	HTML         string     `json:"-"`
 	LeadImage    string     `json:"lead_image,omitempty"`
 	Source       string     `json:"source"` // feed, url, paste or import
@@ -172,6 +173,10 @@ func existingArticle(ctx context.Context, q store.Querier, a *Article, aliases [
 // a.StoryID and reports whether a row was created. A stored copy whose
 // text differs gets the new text, and the edit is recorded with a diff.
 // aliases are other canonical URLs under which a was met.
+//
+// The caller brings a's search index entry up to date in the same
+// transaction, after saveArticle: per article (indexArticle), or once for
+// a stored group (search.IndexArticles).
 func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string, capt *capture) (bool, error) {
 	if !a.keyed {
 		a.keys()
@@ -277,8 +282,8 @@ func assignStory(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bo
 	return nil
 }
 
-// finishArticle records the URLs the article was met under and brings its
-// search index entry up to date.
+// finishArticle records the URLs the article was met under. The search
+// index entry is the caller's to bring up to date (see saveArticle).
 func finishArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string) error {
 	seen := map[string]bool{}
 	for _, u := range append([]string{a.CanonicalURL}, aliases...) {
@@ -291,7 +296,7 @@ func finishArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []stri
 			return fmt.Errorf("record URL %s of article %d: %w", u, a.ID, err)
 		}
 	}
-	return indexArticle(ctx, tx, a.ID)
+	return nil
 }
 
 // Story lists the articles grouped with id: the original first, then its

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pressreview/pressreview/internal/fetch"
+	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -184,40 +185,47 @@ func (s *Service) fetchEntry(ctx context.Context, w *entryWork) {
 	w.a = a
 }
 
-// storeGroup stores the outcomes of a group of entries in one transaction.
+// storeGroup stores the outcomes of a group of entries in one transaction,
+// and indexes the articles it stored for search in one call at the end.
 func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 	return s.inTx(ctx, func(tx *store.Tx) error {
 		if err := lockStories(ctx, tx); err != nil {
 			return err
 		}
+		stored := make([]int64, 0, len(group))
 		for _, w := range group {
-			if err := s.storeEntry(ctx, tx, w); err != nil {
+			id, err := s.storeEntry(ctx, tx, w)
+			if err != nil {
 				return err
 			}
+			if id != 0 {
+				stored = append(stored, id)
+			}
 		}
-		return nil
+		return search.IndexArticles(ctx, tx, stored)
 	})
 }
 
 // storeEntry stores one fetched entry's outcome in the group transaction.
-func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) error {
+// It returns the id of the article it saved, to be indexed, or 0.
+func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) (int64, error) {
 	e := w.e
 	switch {
 	case w.known != 0:
-		return markEntryDone(ctx, tx, e.ID, w.known, s.now())
+		return 0, markEntryDone(ctx, tx, e.ID, w.known, s.now())
 	case w.remote != nil:
-		return s.recordEntryFailure(ctx, tx, e, w.f, w.remote)
+		return 0, s.recordEntryFailure(ctx, tx, e, w.f, w.remote)
 	}
 	// A copy of the article (say, a retry of this group after a failed
 	// commit) is found by saveArticle; a is not reused across attempts.
 	a := *w.a
 	if err := w.f.capt.save(ctx, tx); err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := s.saveArticle(ctx, tx, &a, w.f.aliases(e.URL), w.f.capt); err != nil {
-		return err
+		return 0, err
 	}
-	return markEntryDone(ctx, tx, e.ID, a.ID, s.now())
+	return a.ID, markEntryDone(ctx, tx, e.ID, a.ID, s.now())
 }
 
 func markEntryDone(ctx context.Context, q store.Querier, entryID, articleID int64, now time.Time) error {

@@ -98,3 +98,31 @@ func loadCapture(ctx context.Context, q store.Querier, id int64) (capture, error
 	}
 	return c, nil
 }
+
+// ArticleHTML returns an article's page as HTML text in UTF-8. A fetched
+// page is read back from its WARC capture — the one copy kept, verified
+// against its digests — and decoded as the fetcher decoded it (content
+// encoding, then charset); pasted HTML, which has no capture, is in the
+// article row. It is "" for an article that has neither (pasted text).
+func (s *Service) ArticleHTML(ctx context.Context, a Article) (string, error) {
+	return pageHTML(ctx, s.db, s.cfg.ArchiveDir(), a)
+}
+
+func pageHTML(ctx context.Context, q store.Querier, archiveDir string, a Article) (string, error) {
+	if a.HTML != "" || a.CaptureID == nil {
+		return a.HTML, nil
+	}
+	c, err := loadCapture(ctx, q, *a.CaptureID)
+	if err != nil {
+		return "", fmt.Errorf("page of article %d: %w", a.ID, err)
+	}
+	rec, err := archive.Read(archiveDir, c.Loc)
+	if err != nil {
+		return "", fmt.Errorf("page of article %d: capture %d in %s: %w", a.ID, c.ID, c.Loc.File, err)
+	}
+	text, err := fetch.DecodeBody(rec.Header, rec.Body)
+	if err != nil {
+		return "", fmt.Errorf("page of article %d: capture %d: %w", a.ID, c.ID, err)
+	}
+	return text, nil
+}

@@ -73,6 +73,12 @@ func TestQuotedArticleEditsAndDeletion(t *testing.T) {
 		if r, err = d.svc.Refetch(ctx, a.ID); err != nil || r.Outcome != "edited" {
 			t.Fatalf("edited page: %+v %v", r, err)
 		}
+		// The article's page is now the edited one, read from the new capture.
+		if cur, err := ArticleByID(ctx, db, a.ID); err != nil || cur.HTML != "" {
+			t.Errorf("edited article: html column %d bytes, %v", len(cur.HTML), err)
+		} else if page, err := d.svc.ArticleHTML(ctx, cur); err != nil || !strings.Contains(page, edited[1]) {
+			t.Errorf("edited article's page not read from its new capture: %v", err)
+		}
 		d.press.set("/fa/news/0", page{status: 410, ctype: "text/html", body: []byte("<p>gone</p>")})
 		if r, err = d.svc.Refetch(ctx, a.ID); err != nil || r.Outcome != "deleted" {
 			t.Fatalf("deleted page: %+v %v", r, err)
@@ -148,6 +154,12 @@ func TestManualIntake(t *testing.T) {
 		tv, created, err := d.svc.AddPasted(ctx, Paste{OutletKey: "hamshahri", Date: p.Date, Source: "IRIB 1 news", Body: []byte(html)})
 		if err != nil || !created || tv.Title != "عنوان تلویزیونی" || !strings.Contains(text.Normalize(tv.Text), text.Normalize(firstWords(s.Paras[0], 5))) || tv.StoryID != pa.ID {
 			t.Errorf("pasted HTML: %q story %d (want %d) created %v: %v", tv.Title, tv.StoryID, pa.ID, created, err)
+		}
+		// Pasted HTML has no WARC capture: the article row keeps it.
+		if stored, err := ArticleByID(ctx, db, tv.ID); err != nil || stored.HTML != html || stored.CaptureID != nil {
+			t.Errorf("pasted HTML not kept in the row (%d bytes, capture %v): %v", len(stored.HTML), stored.CaptureID, err)
+		} else if page, err := d.svc.ArticleHTML(ctx, stored); err != nil || page != html {
+			t.Errorf("ArticleHTML of pasted HTML: %d bytes, %v", len(page), err)
 		}
 		if _, _, err := d.svc.AddPasted(ctx, Paste{OutletKey: "alef", Date: p.Date, Body: []byte("x")}); err == nil || !strings.Contains(err.Error(), "source") {
 			t.Errorf("paste without source: %v", err)

@@ -56,7 +56,9 @@ func failureKind(err error) fetch.Kind {
 	return fetch.Classify(err)
 }
 
-// articleFrom builds the article row from a fetched page.
+// articleFrom builds the article row from a fetched page. The page
+// itself is not copied into the row: its WARC capture is the one copy
+// (see ArticleHTML).
 func articleFrom(f *fetched, outletID int64, source string) *Article {
 	art, resp := f.art, f.resp
 	a := &Article{
@@ -68,7 +70,6 @@ func articleFrom(f *fetched, outletID int64, source string) *Article {
 		Lang:         art.Language,
 		FetchedAt:    resp.FetchedAt.UTC(),
 		Text:         art.Text,
-		HTML:         string(resp.Text),
 		LeadImage:    art.Image,
 		Source:       source,
 		Charset:      resp.Charset,

@@ -55,8 +55,10 @@ func (s *Service) AddURL(ctx context.Context, outletKey, rawURL string) (a Artic
 		if err := f.capt.save(ctx, tx); err != nil {
 			return err
 		}
-		created, err = s.saveArticle(ctx, tx, na, f.aliases(u), f.capt)
-		return err
+		if created, err = s.saveArticle(ctx, tx, na, f.aliases(u), f.capt); err != nil {
+			return err
+		}
+		return indexArticle(ctx, tx, na.ID)
 	})
 	if err != nil {
 		return a, false, err
@@ -168,8 +170,10 @@ func (s *Service) AddPasted(ctx context.Context, p Paste) (a Article, created bo
 		if err := lockStories(ctx, tx); err != nil {
 			return err
 		}
-		created, err = s.saveArticle(ctx, tx, na, nil, nil)
-		return err
+		if created, err = s.saveArticle(ctx, tx, na, nil, nil); err != nil {
+			return err
+		}
+		return indexArticle(ctx, tx, na.ID)
 	})
 	if err != nil {
 		return a, false, err

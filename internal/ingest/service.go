@@ -11,6 +11,14 @@
 // restart; articles are upserted on their canonical URL and, within an
 // outlet, their content hash, so a job run twice stores one article.
 //
+// A fetched page is stored once, in its WARC capture (with its SHA-256
+// digests), which the article links to (articles.capture_id → captures);
+// articles.html stays empty for it, and [Service.ArticleHTML] reads the
+// page back from the capture, decoded to UTF-8 as the fetcher decoded it.
+// Only pasted HTML (manual intake), which has no capture, is stored in
+// articles.html. Rows written before this rule may still hold a fetched
+// page there; ArticleHTML returns it as is.
+//
 // Wiring, in order:
 //
 //	svc, err := ingest.New(db, cfg)

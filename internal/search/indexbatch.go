@@ -1,0 +1,134 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/pressreview/pressreview/internal/store"
+)
+
+// indexBatchRows is how many articles IndexArticles loads and writes per
+// statement: 6 parameters a row stay far below both stores' limits.
+const indexBatchRows = 200
+
+// IndexArticles brings the index entries of several articles up to date,
+// leaving the index as calling IndexArticle for each would: ingest calls
+// it once per stored group, in the same transaction. The articles are
+// loaded in one query, normalized in parallel, and written in multi-row
+// statements. Entries of articles that no longer exist are removed; ids
+// may repeat.
+func IndexArticles(ctx context.Context, q store.Querier, ids []int64) error {
+	seen := make(map[int64]bool, len(ids))
+	uniq := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	for len(uniq) > 0 {
+		n := min(len(uniq), indexBatchRows)
+		if err := indexArticleBatch(ctx, q, uniq[:n]); err != nil {
+			return err
+		}
+		uniq = uniq[n:]
+	}
+	return nil
+}
+
+func indexArticleBatch(ctx context.Context, q store.Querier, ids []int64) error {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	in := placeholders(len(ids))
+	rows, err := q.QueryContext(ctx, `SELECT `+articleRowColumns+` FROM articles WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("index articles: %w", err)
+	}
+	var found []articleRow
+	for rows.Next() {
+		a, err := scanArticleRow(rows)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("index articles: %w", err)
+		}
+		found = append(found, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("index articles: %w", err)
+	}
+
+	if len(found) < len(ids) {
+		present := make(map[int64]bool, len(found))
+		for _, a := range found {
+			present[a.id] = true
+		}
+		var gone []any
+		for _, id := range ids {
+			if !present[id] {
+				gone = append(gone, id)
+			}
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM search_docs WHERE article_id IN (`+placeholders(len(gone))+`)`, gone...); err != nil {
+			return fmt.Errorf("unindex articles: %w", err)
+		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	var docs []doc
+	if len(found) == 1 {
+		docs = []doc{makeDoc(found[0])}
+	} else {
+		docs = makeDocs(found)
+	}
+	return writeDocs(ctx, q, docs)
+}
+
+// writeDocs is writeDoc for several documents, in one statement per
+// table; the ids of docs must be distinct.
+func writeDocs(ctx context.Context, q store.Querier, docs []doc) error {
+	pg := q.Dialect() == store.Postgres
+	cols := `article_id, outlet_id, lang, published_unix, day`
+	row := `(?, ?, ?, ?, ?)`
+	set := `outlet_id = excluded.outlet_id, lang = excluded.lang, published_unix = excluded.published_unix,
+		day = excluded.day, indexed_at = CURRENT_TIMESTAMP`
+	if pg {
+		cols += `, tsv`
+		row = `(?, ?, ?, ?, ?, CAST(? AS tsvector))`
+		set += `, tsv = excluded.tsv`
+	}
+	var vals strings.Builder
+	args := make([]any, 0, len(docs)*6)
+	for i, d := range docs {
+		if i > 0 {
+			vals.WriteString(", ")
+		}
+		vals.WriteString(row)
+		args = append(args, d.articleID, d.outletID, d.lang, d.published.Unix(), d.published.Format(dayLayout))
+		if pg {
+			args = append(args, tsvectorLiteral(d.title, d.body))
+		}
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO search_docs (`+cols+`) VALUES `+vals.String()+`
+		ON CONFLICT (article_id) DO UPDATE SET `+set, args...)
+	if err == nil && !pg {
+		vals.Reset()
+		args = args[:0]
+		for i, d := range docs {
+			if i > 0 {
+				vals.WriteString(", ")
+			}
+			vals.WriteString(`(?, ?, ?)`)
+			args = append(args, d.articleID, strings.Join(d.title, " "), strings.Join(d.body, " "))
+		}
+		_, err = q.ExecContext(ctx, `INSERT OR REPLACE INTO search_fts (rowid, title, body) VALUES `+vals.String(), args...)
+	}
+	if err != nil {
+		return fmt.Errorf("index %d articles from %d: %w", len(docs), docs[0].articleID, err)
+	}
+	return nil
+}
