@@ -17,9 +17,10 @@ import (
 // desk holds the services whose work runs on the shared job queue: the
 // monitoring intake, the newsletter and the saved topics' alerts.
 type desk struct {
-	monitor *ingest.Service
-	letters *newsletter.Service
-	queue   *jobs.Client
+	monitorCfg ingest.Config
+	monitor    *ingest.Service
+	letters    *newsletter.Service
+	queue      *jobs.Client
 }
 
 // ingestConfig reads the intake's settings; --data-dir wins over the
@@ -69,7 +70,7 @@ func (e *env) openDesk(db *store.DB, nl newsletter.Config) (*desk, error) {
 		return nil, err
 	}
 	letters.Attach(queue)
-	return &desk{monitor: monitor, letters: letters, queue: queue}, nil
+	return &desk{monitorCfg: icfg, monitor: monitor, letters: letters, queue: queue}, nil
 }
 
 func (d *desk) Close() error { return d.monitor.Close() }

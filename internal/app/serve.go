@@ -126,8 +126,7 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	subscribe.Register(pages, subscribe.Deps{Service: letters, PrivacyURL: "/privacy"})
 	site.Handle("/newsletter/", pages)
 	site.Handle("/api/", staffOnly(search.Handler(db)))
-	icfg, _ := e.ingestConfig() // checked by openDesk
-	monitoring := staffOnly(ingest.Handler(db, icfg))
+	monitoring := staffOnly(ingest.Handler(db, d.monitorCfg))
 	site.Handle("/api/feeds", monitoring)
 	site.Handle("/api/articles/", monitoring)
 	site.Handle("/archive/", monitoring)
