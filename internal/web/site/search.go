@@ -93,14 +93,14 @@ func (s *Site) runSearch(r *http.Request, v *searchView, page int) error {
 	v.From, v.To = first+1, first+len(hits)
 	v.Pager = newPager("/search?q="+url.QueryEscape(v.Query), page, v.Total)
 	v.Pager.PrevLabel, v.Pager.NextLabel = "Previous", "Next"
-	h := newHighlighter(terms)
+	h := search.NewHighlighter(terms.exact, terms.prefixes)
 	for _, i := range hits {
 		d := ix.docs[i]
-		hit := searchHit{Label: d.label, Path: d.path, Title: h.highlight(d.title), DateISO: d.day}
+		// The highlighter escapes the text it marks.
+		hit := searchHit{Label: d.label, Path: d.path, Title: template.HTML(h.Highlight(d.title)), DateISO: d.day}
 		hit.TitleLang, hit.TitleDir = langDir(d.title)
-		var plain string
-		hit.Snippet, plain = h.snippet(d.text)
-		hit.SnippetLang, hit.SnipDir = langDir(plain)
+		hit.Snippet = template.HTML(h.Snippet(d.text))
+		hit.SnippetLang, hit.SnipDir = langDir(d.text)
 		if d.day != "" {
 			hit.Date = reviews.LongDate(d.day)
 		}
