@@ -263,14 +263,5 @@ func ids(ctx context.Context, q store.Querier, query string, args ...any) ([]int
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return store.IDs(rows)
 }

@@ -249,18 +249,11 @@ func insertEntries(ctx context.Context, tx *store.Tx, feedID int64, items []feed
 		if err != nil {
 			return nil, fmt.Errorf("record item %s: %w", u, err)
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		added, err := store.IDs(rows)
+		if err != nil {
 			return nil, fmt.Errorf("record item %s: %w", u, err)
 		}
+		ids = append(ids, added...)
 	}
 	return ids, nil
 }
