@@ -331,39 +331,31 @@ func (ix *siteIndex) eval(node search.Node, terms *termSet, negated bool) (docSe
 		all.andNot(inner)
 		return all, true, nil
 	case *search.And:
-		var out docSet
-		for _, k := range n.Nodes {
-			set, ok, err := ix.eval(k, terms, negated)
-			if err != nil {
-				return nil, false, err
-			}
-			switch {
-			case !ok:
-			case out == nil:
-				out = set
-			default:
-				out.and(set)
-			}
-		}
-		return out, out != nil, nil
+		return ix.combine(n.Nodes, terms, negated, docSet.and)
 	case *search.Or:
-		var out docSet
-		for _, k := range n.Nodes {
-			set, ok, err := ix.eval(k, terms, negated)
-			if err != nil {
-				return nil, false, err
-			}
-			switch {
-			case !ok:
-			case out == nil:
-				out = set
-			default:
-				out.or(set)
-			}
-		}
-		return out, out != nil, nil
+		return ix.combine(n.Nodes, terms, negated, docSet.or)
 	}
 	return nil, false, fmt.Errorf("search: unknown query node %T", node)
+}
+
+// combine evaluates nodes and joins their sets with op (docSet.and or
+// docSet.or); nodes that constrain nothing are left out.
+func (ix *siteIndex) combine(nodes []search.Node, terms *termSet, negated bool, op func(docSet, docSet)) (docSet, bool, error) {
+	var out docSet
+	for _, k := range nodes {
+		set, ok, err := ix.eval(k, terms, negated)
+		if err != nil {
+			return nil, false, err
+		}
+		switch {
+		case !ok:
+		case out == nil:
+			out = set
+		default:
+			op(out, set)
+		}
+	}
+	return out, out != nil, nil
 }
 
 // evalTerms follows package search's reading of words: each word must
