@@ -42,6 +42,12 @@ func TestSiteSearch(t *testing.T) {
 		mustContain(t, body, `href="/events/the-week-in-the-iranian-press"`, `<p class="category">Event`)
 		body = searchFor(t, ts, "alfoneh")
 		mustContain(t, body, `href="/author/ali-alfoneh"`, `<p class="category">Author</p>`)
+		// OR joins what either side finds; AND (the default) keeps what both do.
+		body = searchFor(t, ts, "Bloomberg OR capitulation")
+		mustContain(t, body, `href="`+seedPath+`"`, `href="/analysis/irans-strategic-dilemma-capitulation-or-parity"`)
+		if body := searchFor(t, ts, "Bloomberg capitulation"); strings.Contains(body, `href="`+seedPath+`"`) {
+			t.Error("an AND query found a page with only one of its words")
+		}
 
 		// Persian typed on an Arabic keyboard, with a space where the
 		// page has a half-space, finds the page as written.
