@@ -25,13 +25,16 @@ var gzipWriters = sync.Pool{New: func() any {
 // gzipRecord renders one WARC record as its own gzip member (the layout
 // that lets a reader seek straight to a record) and returns the member and
 // the hex SHA-256 block digest gowarc computed for it. gowarc renders the
-// record uncompressed; the member is compressed here, at compressionLevel.
-// The record block is head followed by body (written apart, not copied
-// together first).
+// record straight into a gzip writer at compressionLevel, so the record is
+// never held uncompressed. The record block is head followed by body
+// (written apart, not copied together first).
 func gzipRecord(header warc.Header, head, body []byte) (member []byte, sha string, err error) {
-	var raw bytes.Buffer
-	raw.Grow(len(head) + len(body) + 1024)
-	w, err := warc.NewWriter(&raw, "", warc.SHA256Base16, "", "", false, nil)
+	var buf bytes.Buffer
+	buf.Grow((len(head)+len(body))/3 + 1024) // news pages compress about 4:1
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	zw.Reset(&buf)
+	w, err := warc.NewWriter(zw, "", warc.SHA256Base16, "", "", false, nil)
 	if err != nil {
 		return nil, "", fmt.Errorf("archive: %w", err)
 	}
@@ -43,31 +46,14 @@ func gzipRecord(header warc.Header, head, body []byte) (member []byte, sha strin
 			return nil, "", fmt.Errorf("archive: %w", err)
 		}
 	}
-	if _, err := w.WriteRecord(rec); err != nil { // closes rec.Content
+	if _, err := w.WriteRecord(rec); err != nil { // closes rec.Content, flushes into zw
 		return nil, "", fmt.Errorf("archive: %w", err)
 	}
-	member, err = gzipMember(raw.Bytes())
-	if err != nil {
-		return nil, "", err
+	if err := zw.Close(); err != nil {
+		return nil, "", fmt.Errorf("archive: compress: %w", err)
 	}
 	digest := rec.Header.Get("WARC-Block-Digest")
-	return member, strings.TrimPrefix(digest, "sha256:"), nil
-}
-
-// gzipMember compresses data as one gzip member.
-func gzipMember(data []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(data)/3 + 64)
-	zw := gzipWriters.Get().(*gzip.Writer)
-	defer gzipWriters.Put(zw)
-	zw.Reset(&buf)
-	if _, err := zw.Write(data); err != nil {
-		return nil, fmt.Errorf("archive: compress: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("archive: compress: %w", err)
-	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), strings.TrimPrefix(digest, "sha256:"), nil
 }
 
 // gzipInfo renders the warcinfo record that opens each file.

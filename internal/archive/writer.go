@@ -69,6 +69,10 @@ type Exchange struct {
 	Request        []byte    // request line and headers, as sent
 	ResponseHeader []byte    // status line and headers, ending with an empty line
 	ResponseBody   []byte    // entity body as received: the WARC payload
+	// PayloadSHA256, when the caller has already hashed ResponseBody, is
+	// its hex SHA-256; the writer then does not hash the body a second
+	// time for WARC-Payload-Digest.
+	PayloadSHA256 string
 }
 
 // ErrClosed is returned by writes after Close.
@@ -135,9 +139,11 @@ func NewWriter(cfg Config) (*Writer, error) {
 func (w *Writer) WriteExchange(ex Exchange) (request, response Location, err error) {
 	reqID, respID := newRecordID(), newRecordID()
 	date := ex.Date.UTC().Format(time.RFC3339Nano)
-	payloadDigest, err := warc.GetDigest(bytes.NewReader(ex.ResponseBody), warc.SHA256Base16)
-	if err != nil {
-		return request, response, err
+	payloadDigest := "sha256:" + ex.PayloadSHA256
+	if ex.PayloadSHA256 == "" {
+		if payloadDigest, err = warc.GetDigest(bytes.NewReader(ex.ResponseBody), warc.SHA256Base16); err != nil {
+			return request, response, err
+		}
 	}
 	respHeader := warc.Header{
 		"WARC-Type":           "response",

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
@@ -169,7 +170,11 @@ func outcome(resp *Response) error {
 		return nil
 	case resp.Status >= 200 && resp.Status < 300:
 		sum := sha256.Sum256(resp.Body)
-		resp.SHA256 = hex.EncodeToString(sum[:])
+		resp.SHA256, resp.RawSHA256 = hex.EncodeToString(sum[:]), hex.EncodeToString(sum[:])
+		if !bytes.Equal(resp.RawBody, resp.Body) { // content-encoded: small, hashed apart
+			raw := sha256.Sum256(resp.RawBody)
+			resp.RawSHA256 = hex.EncodeToString(raw[:])
+		}
 		if isTextual(resp.ContentType, resp.Body) {
 			d := DecodeText(resp.Body, resp.ContentType)
 			resp.Text, resp.Charset, resp.CharsetSource = d.Text, d.Charset, d.Source

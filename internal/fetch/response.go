@@ -60,4 +60,7 @@ type Response struct {
 	// RawBody is the entity body as received: still content-encoded,
 	// de-chunked. It is the WARC payload.
 	RawBody []byte
+	// RawSHA256 is the hex SHA-256 of RawBody (the WARC payload digest),
+	// set with SHA256; without a Content-Encoding the two are one hash.
+	RawSHA256 string
 }

@@ -59,7 +59,7 @@ func (f *Fetcher) roundTrip(ctx context.Context, u *url.URL, req Request, robots
 	if robotsFetch {
 		limit = maxRobotsBytes
 	}
-	raw, tooLarge, err := readLimited(httpResp.Body, limit)
+	raw, tooLarge, err := readLimited(httpResp.Body, limit, httpResp.ContentLength)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/text"
 )
 
 // Article is a stored article as the intake writes and the API shows it.
@@ -38,18 +40,30 @@ type Article struct {
 	CaptureID    *int64     `json:"-"`
 	GoneAt       *time.Time `json:"gone_at,omitempty"`
 
-	// keyed says ContentHash and Simhash are computed from Text, and
-	// fingerprinted whether Text was long enough for a simhash; see keys.
+	// keyed says ContentHash, Simhash and bodyTerms are computed from
+	// Text, and fingerprinted whether Text was long enough for a simhash;
+	// see keys.
 	keyed, fingerprinted bool
+	bodyTerms            []string // the text's search index terms
 }
 
-// keys computes the dedup keys of a's text: its content hash and simhash.
-// The intake computes them in its fetch workers, in parallel, so the
-// transaction that stores the article does not.
+// keys computes the dedup keys of a's text (its content hash and
+// simhash) and its search index terms, all from one normalization of the
+// text. The intake computes them in its fetch workers, in parallel, so
+// the transaction that stores the article does not.
 func (a *Article) keys() {
-	a.ContentHash = contentHash(a.Text)
-	a.Simhash, a.fingerprinted = fingerprint(a.Text)
+	normalized, tokens := text.Analyze(a.Text)
+	a.ContentHash = contentHash(normalized)
+	a.Simhash, a.fingerprinted = fingerprint(a.Text, tokens)
+	a.bodyTerms = text.TermsOf(tokens)
 	a.keyed = true
+}
+
+// searchSource is what the search index entry of a, once stored and
+// keyed, is made of (see search.IndexSources).
+func (a *Article) searchSource() search.Source {
+	return search.Source{ArticleID: a.ID, OutletID: a.OutletID, Lang: a.Lang, Published: a.Published,
+		Fetched: a.FetchedAt, Title: a.Title, BodyTerms: a.bodyTerms}
 }
 
 // lockStories serializes the transactions that store articles. Two
@@ -169,53 +183,66 @@ func existingArticle(ctx context.Context, q store.Querier, a *Article, aliases [
 	return id, nil
 }
 
+// saved says what saveArticle did.
+type saved int
+
+const (
+	savedCopy saved = iota // found a stored copy with the same text
+	savedNew               // created the article's row
+	savedEdit              // found a stored copy and gave it a's new text
+)
+
 // saveArticle stores a, or finds its stored copy, in tx; it sets a.ID and
-// a.StoryID and reports whether a row was created. A stored copy whose
-// text differs gets the new text, and the edit is recorded with a diff.
-// aliases are other canonical URLs under which a was met.
+// a.StoryID and says which it did. A stored copy whose text differs gets
+// the new text, and the edit is recorded with a diff. aliases are other
+// canonical URLs under which a was met.
 //
 // The caller brings a's search index entry up to date in the same
 // transaction, after saveArticle: per article (indexArticle), or once for
-// a stored group (search.IndexArticles).
-func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string, capt *capture) (bool, error) {
+// a stored group (search.IndexSources for the articles it created,
+// search.IndexArticles for the copies it edited; a copy found unchanged is
+// indexed already).
+func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string, capt *capture) (saved, error) {
 	if !a.keyed {
 		a.keys()
 	}
 	fingerprinted := a.fingerprinted
 	id, err := existingArticle(ctx, tx, a, aliases)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	if id == 0 {
 		if id, err = insertArticle(ctx, tx, a, fingerprinted, capt.id()); err != nil {
-			return false, err
+			return 0, err
 		}
 		if id != 0 {
 			a.ID = id
 			if err := finishArticle(ctx, tx, a, aliases); err != nil {
-				return false, err
+				return 0, err
 			}
-			return true, assignStory(ctx, tx, a, fingerprinted)
+			return savedNew, assignStory(ctx, tx, a, fingerprinted)
 		}
 		// Another worker stored it between our lookup and our insert.
 		if id, err = existingArticle(ctx, tx, a, aliases); err != nil {
-			return false, err
+			return 0, err
 		}
 		if id == 0 {
-			return false, fmt.Errorf("store article %s: insert conflicted, but no copy is stored", a.URL)
+			return 0, fmt.Errorf("store article %s: insert conflicted, but no copy is stored", a.URL)
 		}
 	}
 	old, err := ArticleByID(ctx, tx, id)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	a.ID, a.StoryID = id, old.StoryID
+	how := savedCopy
 	if a.ContentHash != "" && old.ContentHash != a.ContentHash && a.OutletID == old.OutletID {
 		if err := s.recordEdit(ctx, tx, old, a, capt, s.now()); err != nil {
-			return false, err
+			return 0, err
 		}
+		how = savedEdit
 	}
-	return false, finishArticle(ctx, tx, a, aliases)
+	return how, finishArticle(ctx, tx, a, aliases)
 }
 
 // insertArticle adds the row; it returns 0 when a unique index (canonical

@@ -31,12 +31,120 @@ import (
 //
 //	go test -run '^$' -bench Ingest -benchtime 1x ./internal/ingest/
 func BenchmarkIngest(b *testing.B) {
-	n := 10000
-	if v, err := strconv.Atoi(os.Getenv("INGEST_BENCH_PAGES")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchN()
 	b.Run("sqlite", func(b *testing.B) { benchIngest(b, storetest.SQLite(b), n) })
 	b.Run("postgres", func(b *testing.B) { benchIngest(b, storetest.Postgres(b), n) })
+}
+
+// BenchmarkIngestStages runs the same pages from the same loopback server
+// through the pipeline's stages without the store — extraction alone, the
+// fetch alone, fetch and extraction, fetch, WARC and extraction — to show
+// what each stage costs and so how close to extraction alone an
+// end-to-end run can come on this machine:
+//
+//	go test -run '^$' -bench IngestStages -benchtime 1x ./internal/ingest/
+func BenchmarkIngestStages(b *testing.B) {
+	n := benchN()
+	bp := loadBenchPages(b)
+	p := newPress(b)
+	p.Config.Handler = http.HandlerFunc(bp.serve)
+	cfg := benchConfig(b)
+	svc, err := New(storetest.SQLite(b), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer svc.Close()
+	fetchPage := func(i int) *fetch.Response {
+		resp, err := svc.fetcher.Fetch(context.Background(), fetch.Request{URL: bp.url(p.URL, i), Accept: pageAccept})
+		if err != nil {
+			b.Error(err)
+		}
+		return resp
+	}
+	extract := func(resp *fetch.Response) {
+		if resp == nil {
+			return // the fetch failed, and said so
+		}
+		if _, err := svc.extract.Extract(resp.Text, resp.URL); err != nil {
+			b.Error(err)
+		}
+	}
+	stages := []struct {
+		name string
+		page func(i int)
+	}{
+		{"fetch", func(i int) { fetchPage(i) }},
+		{"fetch+extract", func(i int) { extract(fetchPage(i)) }},
+		{"fetch+archive+extract", func(i int) {
+			resp := fetchPage(i)
+			if _, err := svc.archiveResponse(resp); err != nil {
+				b.Error(err)
+			}
+			extract(resp)
+		}},
+	}
+	b.ResetTimer()
+	aloneWall, aloneCPU := runPages(n, cfg.Concurrency, extractAlone(b, svc, bp, p.URL))
+	alone := float64(n) / aloneWall.Seconds()
+	b.ReportMetric(alone, "extract-pages/s")
+	b.Logf("%-22s %4.0f pages/s, CPU %.1fs", "extract alone", alone, aloneCPU.Seconds())
+	for _, st := range stages {
+		wall, cpu := runPages(n, cfg.Concurrency, func() func(int) { return st.page })
+		rate := float64(n) / wall.Seconds()
+		b.ReportMetric(rate, st.name+"-pages/s")
+		b.Logf("%-22s %4.0f pages/s (%.0f%% of extraction alone), CPU %.1fs", st.name, rate, 100*rate/alone, cpu.Seconds())
+	}
+}
+
+// benchN is the number of pages a benchmark ingests: INGEST_BENCH_PAGES,
+// else 10,000.
+func benchN() int {
+	if v, err := strconv.Atoi(os.Getenv("INGEST_BENCH_PAGES")); err == nil && v > 0 {
+		return v
+	}
+	return 10000
+}
+
+// benchConfig is the service configuration both benchmarks run with.
+func benchConfig(b *testing.B) Config {
+	return Config{DataDir: b.TempDir(), UserAgent: "pressreview-bench/1.0", Concurrency: 8,
+		Fetch: fetch.Config{HostConcurrency: 8}}
+}
+
+// runPages calls a page function for each of pages 0..n-1 from conc
+// goroutines, each with a function of its own from worker (so that it
+// may keep a buffer), and returns the wall and CPU time taken.
+func runPages(n, conc int, worker func() func(i int)) (wall, cpu time.Duration) {
+	cpu0 := cpuTime()
+	start := time.Now()
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for range conc {
+		page := worker()
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
+				page(int(i))
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start), cpuTime() - cpu0
+}
+
+// extractAlone is the baseline: each page built in a reused buffer (the
+// server sends it from its parts), decoded to UTF-8 as the pipeline does,
+// and extracted.
+func extractAlone(b *testing.B, svc *Service, bp *benchPages, base string) func() func(int) {
+	return func() func(int) {
+		var buf []byte
+		return func(i int) {
+			buf = bp.appendPage(buf[:0], i)
+			page := fetch.DecodeText(buf, "text/html").Text
+			if _, err := svc.extract.Extract(page, bp.url(base, i)); err != nil {
+				b.Error(err)
+			}
+		}
+	}
 }
 
 // benchPages serves real news pages (the Mozilla readability cases and
@@ -44,6 +152,7 @@ func BenchmarkIngest(b *testing.B) {
 // made distinct by a paragraph of its own after the page's first.
 type benchPages struct {
 	sources [][]byte
+	cuts    []int // where each source's first paragraph ends
 }
 
 func loadBenchPages(b *testing.B) *benchPages {
@@ -58,7 +167,12 @@ func loadBenchPages(b *testing.B) *benchPages {
 			if err != nil {
 				b.Fatal(err)
 			}
+			cut := bytes.Index(data, []byte("</p>"))
+			if cut < 0 {
+				b.Fatalf("%s: no paragraph", f)
+			}
 			bp.sources = append(bp.sources, data)
+			bp.cuts = append(bp.cuts, cut)
 		}
 	}
 	if len(bp.sources) == 0 {
@@ -67,10 +181,40 @@ func loadBenchPages(b *testing.B) *benchPages {
 	return bp
 }
 
-func (bp *benchPages) page(i int) []byte {
-	src := bp.sources[i%len(bp.sources)]
-	own := []byte(fmt.Sprintf("</p><p>Report %d of the desk's monitoring benchmark, filed under code %x.</p>", i, i*2654435761))
-	return bytes.Replace(src, []byte("</p>"), own, 1)
+// parts returns page i as three slices — the source up to its first
+// paragraph's end, the page's own paragraph, the rest — so that the
+// server can send it without building it.
+func (bp *benchPages) parts(i int) [3][]byte {
+	k := i % len(bp.sources)
+	src, cut := bp.sources[k], bp.cuts[k]
+	own := []byte(fmt.Sprintf("</p><p>Report %d of the desk's monitoring benchmark, filed under code %x.", i, i*2654435761))
+	return [3][]byte{src[:cut], own, src[cut:]}
+}
+
+// url is page i's address on the server at base.
+func (bp *benchPages) url(base string, i int) string { return base + "/b/a/" + strconv.Itoa(i) }
+
+// serve sends the page /b/a/{i} names.
+func (bp *benchPages) serve(w http.ResponseWriter, r *http.Request) {
+	i, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/b/a/"))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	parts := bp.parts(i)
+	w.Header().Set("Content-Type", "text/html")
+	w.Header().Set("Content-Length", strconv.Itoa(len(parts[0])+len(parts[1])+len(parts[2])))
+	for _, part := range parts {
+		_, _ = w.Write(part)
+	}
+}
+
+// appendPage appends page i to buf.
+func (bp *benchPages) appendPage(buf []byte, i int) []byte {
+	for _, part := range bp.parts(i) {
+		buf = append(buf, part...)
+	}
+	return buf
 }
 
 func benchIngest(b *testing.B, db *store.DB, n int) {
@@ -88,14 +232,12 @@ func benchIngest(b *testing.B, db *store.DB, n int) {
 			f, _ := strconv.Atoi(strings.Split(r.URL.Path, "/")[2])
 			var items []feedItem
 			for i := f * perFeed; i < min(n, (f+1)*perFeed); i++ {
-				items = append(items, feedItem{"item", fmt.Sprintf("%s/b/a/%d", p.URL, i), time.Date(2024, 3, 7, 8, 0, 0, 0, time.UTC)})
+				items = append(items, feedItem{"item", bp.url(p.URL, i), time.Date(2024, 3, 7, 8, 0, 0, 0, time.UTC)})
 			}
 			w.Header().Set("Content-Type", "application/rss+xml")
 			fmt.Fprint(w, rssFeed("bench", p.URL, items))
 		default:
-			i, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/b/a/"))
-			w.Header().Set("Content-Type", "text/html")
-			_, _ = w.Write(bp.page(i))
+			bp.serve(w, r)
 		}
 	})
 	o := outlets.Outlet{Key: "bench", Name: "Bench", Kind: outlets.Website}
@@ -108,8 +250,7 @@ func benchIngest(b *testing.B, db *store.DB, n int) {
 			b.Fatal(err)
 		}
 	}
-	cfg := Config{DataDir: b.TempDir(), UserAgent: "pressreview-bench/1.0", Concurrency: 8,
-		Fetch: fetch.Config{HostConcurrency: 8}}
+	cfg := benchConfig(b)
 	svc, err := New(db, cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -133,28 +274,9 @@ func benchIngest(b *testing.B, db *store.DB, n int) {
 	pipelineCPU := cpuTime() - cpu0
 	e2e := float64(n) / elapsed.Seconds()
 
-	// The same pages through the extractor alone, as many at once; each is
-	// decoded to UTF-8 first, as the pipeline does.
-	cpu0 = cpuTime()
-	start = time.Now()
-	var wg sync.WaitGroup
-	next := atomic.Int64{}
-	for range cfg.Concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
-				page := fetch.DecodeText(bp.page(int(i)), "text/html").Text
-				if _, err := svc.extract.Extract(page, p.URL+"/b/a/"+strconv.FormatInt(i, 10)); err != nil {
-					b.Error(err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	aloneElapsed := time.Since(start)
+	// The same pages through the extractor alone, as many at once.
+	aloneElapsed, aloneCPU := runPages(n, cfg.Concurrency, extractAlone(b, svc, bp, p.URL))
 	alone := float64(n) / aloneElapsed.Seconds()
-	aloneCPU := cpuTime() - cpu0
 	// The share of the pipeline's CPU time (loopback server included) that
 	// extracting the same pages takes on its own.
 	share := float64(aloneCPU) / float64(pipelineCPU)

@@ -19,23 +19,23 @@ import (
 const minFingerprintWords = 80
 
 // contentHash identifies a text for exact deduplication: the SHA-256 of
-// its matching form, so keyboard variants and spacing do not make two
-// copies of one text look different.
-func contentHash(body string) string {
-	n := text.Normalize(body)
-	if n == "" {
+// its matching form (text.Normalize), so keyboard variants and spacing do
+// not make two copies of one text look different.
+func contentHash(normalized string) string {
+	if normalized == "" {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(n))
+	sum := sha256.Sum256([]byte(normalized))
 	return hex.EncodeToString(sum[:])
 }
 
-// fingerprint is a text's simhash, or ok=false when it is too short.
-func fingerprint(body string) (h uint64, ok bool) {
+// fingerprint is the simhash of body, given its tokens, or ok=false when
+// it is too short.
+func fingerprint(body string, tokens []string) (h uint64, ok bool) {
 	if text.Words(body) < minFingerprintWords {
 		return 0, false
 	}
-	return text.Simhash(body), true
+	return text.SimhashOf(tokens), true
 }
 
 // bands splits a simhash into its four 16-bit quarters.

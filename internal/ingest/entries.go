@@ -186,46 +186,58 @@ func (s *Service) fetchEntry(ctx context.Context, w *entryWork) {
 }
 
 // storeGroup stores the outcomes of a group of entries in one transaction,
-// and indexes the articles it stored for search in one call at the end.
+// and indexes the articles it stored for search at the end: those it
+// created from the terms their fetch workers computed, the stored copies
+// it found (which may have taken an edit) from the database.
 func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 	return s.inTx(ctx, func(tx *store.Tx) error {
 		if err := lockStories(ctx, tx); err != nil {
 			return err
 		}
-		stored := make([]int64, 0, len(group))
+		created := make([]search.Source, 0, len(group))
+		var edited []int64
 		for _, w := range group {
-			id, err := s.storeEntry(ctx, tx, w)
-			if err != nil {
+			a, how, err := s.storeEntry(ctx, tx, w)
+			switch {
+			case err != nil:
 				return err
-			}
-			if id != 0 {
-				stored = append(stored, id)
+			case a == nil:
+			case how == savedNew:
+				created = append(created, a.searchSource())
+			case how == savedEdit:
+				edited = append(edited, a.ID)
 			}
 		}
-		return search.IndexArticles(ctx, tx, stored)
+		// Created first: a copy edited later in the group is read back as
+		// the transaction left it.
+		if err := search.IndexSources(ctx, tx, created); err != nil {
+			return err
+		}
+		return search.IndexArticles(ctx, tx, edited)
 	})
 }
 
 // storeEntry stores one fetched entry's outcome in the group transaction.
-// It returns the id of the article it saved, to be indexed, or 0.
-func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) (int64, error) {
+// It returns the article it saved, if any, and what saveArticle did.
+func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) (*Article, saved, error) {
 	e := w.e
 	switch {
 	case w.known != 0:
-		return 0, markEntryDone(ctx, tx, e.ID, w.known, s.now())
+		return nil, 0, markEntryDone(ctx, tx, e.ID, w.known, s.now())
 	case w.remote != nil:
-		return 0, s.recordEntryFailure(ctx, tx, e, w.f, w.remote)
+		return nil, 0, s.recordEntryFailure(ctx, tx, e, w.f, w.remote)
 	}
 	// A copy of the article (say, a retry of this group after a failed
 	// commit) is found by saveArticle; a is not reused across attempts.
 	a := *w.a
 	if err := w.f.capt.save(ctx, tx); err != nil {
-		return 0, err
+		return nil, 0, err
 	}
-	if _, err := s.saveArticle(ctx, tx, &a, w.f.aliases(e.URL), w.f.capt); err != nil {
-		return 0, err
+	how, err := s.saveArticle(ctx, tx, &a, w.f.aliases(e.URL), w.f.capt)
+	if err != nil {
+		return nil, 0, err
 	}
-	return a.ID, markEntryDone(ctx, tx, e.ID, a.ID, s.now())
+	return &a, how, markEntryDone(ctx, tx, e.ID, a.ID, s.now())
 }
 
 func markEntryDone(ctx context.Context, q store.Querier, entryID, articleID int64, now time.Time) error {

@@ -45,6 +45,7 @@ func (s *Service) archiveResponse(resp *fetch.Response) (*capture, error) {
 		Request:        resp.RawRequest,
 		ResponseHeader: resp.RawHeader,
 		ResponseBody:   resp.RawBody,
+		PayloadSHA256:  resp.RawSHA256,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("archive %s: %w", target, err)

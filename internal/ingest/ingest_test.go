@@ -15,6 +15,7 @@ import (
 	"github.com/pressreview/pressreview/internal/archive"
 	"github.com/pressreview/pressreview/internal/jobs"
 	"github.com/pressreview/pressreview/internal/outlets"
+	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/store/storetest"
 	"github.com/pressreview/pressreview/internal/text"
@@ -136,6 +137,54 @@ func TestFetchOnce(t *testing.T) {
 			}
 		})
 		t.Run("api", func(t *testing.T) { checkAPI(t, d) })
+		t.Run("edited through a feed", func(t *testing.T) {
+			// The outlet republishes story 5, corrected, at a new address
+			// that names the first as canonical: the stored article takes
+			// the new text and records the edit, and its search entry
+			// follows (the next subtest checks the whole index).
+			orig := d.articleAt(t, "/fa/news/5")
+			st := d.stories[5]
+			paras := append([]string{st.Lead}, st.Paras...)
+			paras = append(paras, "این خبر پس از انتشار اصلاح شد و نام سخنگو تصحیح شد.")
+			d.press.set("/fa/news/5-corrected", page{ctype: "text/html; charset=utf-8",
+				body: []byte(articleHTML("fa", "utf-8", d.url("/fa/news/5"), st.Title, "همشهری آنلاین", d.feedDate.Add(5*time.Hour), paras))})
+			d.press.set("/fa/corrections.xml", page{ctype: "application/rss+xml; charset=utf-8",
+				body: []byte(rssFeed("اصلاحیه", d.url("/fa/"), []feedItem{{st.Title, d.url("/fa/news/5-corrected"), d.feedDate.Add(6 * time.Hour)}}))})
+			fs, err := d.svc.AddFeeds(ctx, "hamshahri", d.url("/fa/corrections.xml"), false, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.svc.RunOnce(ctx, []int64{fs[0].ID}, nil); err != nil {
+				t.Fatal(err)
+			}
+			a := d.articleAt(t, "/fa/news/5-corrected")
+			if a.ID != orig.ID || !strings.Contains(a.Text, "تصحیح") {
+				t.Errorf("corrected page stored as article %d (want %d), text %.80q", a.ID, orig.ID, a.Text)
+			}
+			if revs, err := Revisions(ctx, db, a.ID); err != nil || len(revs) != 1 {
+				t.Errorf("the correction recorded %d revisions, want 1 (%v)", len(revs), err)
+			}
+		})
+		t.Run("search index", func(t *testing.T) {
+			// The intake writes the entries of the articles it creates from
+			// terms computed in its fetch workers; rebuilding the index from
+			// the stored articles must give the same index.
+			stored := searchIndex(t, db)
+			if len(stored) < 20 {
+				t.Fatalf("only %d index rows after the run", len(stored))
+			}
+			if _, err := search.Reindex(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+			rebuilt := searchIndex(t, db)
+			if strings.Join(stored, "\n") != strings.Join(rebuilt, "\n") {
+				for i := range max(len(stored), len(rebuilt)) {
+					if i >= len(stored) || i >= len(rebuilt) || stored[i] != rebuilt[i] {
+						t.Fatalf("index written by the intake differs from the rebuilt one at row %d:\n%.300s\n%.300s", i, at(stored, i), at(rebuilt, i))
+					}
+				}
+			}
+		})
 
 		before := count(t, db, `SELECT COUNT(*) FROM articles`)
 		p, err = d.svc.RunOnce(ctx, nil, nil)
@@ -151,6 +200,52 @@ func TestFetchOnce(t *testing.T) {
 		}
 		t.Logf("second run: %s", p)
 	})
+}
+
+// searchIndex lists the search index's rows as text: search_docs, and
+// the terms with their positions (the tsvector on PostgreSQL; on SQLite,
+// whose search_fts keeps no copy of its text, every term instance).
+func searchIndex(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	queries := []string{`SELECT article_id, outlet_id, lang, published_unix, day FROM search_docs ORDER BY article_id`}
+	if db.Dialect() == store.Postgres {
+		queries = append(queries, `SELECT article_id, CAST(tsv AS text) FROM search_docs ORDER BY article_id`)
+	} else {
+		if _, err := db.ExecContext(context.Background(), `CREATE VIRTUAL TABLE IF NOT EXISTS search_terms USING fts5vocab(search_fts, instance)`); err != nil {
+			t.Fatal(err)
+		}
+		queries = append(queries, `SELECT doc, col, "offset", term FROM search_terms ORDER BY doc, col, "offset"`)
+	}
+	var out []string
+	for _, q := range queries {
+		rows, err := db.QueryContext(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%v", vals))
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+func at(rows []string, i int) string {
+	if i < len(rows) {
+		return rows[i]
+	}
+	return "(none)"
 }
 
 func firstWords(s string, n int) string {

@@ -55,9 +55,11 @@ func (s *Service) AddURL(ctx context.Context, outletKey, rawURL string) (a Artic
 		if err := f.capt.save(ctx, tx); err != nil {
 			return err
 		}
-		if created, err = s.saveArticle(ctx, tx, na, f.aliases(u), f.capt); err != nil {
+		how, err := s.saveArticle(ctx, tx, na, f.aliases(u), f.capt)
+		if err != nil {
 			return err
 		}
+		created = how == savedNew
 		return indexArticle(ctx, tx, na.ID)
 	})
 	if err != nil {
@@ -170,9 +172,11 @@ func (s *Service) AddPasted(ctx context.Context, p Paste) (a Article, created bo
 		if err := lockStories(ctx, tx); err != nil {
 			return err
 		}
-		if created, err = s.saveArticle(ctx, tx, na, nil, nil); err != nil {
+		how, err := s.saveArticle(ctx, tx, na, nil, nil)
+		if err != nil {
 			return err
 		}
+		created = how == savedNew
 		return indexArticle(ctx, tx, na.ID)
 	})
 	if err != nil {

@@ -40,12 +40,12 @@ const jobFailureLimit = 3
 // fetches every item they announce that is not stored yet, including
 // items a previous, interrupted run recorded but did not fetch. The work
 // runs as jobs on the queue in this process; progress, when set, is
-// called a few times a second. Failures of the outlets are recorded on
+// called up to ten times a second. Failures of the outlets are recorded on
 // feeds and entries, not returned.
 func (s *Service) RunOnce(ctx context.Context, feedIDs []int64, progress func(Progress)) (Progress, error) {
 	start := s.now().Truncate(time.Millisecond)
 	sel, args := feedSelection(feedIDs)
-	feedList, err := ids(ctx, s.db, `SELECT id FROM feeds`+sel+` ORDER BY id`, args...)
+	feedList, err := ids(ctx, s.db, `SELECT f.id FROM feeds f`+sel+` ORDER BY f.id`, args...)
 	if err != nil {
 		return Progress{}, fmt.Errorf("fetch: list feeds: %w", err)
 	}
@@ -85,9 +85,8 @@ func (s *Service) RunOnce(ctx context.Context, feedIDs []int64, progress func(Pr
 		}
 	}
 
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
 	for {
+		asked := time.Now()
 		p, err := s.progress(ctx, sel, args, start)
 		if err != nil {
 			return p, err
@@ -98,6 +97,11 @@ func (s *Service) RunOnce(ctx context.Context, feedIDs []int64, progress func(Pr
 		if p.Done() {
 			return p, nil
 		}
+		// The progress query counts the run's entries, so it costs more
+		// the larger the run (17 ms at 10,000 pages on SQLite, a tenth of
+		// the run's CPU time when asked ten times a second). Waiting twenty
+		// times as long as it took keeps it to a twentieth of one core.
+		wait := min(max(20*time.Since(asked), 100*time.Millisecond), time.Second)
 		select {
 		case <-ctx.Done():
 			return p, ctx.Err()
@@ -108,7 +112,7 @@ func (s *Service) RunOnce(ctx context.Context, feedIDs []int64, progress func(Pr
 			}
 			s.log.Warn("job failed, will retry", "kind", ev.Job.Kind, "args", string(ev.Job.EncodedArgs),
 				"error", lastError(ev.Job.Errors))
-		case <-tick.C:
+		case <-time.After(wait):
 		}
 	}
 }

@@ -153,8 +153,7 @@ func (s *Service) compareRefetched(ctx context.Context, tx *store.Tx, a Article,
 		}
 	}
 	next := articleFrom(f, a.OutletID, a.Source)
-	next.ContentHash = contentHash(next.Text)
-	next.Simhash, _ = fingerprint(next.Text)
+	next.keys()
 	if next.ContentHash == a.ContentHash && next.Title == a.Title {
 		return nil
 	}

@@ -54,7 +54,7 @@ func textDiff(before, after string) string {
 
 // recordEdit keeps the change from old to a as a revision and makes a the
 // article's current text. The previous text stays readable in the diff
-// and, byte for byte, in the previous capture.
+// and, byte for byte, in the previous capture. a is keyed.
 func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *Article, capt *capture, now time.Time) error {
 	diff := textDiff(old.Text, a.Text)
 	if old.Title != a.Title {
@@ -65,7 +65,7 @@ func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *
 		return err
 	}
 	var b [4]any
-	if _, ok := fingerprint(a.Text); ok {
+	if a.fingerprinted {
 		for i, v := range bands(a.Simhash) {
 			b[i] = v
 		}

@@ -95,7 +95,7 @@ func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res R
 			&c.Date, &outletID, &c.Speaker.Key, &c.Speaker.Name, &c.EditionSlug); err != nil {
 			return res, fmt.Errorf("search clips: %w", err)
 		}
-		if p.e != nil && !p.e.matches([][]string{strings.Fields(text.IndexText(body)), strings.Fields(text.IndexText(original))}) {
+		if p.e != nil && !p.e.matches([][]string{text.IndexTerms(body), text.IndexTerms(original)}) {
 			continue
 		}
 		res.Total++

@@ -100,7 +100,7 @@ func compileNode(n Node) (*expr, error) {
 }
 
 func compileTerms(t *Terms) (*expr, error) {
-	toks := strings.Fields(text.IndexText(t.Text))
+	toks := text.IndexTerms(t.Text)
 	if len(toks) == 0 {
 		// Punctuation only: nothing to match, like a stop character.
 		return nil, nil

@@ -82,7 +82,7 @@ func (m *marker) indexTerms(s string) []string {
 	if ok {
 		return t
 	}
-	t = strings.Fields(text.IndexText(s))
+	t = text.IndexTerms(s)
 	wordTerms.Lock()
 	if len(wordTerms.m) >= maxCachedWords {
 		clear(wordTerms.m)

@@ -44,19 +44,40 @@ func scanArticleRow(row interface{ Scan(...any) error }) (articleRow, error) {
 
 // makeDoc normalizes an article; it is the expensive, pure part of indexing.
 func makeDoc(a articleRow) doc {
-	d := doc{
-		articleID: a.id,
-		outletID:  a.outletID,
-		lang:      strings.ToLower(a.lang),
-		published: a.fetched,
-		title:     strings.Fields(text.IndexText(a.title)),
-		body:      strings.Fields(text.IndexText(a.text)),
-	}
+	src := Source{ArticleID: a.id, OutletID: a.outletID, Lang: a.lang, Fetched: a.fetched,
+		Title: a.title, BodyTerms: text.IndexTerms(a.text)}
 	if a.published.Valid {
-		d.published = a.published.Time
+		src.Published = &a.published.Time
 	}
-	d.published = d.published.UTC()
-	return d
+	return src.doc()
+}
+
+// Source is what an article's index entry is made of, for a caller that
+// has the article in hand and its text's terms already computed: ingest
+// tokenizes each page once, in its fetch workers, for its dedup keys and
+// for these terms, and writes the entries with IndexSources.
+type Source struct {
+	ArticleID, OutletID int64
+	Lang                string
+	Published           *time.Time // nil when unknown: Fetched stands in
+	Fetched             time.Time
+	Title               string
+	BodyTerms           []string // text.TermsOf the text's tokens
+}
+
+func (s Source) doc() doc {
+	published := s.Fetched
+	if s.Published != nil {
+		published = *s.Published
+	}
+	return doc{
+		articleID: s.ArticleID,
+		outletID:  s.OutletID,
+		lang:      strings.ToLower(s.Lang),
+		published: published.UTC(),
+		title:     text.IndexTerms(s.Title),
+		body:      s.BodyTerms,
+	}
 }
 
 // IndexArticle brings the index entry of one article up to date: ingest

@@ -88,6 +88,24 @@ func indexArticleBatch(ctx context.Context, q store.Querier, ids []int64) error 
 	return writeDocs(ctx, q, docs)
 }
 
+// IndexSources writes the index entries of articles just stored in the
+// same transaction, built from sources instead of read back: the equal of
+// IndexArticles on their ids. The article ids must be distinct.
+func IndexSources(ctx context.Context, q store.Querier, sources []Source) error {
+	for len(sources) > 0 {
+		n := min(len(sources), indexBatchRows)
+		docs := make([]doc, n)
+		for i, src := range sources[:n] {
+			docs[i] = src.doc()
+		}
+		if err := writeDocs(ctx, q, docs); err != nil {
+			return err
+		}
+		sources = sources[n:]
+	}
+	return nil
+}
+
 // writeDocs is writeDoc for several documents, in one statement per
 // table; the ids of docs must be distinct.
 func writeDocs(ctx context.Context, q store.Querier, docs []doc) error {

@@ -38,8 +38,10 @@ const shingleSize = 3
 // would add only its own feature extraction, which would have to be
 // bypassed anyway to shingle tokens in which Normalize has already folded
 // the Persian half-space and keyboard variants.
-func Simhash(s string) uint64 {
-	toks := Tokens(s)
+func Simhash(s string) uint64 { return SimhashOf(Tokens(s)) }
+
+// SimhashOf is Simhash for text already split by Tokens or Analyze.
+func SimhashOf(toks []string) uint64 {
 	if len(toks) == 0 {
 		return 0
 	}

@@ -2,6 +2,8 @@ package text
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -20,6 +22,15 @@ import (
 // The tokens are substrings of one normalized string; Tokens allocates
 // that string and the slice only.
 func Tokens(s string) []string {
+	_, toks := Analyze(s)
+	return toks
+}
+
+// Analyze returns Normalize(s) and Tokens(s) together, for a caller that
+// needs both or several uses of the tokens: ingest hashes the normalized
+// text for exact dedup and fingerprints and indexes the tokens, with one
+// normalization of the article instead of one per use.
+func Analyze(s string) (normalized string, tokens []string) {
 	n := Normalize(s)
 	// Normalized text has about one token per six bytes in all three
 	// languages; the estimate only saves slice growth.
@@ -43,7 +54,7 @@ func Tokens(s string) []string {
 	if start >= 0 {
 		toks = append(toks, n[start:])
 	}
-	return toks
+	return n, toks
 }
 
 func letterAt(s string, i int) bool {
@@ -74,8 +85,27 @@ func Stem(token string) string {
 	if !isEnglishWord(token) {
 		return token
 	}
-	return english.Stem(token, false)
+	if st, ok := stems.Load(token); ok {
+		return st.(string)
+	}
+	st := english.Stem(token, false)
+	if stemsCached.Add(1) <= maxCachedStems {
+		stems.Store(token, st)
+	}
+	return st
 }
+
+// stems caches the English stemmer, which allocates and runs its suffix
+// rules on every call and took most of indexing's CPU time on English
+// news, whose vocabulary repeats from article to article. The cache keeps
+// the first maxCachedStems words it meets (a few megabytes) and stems any
+// others each time.
+var (
+	stems       sync.Map // token → stem
+	stemsCached atomic.Int64
+)
+
+const maxCachedStems = 1 << 16
 
 // isEnglishWord reports whether tok holds only lower-case ASCII letters
 // and apostrophes, the alphabet the English stemmer is written for.
@@ -91,28 +121,28 @@ func isEnglishWord(tok string) bool {
 	return true
 }
 
-// IndexText returns the text the search index stores for s: the stemmed
-// Tokens of s joined by single spaces. Every token in it is a run of
-// letters and digits only (apostrophes and combining marks are removed
-// after stemming), so the SQLite FTS5 unicode61 tokenizer and the
-// PostgreSQL "simple" configuration split it exactly at the spaces and
-// change nothing else. Queries must go through IndexText too: the same
-// words then produce the same index terms whichever way they were spelled.
-func IndexText(s string) string {
-	toks := Tokens(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, t := range toks {
-		t = indexTerm(Stem(t))
-		if t == "" {
-			continue
+// IndexText returns the text the search index stores for s: its
+// IndexTerms joined by single spaces. Every term is a run of letters and
+// digits only (apostrophes and combining marks are removed after
+// stemming), so the SQLite FTS5 unicode61 tokenizer and the PostgreSQL
+// "simple" configuration split it exactly at the spaces and change nothing
+// else. Queries go through the same functions: the same words then produce
+// the same index terms whichever way they were spelled.
+func IndexText(s string) string { return strings.Join(IndexTerms(s), " ") }
+
+// IndexTerms returns the index terms of s: its Tokens, stemmed and passed
+// through indexTerm, without the tokens that leaves empty.
+func IndexTerms(s string) []string { return TermsOf(Tokens(s)) }
+
+// TermsOf is IndexTerms for text already split by Tokens or Analyze.
+func TermsOf(tokens []string) []string {
+	out := make([]string, 0, len(tokens))
+	for _, t := range tokens {
+		if t = indexTerm(Stem(t)); t != "" {
+			out = append(out, t)
 		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(t)
 	}
-	return b.String()
+	return out
 }
 
 // indexTerm removes from a stemmed token what the database tokenizers

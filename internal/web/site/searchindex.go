@@ -362,7 +362,7 @@ func (ix *siteIndex) combine(nodes []search.Node, terms *termSet, negated bool, 
 // occur; a phrase's words in order, within the title or the body; a
 // prefix matches every term that starts with it.
 func (ix *siteIndex) evalTerms(n *search.Terms, terms *termSet, negated bool) (docSet, bool, error) {
-	toks := strings.Fields(text.IndexText(n.Text))
+	toks := text.IndexTerms(n.Text)
 	if len(toks) == 0 {
 		return nil, false, nil // punctuation only
 	}
