@@ -49,6 +49,20 @@ func TestLanguage(t *testing.T) {
 	}
 }
 
+// TestLanguageSample checks that Language decides from the start of a
+// long text: a Persian article of over languageSample bytes followed by a
+// longer English appendix is Persian.
+func TestLanguageSample(t *testing.T) {
+	fa := strings.Repeat("وزیر امور خارجه امروز با همتای خود در تهران دیدار کرد. ", languageSample/90+1)
+	en := strings.Repeat("The minister said talks would continue next week. ", 2*languageSample/50)
+	if got := Language(fa + en); got != Persian {
+		t.Errorf("a Persian article with an English appendix: %q", got)
+	}
+	if got := Language(en); got != English {
+		t.Errorf("the appendix alone: %q", got)
+	}
+}
+
 // toArabicKeyboard and toPersianKeyboard retype text the way the other
 // keyboard layout writes it, which must not change the detected language.
 var (
