@@ -100,7 +100,8 @@ func (s *Service) RunOnce(ctx context.Context, feedIDs []int64, progress func(Pr
 		// The progress query counts the run's entries, so it costs more
 		// the larger the run (17 ms at 10,000 pages on SQLite, a tenth of
 		// the run's CPU time when asked ten times a second). Waiting twenty
-		// times as long as it took keeps it to a twentieth of one core.
+		// times as long as it took keeps it to a twentieth of one core,
+		// until the wait reaches its one-second cap.
 		wait := min(max(20*time.Since(asked), 100*time.Millisecond), time.Second)
 		select {
 		case <-ctx.Done():

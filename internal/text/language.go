@@ -24,10 +24,11 @@ const languageSample = 16 << 10
 
 // Language guesses whether s, read up to languageSample bytes, is Persian
 // ("fa"), Arabic ("ar") or English ("en"), and returns "" when the text is
-// too short or gives no evidence either way. It is built for the desk's three languages: Latin-script
-// text is English unless French, German or Spanish function words
-// outnumber the English ones (then ""), and Arabic-script text is Persian
-// or Arabic (Urdu, Kurdish and Pashto are not told apart).
+// too short or gives no evidence either way. It is built for the desk's
+// three languages: Latin-script text is English unless French, German or
+// Spanish function words outnumber the English ones (then ""), and
+// Arabic-script text is Persian or Arabic (Urdu, Kurdish and Pashto are
+// not told apart).
 //
 // The script with more letters wins. Within the Arabic script it weighs,
 // on the raw text (before Normalize folds the differences away):
