@@ -77,6 +77,9 @@ func BenchmarkIngestStages(b *testing.B) {
 		{"fetch+extract", func(i int) { extract(fetchPage(i)) }},
 		{"fetch+archive+extract", func(i int) {
 			resp := fetchPage(i)
+			if resp == nil {
+				return // the fetch failed, and said so
+			}
 			if _, err := svc.archiveResponse(resp); err != nil {
 				b.Error(err)
 			}

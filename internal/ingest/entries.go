@@ -188,7 +188,7 @@ func (s *Service) fetchEntry(ctx context.Context, w *entryWork) {
 // storeGroup stores the outcomes of a group of entries in one transaction,
 // and indexes the articles it stored for search at the end: those it
 // created from the terms their fetch workers computed, the stored copies
-// it found (which may have taken an edit) from the database.
+// it edited from the database (a copy found unchanged is indexed already).
 func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 	return s.inTx(ctx, func(tx *store.Tx) error {
 		if err := lockStories(ctx, tx); err != nil {
@@ -198,13 +198,13 @@ func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 		var edited []int64
 		for _, w := range group {
 			a, how, err := s.storeEntry(ctx, tx, w)
-			switch {
-			case err != nil:
+			if err != nil {
 				return err
-			case a == nil:
-			case how == savedNew:
+			}
+			switch how {
+			case savedNew:
 				created = append(created, a.searchSource())
-			case how == savedEdit:
+			case savedEdit:
 				edited = append(edited, a.ID)
 			}
 		}
@@ -218,14 +218,16 @@ func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 }
 
 // storeEntry stores one fetched entry's outcome in the group transaction.
-// It returns the article it saved, if any, and what saveArticle did.
+// It returns the article it saved and what saveArticle did; when it saved
+// none (a known entry, a failure), nil and savedCopy, which needs no
+// indexing.
 func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) (*Article, saved, error) {
 	e := w.e
 	switch {
 	case w.known != 0:
-		return nil, 0, markEntryDone(ctx, tx, e.ID, w.known, s.now())
+		return nil, savedCopy, markEntryDone(ctx, tx, e.ID, w.known, s.now())
 	case w.remote != nil:
-		return nil, 0, s.recordEntryFailure(ctx, tx, e, w.f, w.remote)
+		return nil, savedCopy, s.recordEntryFailure(ctx, tx, e, w.f, w.remote)
 	}
 	// A copy of the article (say, a retry of this group after a failed
 	// commit) is found by saveArticle; a is not reused across attempts.
