@@ -1,16 +1,17 @@
 // Command pressreview runs a foreign-press monitoring desk and publishes
-// what it finds. See `pressreview help`.
+// what it finds. See `pressreview --help`; it exits 0 when done, 1 on a
+// failure and 2 on a usage error.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/pressreview/pressreview/internal/app"
+	"github.com/pressreview/pressreview/internal/cli"
 )
 
 func main() {
@@ -19,9 +20,6 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pressreview:", err)
-		if errors.Is(err, app.ErrUsage) {
-			os.Exit(2)
-		}
-		os.Exit(1)
 	}
+	os.Exit(cli.ExitCode(err))
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/pressreview/pressreview/internal/forms"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -116,12 +117,13 @@ func (a *Auth) WithSession(h http.Handler) http.Handler {
 	})
 }
 
-// LogIn checks email and password (see Login) and, when they match,
+// LogIn checks email and password from the client's address (see
+// LoginFrom and forms.Client) and, when they match,
 // starts a session for the account under a new token, so that a token
 // planted before sign-in is worthless after. r must have passed through
 // WithSession.
 func (a *Auth) LogIn(r *http.Request, email, password string) (User, error) {
-	u, err := a.Login(r.Context(), email, password)
+	u, err := a.LoginFrom(r.Context(), email, password, forms.Client(r))
 	if err != nil {
 		return User{}, err
 	}

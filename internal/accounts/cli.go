@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -19,129 +21,114 @@ import (
 // without a terminal, for scripts.
 const EnvNewPassword = "PRESSREVIEW_NEW_PASSWORD"
 
-// ErrUsage marks a command-line mistake, as opposed to a failure.
-var ErrUsage = errors.New("usage")
-
-const cliUsage = `usage:
-  users add --email E --name N --role R   password from stdin or ` + EnvNewPassword + `
-  users list
-  users set-role --email E --role R
-  users set-password --email E            password from stdin or ` + EnvNewPassword + `
-  users disable --email E                 also ends the account's sessions
-  users enable --email E
-  tokens create --name N --role R         prints the token, once
-  tokens list
-  tokens revoke --id ID
-roles: analyst (clip and draft) < editor (publish) < admin (manage staff)`
-
-// RunCLI runs `users …` and `tokens …`: args starts with "users" or
-// "tokens". Passwords are read from PRESSREVIEW_NEW_PASSWORD or the first
-// line of stdin, never from arguments, which other local users can see.
-func RunCLI(ctx context.Context, db *store.DB, args []string, stdin io.Reader, stdout io.Writer) error {
-	if len(args) < 2 {
-		return fmt.Errorf("%w: want a subcommand\n%s", ErrUsage, cliUsage)
-	}
-	cmd := args[0] + " " + args[1]
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	email := fs.String("email", "", "account email")
-	name := fs.String("name", "", "account or token name")
-	role := fs.String("role", "", "analyst, editor or admin")
-	id := fs.Int64("id", 0, "token id")
-	if err := fs.Parse(args[2:]); err != nil {
-		return fmt.Errorf("%w: %s: %v\n%s", ErrUsage, cmd, err, cliUsage)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: %s: unexpected argument %q\n%s", ErrUsage, cmd, fs.Arg(0), cliUsage)
-	}
-	need := func(flags ...string) error {
-		for _, f := range flags {
-			if fs.Lookup(f).Value.String() == fs.Lookup(f).DefValue {
-				return fmt.Errorf("%w: %s needs --%s", ErrUsage, cmd, f)
-			}
+// Commands returns `users` and `tokens`. with runs a command's work on the
+// configured store once the flags are parsed. Passwords are read from
+// PRESSREVIEW_NEW_PASSWORD or the first line of standard input, never from
+// arguments, which other local users can see.
+func Commands(with func(ctx context.Context, fn func(*store.DB) error) error) []*cobra.Command {
+	run := func(fn func(ctx context.Context, db *store.DB, cmd *cobra.Command) error) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, _ []string) error {
+			return with(cmd.Context(), func(db *store.DB) error { return fn(cmd.Context(), db, cmd) })
 		}
-		return nil
 	}
-	run, ok := map[string]func() error{
-		"users add": func() error {
-			if err := need("email", "name", "role"); err != nil {
-				return err
+	var email, name, role string
+	var id int64
+	leaf := func(use, short string, fn func(ctx context.Context, db *store.DB, cmd *cobra.Command) error, flags ...string) *cobra.Command {
+		cmd := &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs, RunE: run(fn)}
+		for _, f := range flags {
+			switch f {
+			case "email":
+				cmd.Flags().StringVar(&email, "email", "", "the account's email address")
+			case "name":
+				cmd.Flags().StringVar(&name, "name", "", "the account's or token's name")
+			case "role":
+				cmd.Flags().StringVar(&role, "role", "", "analyst (clip and draft), editor (publish) or admin (manage staff)")
+				_ = cmd.RegisterFlagCompletionFunc("role", cobra.FixedCompletions([]string{"analyst", "editor", "admin"}, cobra.ShellCompDirectiveNoFileComp))
+			case "id":
+				cmd.Flags().Int64Var(&id, "id", 0, "the token's id (tokens list)")
 			}
-			r, err := ParseRole(*role)
-			if err != nil {
-				return fmt.Errorf("%w: %v", ErrUsage, err)
-			}
-			pw, err := readPassword(stdin, stdout)
-			if err != nil {
-				return err
-			}
-			u, err := CreateUser(ctx, db, NewUser{Email: *email, Name: *name, Role: r, Password: pw})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "added %s (%s) as %s\n", u.Email, u.Name, u.Role)
-			return nil
-		},
-		"users list": func() error { return listUsers(ctx, db, stdout) },
-		"users set-role": func() error {
-			if err := need("email", "role"); err != nil {
-				return err
-			}
-			r, err := ParseRole(*role)
-			if err != nil {
-				return fmt.Errorf("%w: %v", ErrUsage, err)
-			}
-			return SetRole(ctx, db, *email, r)
-		},
-		"users set-password": func() error {
-			if err := need("email"); err != nil {
-				return err
-			}
-			pw, err := readPassword(stdin, stdout)
-			if err != nil {
-				return err
-			}
-			return SetPassword(ctx, db, *email, pw)
-		},
-		"users disable": func() error {
-			if err := need("email"); err != nil {
-				return err
-			}
-			return SetDisabled(ctx, db, *email, true)
-		},
-		"users enable": func() error {
-			if err := need("email"); err != nil {
-				return err
-			}
-			return SetDisabled(ctx, db, *email, false)
-		},
-		"tokens create": func() error {
-			if err := need("name", "role"); err != nil {
-				return err
-			}
-			r, err := ParseRole(*role)
-			if err != nil {
-				return fmt.Errorf("%w: %v", ErrUsage, err)
-			}
-			secret, t, err := CreateToken(ctx, db, *name, r)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "token %d %q (%s); copy it now, it is not shown again:\n%s\n", t.ID, t.Name, t.Role, secret)
-			return nil
-		},
-		"tokens list": func() error { return listTokens(ctx, db, stdout) },
-		"tokens revoke": func() error {
-			if err := need("id"); err != nil {
-				return err
-			}
-			return RevokeToken(ctx, db, *id)
-		},
-	}[cmd]
-	if !ok {
-		return fmt.Errorf("%w: unknown command %q\n%s", ErrUsage, cmd, cliUsage)
+			_ = cmd.MarkFlagRequired(f)
+		}
+		return cmd
 	}
-	return run()
+	parseRole := func() (Role, error) {
+		r, err := ParseRole(role)
+		if err != nil {
+			return r, cli.Usagef("--role: %v", err)
+		}
+		return r, nil
+	}
+	users := cli.Group(&cobra.Command{Use: "users", Short: "Staff accounts with a role: analyst < editor < admin",
+		Long: "Staff accounts with a role: analyst (clip and draft) < editor (publish) < admin (manage staff).\n" +
+			"Passwords are read from " + EnvNewPassword + " or the first line of standard input."},
+		leaf("add --email E --name N --role R", "Add an account; the password comes from standard input or "+EnvNewPassword,
+			func(ctx context.Context, db *store.DB, cmd *cobra.Command) error {
+				r, err := parseRole()
+				if err != nil {
+					return err
+				}
+				pw, err := readPassword(cmd.InOrStdin(), cmd.OutOrStdout())
+				if err != nil {
+					return err
+				}
+				u, err := CreateUser(ctx, db, NewUser{Email: email, Name: name, Role: r, Password: pw})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "added %s (%s) as %s\n", u.Email, u.Name, u.Role)
+				return nil
+			}, "email", "name", "role"),
+		leaf("list", "List the accounts with their role, status and last sign-in",
+			func(ctx context.Context, db *store.DB, cmd *cobra.Command) error {
+				return listUsers(ctx, db, cmd.OutOrStdout())
+			}),
+		leaf("set-role --email E --role R", "Change an account's role",
+			func(ctx context.Context, db *store.DB, _ *cobra.Command) error {
+				r, err := parseRole()
+				if err != nil {
+					return err
+				}
+				return SetRole(ctx, db, email, r)
+			}, "email", "role"),
+		leaf("set-password --email E", "Set an account's password from standard input or "+EnvNewPassword,
+			func(ctx context.Context, db *store.DB, cmd *cobra.Command) error {
+				pw, err := readPassword(cmd.InOrStdin(), cmd.OutOrStdout())
+				if err != nil {
+					return err
+				}
+				return SetPassword(ctx, db, email, pw)
+			}, "email"),
+		leaf("disable --email E", "Disable an account; its sessions end",
+			func(ctx context.Context, db *store.DB, _ *cobra.Command) error {
+				return SetDisabled(ctx, db, email, true)
+			}, "email"),
+		leaf("enable --email E", "Enable a disabled account",
+			func(ctx context.Context, db *store.DB, _ *cobra.Command) error {
+				return SetDisabled(ctx, db, email, false)
+			}, "email"),
+	)
+	tokens := cli.Group(&cobra.Command{Use: "tokens", Short: "API tokens (Authorization: Bearer …) for scripts"},
+		leaf("create --name N --role R", "Create a token and print it, once",
+			func(ctx context.Context, db *store.DB, cmd *cobra.Command) error {
+				r, err := parseRole()
+				if err != nil {
+					return err
+				}
+				secret, t, err := CreateToken(ctx, db, name, r)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "token %d %q (%s); copy it now, it is not shown again:\n%s\n", t.ID, t.Name, t.Role, secret)
+				return nil
+			}, "name", "role"),
+		leaf("list", "List the tokens (never their secrets)",
+			func(ctx context.Context, db *store.DB, cmd *cobra.Command) error {
+				return listTokens(ctx, db, cmd.OutOrStdout())
+			}),
+		leaf("revoke --id ID", "Revoke a token",
+			func(ctx context.Context, db *store.DB, _ *cobra.Command) error { return RevokeToken(ctx, db, id) }, "id"),
+	)
+	return []*cobra.Command{users, tokens}
 }
 
 // readPassword takes the password from the environment or the first line

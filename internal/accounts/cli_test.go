@@ -3,11 +3,15 @@ package accounts_test
 import (
 	"context"
 	"errors"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/pressreview/pressreview/internal/accounts"
+	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/store/storetest"
 )
@@ -17,7 +21,10 @@ func TestCLI(t *testing.T) {
 		ctx := context.Background()
 		run := func(stdin string, args ...string) (string, error) {
 			var out strings.Builder
-			err := accounts.RunCLI(ctx, db, args, strings.NewReader(stdin), &out)
+			root := cli.Group(&cobra.Command{Use: "pressreview"},
+				accounts.Commands(func(_ context.Context, fn func(*store.DB) error) error { return fn(db) })...)
+			root.SetIn(strings.NewReader(stdin))
+			err := cli.Execute(ctx, root, args, &out, io.Discard, nil)
 			return out.String(), err
 		}
 		out, err := run(goodPassword+"\n", "users", "add", "--email", "Ana@Example.org", "--name", "Ana Rahimi", "--role", "editor")
@@ -71,8 +78,8 @@ func TestCLI(t *testing.T) {
 			{"users", "set-role", "--email", "bo@example.org", "--role", "root"},
 			{"tokens", "revoke", "7", "--id", "1"},
 		} {
-			if _, err := run("", args...); !errors.Is(err, accounts.ErrUsage) {
-				t.Errorf("RunCLI(%q) err = %v, want ErrUsage", args, err)
+			if _, err := run("", args...); !errors.Is(err, cli.ErrUsage) {
+				t.Errorf("%q: err = %v, want a usage error", args, err)
 			}
 		}
 		if _, err := run("", "users", "disable", "--email", "nobody@example.org"); !errors.Is(err, store.ErrNotFound) {

@@ -3,6 +3,7 @@ package accounts_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -142,8 +143,79 @@ func TestLockout(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM login_failures`).Scan(&n); err != nil || n != 0 {
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sign_in_failures`).Scan(&n); err != nil || n != 0 {
 			t.Errorf("after cleanup %d failure rows remain (err %v), want 0", n, err)
 		}
 	})
+}
+
+// TestParallelGuesses is the red-team finding: 30 simultaneous guesses at
+// one account, the right password among them, all reached the password
+// check because each read the lock before any counted its failure. Now no
+// more than the allowance (5) may be checked, however they interleave.
+func TestParallelGuesses(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		a := accounts.New(db, accounts.Config{Now: clk.Now})
+		addUser(t, db, "ana@example.org", accounts.Analyst)
+		checked, locked := guess(t, 30, func(i int) error {
+			pw := "wrong guess " + string(rune('a'+i))
+			if i == 24 {
+				pw = goodPassword
+			}
+			_, err := a.LoginFrom(ctx, "ana@example.org", pw, "198.51.100.7")
+			return err
+		})
+		if checked > 5 || locked < 25 {
+			t.Errorf("30 parallel guesses at one account: %d reached the password check, %d were locked out; want at most 5 and at least 25", checked, locked)
+		}
+
+		// Thirty accounts, once each, from one address: the address is
+		// locked after its allowance (20), whichever accounts it tried.
+		checked, locked = guess(t, 30, func(i int) error {
+			_, err := a.LoginFrom(ctx, "user"+string(rune('a'+i))+"@example.org", "a wrong password", "203.0.113.9")
+			return err
+		})
+		if checked > 20 || locked < 10 {
+			t.Errorf("30 accounts from one address: %d reached the password check, %d were locked out; want at most 20 and at least 10", checked, locked)
+		}
+		// Another address is not affected.
+		if _, err := a.LoginFrom(ctx, "bo@example.org", "a wrong password", "192.0.2.1"); err != accounts.ErrInvalidLogin {
+			t.Errorf("another address: %v", err)
+		}
+	})
+}
+
+// guess runs n sign-in attempts at once and counts those that reached the
+// password check (success or ErrInvalidLogin) and those locked out.
+func guess(t *testing.T, n int, try func(i int) error) (checked, locked int) {
+	t.Helper()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		start = make(chan struct{})
+	)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			err := try(i)
+			var le *accounts.LockedError
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil, errors.Is(err, accounts.ErrInvalidLogin):
+				checked++
+			case errors.As(err, &le):
+				locked++
+			default:
+				t.Error(err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return checked, locked
 }

@@ -80,7 +80,7 @@ func (a *Auth) Cleanup(ctx context.Context) error {
 		return fmt.Errorf("delete expired sessions: %w", err)
 	}
 	lockNow := a.now().UTC()
-	_, err := a.db.ExecContext(ctx, `DELETE FROM login_failures WHERE last_failed_at < ? AND (locked_until IS NULL OR locked_until < ?)`,
+	_, err := a.db.ExecContext(ctx, `DELETE FROM sign_in_failures WHERE last_failed_at < ? AND (locked_until IS NULL OR locked_until < ?)`,
 		lockNow.Add(-failureWindow), lockNow)
 	if err != nil {
 		return fmt.Errorf("delete old sign-in failures: %w", err)

@@ -1,21 +1,22 @@
-// Package app wires pressreview together: it parses a command line, reads
-// the configuration, opens the store and runs the chosen command.
+// Package app wires pressreview together: it parses a command line (cobra;
+// the domain packages define their own commands), reads the configuration,
+// opens the store and runs the chosen command.
 package app
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"runtime/debug"
-	"slices"
-	"sort"
-	"strings"
 
+	"github.com/spf13/cobra"
+
+	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/config"
+	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/jobs"
+	"github.com/pressreview/pressreview/internal/newsletter"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -28,111 +29,66 @@ type env struct {
 	stdout, stderr io.Writer
 	cfg            config.Config
 	log            *slog.Logger
+	// tuneIngest, when set, adjusts the intake's settings after they are
+	// read (the demo points the intake at its loopback press).
+	tuneIngest func(*ingest.Config)
 }
 
-type command struct {
-	summary string
-	usage   string // arguments after the flags
-	flags   []string
-	setup   func(fs *flag.FlagSet) // command-specific flags
-	run     func(ctx context.Context, e *env, fs *flag.FlagSet) error
-	// passthrough commands belong to a domain package with its own flag
-	// parsing: only the shared settings (flags) are taken out of the
-	// arguments, and everything else reaches the package as fs.Args().
-	passthrough bool
-}
-
-// commands is filled by the files that define each command.
-var commands = map[string]*command{}
-
-// ErrUsage marks a command-line mistake; main exits 2 for it.
-var ErrUsage = errors.New("usage")
-
-// Run executes the command named by args[0].
+// Run executes the command line args (without the program name). The
+// error says whether it was a usage error: cli.ExitCode gives the status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
-		if len(args) == 0 {
-			return ErrUsage
-		}
-		return nil
-	}
-	cmd, ok := commands[args[0]]
-	if !ok {
-		usage(stderr)
-		return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])
-	}
 	e := &env{stdout: stdout, stderr: stderr}
-	fs := flag.NewFlagSet("pressreview "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: pressreview %s [flags] %s\n\n%s\n\nFlags:\n", args[0], cmd.usage, cmd.summary)
-		fs.PrintDefaults()
-	}
-	e.cfg.Register(fs, cmd.flags...)
-	if cmd.setup != nil {
-		cmd.setup(fs)
-	}
-	rest := args[1:]
-	if cmd.passthrough {
-		var ours []string
-		ours, rest = splitFlags(rest, cmd.flags)
-		rest = append(append(ours, "--"), rest...)
-	}
-	if err := fs.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", ErrUsage, err)
-	}
-	if err := e.cfg.Load(fs); err != nil {
+	return cli.Execute(ctx, e.rootCommand(), args, stdout, stderr, e.load)
+}
+
+// load reads the settings once the command's flags are parsed; flags win
+// over PRESSREVIEW_* variables, and every problem is reported at once.
+func (e *env) load(cmd *cobra.Command) error {
+	if err := e.cfg.Load(cmd.Flags()); err != nil {
 		return err
 	}
 	level, _ := e.cfg.Level()
-	e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	return cmd.run(ctx, e, fs)
+	e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	return nil
 }
 
-// splitFlags takes the named flags ("--name value" or "--name=value", one or
-// two dashes) out of args, up to a "--".
-func splitFlags(args, names []string) (ours, rest []string) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			return ours, append(rest, args[i:]...)
-		}
-		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || !slices.Contains(names, name) {
-			rest = append(rest, a)
-			continue
-		}
-		ours = append(ours, a)
-		if !hasValue && i+1 < len(args) {
-			i++
-			ours = append(ours, args[i])
-		}
+// queueLog is the job queue's logger. River reports every start, leader
+// election and periodic job at INFO, which buried the desk's own lines
+// (and the demo's mailbox) under hundreds a session: it speaks from WARN
+// up unless --log-level is debug.
+func (e *env) queueLog() *slog.Logger {
+	level, _ := e.cfg.Level()
+	if level <= slog.LevelDebug {
+		return e.log
 	}
-	return ours, rest
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: max(level, slog.LevelWarn)}))
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "pressreview runs a foreign-press monitoring desk and publishes what it finds.")
-	fmt.Fprintln(w, "\nUsage: pressreview COMMAND [flags] [args]  (pressreview COMMAND --help for details)")
-	fmt.Fprintln(w, "\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+func (e *env) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "pressreview",
+		Short: "pressreview runs a foreign-press monitoring desk and publishes what it finds.",
+		Long: "pressreview runs a foreign-press monitoring desk and publishes what it finds.\n\n" +
+			"Every setting is a flag of the commands that use it and a PRESSREVIEW_* variable; a flag wins.\n" +
+			"Exit status: 0 done, 1 failure, 2 usage error.\n\nEnvironment:\n" + config.EnvHelp(),
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-12s %s\n", n, firstLine(commands[n].summary))
-	}
-	fmt.Fprintf(w, "\nEnvironment:\n%s", config.EnvHelp())
+	e.cfg.Register(root.PersistentFlags(), "log-level")
+	cli.Group(root,
+		e.serveCommand(), e.demoCommand(), e.migrateCommand(),
+		e.importCommand(), e.exportCommand(), e.renderCommand(), e.versionCommand())
+	e.addDomainCommands(root)
+	return root
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+// settings registers the named settings as flags of cmd, persistent for
+// a group so that every subcommand takes them.
+func (e *env) settings(cmd *cobra.Command, names ...string) *cobra.Command {
+	fs := cmd.Flags()
+	if cmd.HasSubCommands() {
+		fs = cmd.PersistentFlags()
+	}
+	e.cfg.Register(fs, names...)
+	return cmd
 }
 
 // openStore opens and migrates the configured database: the domain schema
@@ -151,10 +107,19 @@ func (e *env) openStore(ctx context.Context) (*store.DB, error) {
 
 func migrate(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	applied, err := db.Migrate(ctx)
+	// One line for a fresh database's dozen files (the demo starts with
+	// one on every run); the files themselves at debug level.
 	for _, a := range applied {
-		log.Info("migration applied", "file", a)
+		log.Debug("migration applied", "file", a)
+	}
+	if len(applied) > 0 {
+		log.Info("database migrated", "files", len(applied), "last", applied[len(applied)-1])
 	}
 	if err != nil {
+		return err
+	}
+	// Addresses stored before they had one canonical form (issue 11, item 26).
+	if err := newsletter.CanonicalizeAddresses(ctx, db); err != nil {
 		return err
 	}
 	return jobs.Migrate(ctx, db)
@@ -192,18 +157,25 @@ func version() string {
 	return "devel-" + rev
 }
 
-func init() {
-	commands["version"] = &command{
-		summary: "Print pressreview's version.",
-		run: func(_ context.Context, e *env, _ *flag.FlagSet) error {
+func (e *env) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print pressreview's version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
 			fmt.Fprintf(e.stdout, "pressreview %s\n", version())
 			return nil
 		},
 	}
-	commands["migrate"] = &command{
-		summary: "Create or update the database schema (also done by serve at start).",
-		flags:   []string{"database", "log-level"},
-		run: func(ctx context.Context, e *env, _ *flag.FlagSet) error {
+}
+
+func (e *env) migrateCommand() *cobra.Command {
+	return e.settings(&cobra.Command{
+		Use:   "migrate",
+		Short: "Create or update the database schema (also done by serve at start)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
 			db, err := e.openStore(ctx)
 			if err != nil {
 				return err
@@ -216,5 +188,5 @@ func init() {
 			fmt.Fprintf(e.stdout, "database is at schema version %d (%s)\n", v, db.Dialect())
 			return nil
 		},
-	}
+	}, "database")
 }

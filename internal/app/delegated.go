@@ -2,10 +2,8 @@ package app
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
-	"os"
+
+	"github.com/spf13/cobra"
 
 	"github.com/pressreview/pressreview/internal/accounts"
 	"github.com/pressreview/pressreview/internal/ingest"
@@ -14,92 +12,23 @@ import (
 	"github.com/pressreview/pressreview/internal/store"
 )
 
-// Commands whose flags and subcommands belong to a domain package.
-func init() {
-	for name, summary := range ingest.Commands {
-		commands[name] = &command{
-			summary:     summary,
-			usage:       "SUBCOMMAND [flags] [args]",
-			flags:       []string{"database", "data-dir", "log-level"},
-			passthrough: true,
-			run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
-				cfg, err := e.ingestConfig()
-				if err != nil {
-					return err
-				}
-				return e.withStore(ctx, func(db *store.DB) error {
-					err := ingest.RunCLI(ctx, db, cfg, append([]string{name}, fs.Args()...), e.stdout, e.stderr)
-					return asUsage(err, ingest.ErrUsage)
-				})
-			},
-		}
+// addDomainCommands adds the commands that belong to the domain packages,
+// with the settings each needs as flags. The packages define the commands
+// and their flags; the store (and service) they run on is opened here once
+// the settings are loaded.
+func (e *env) addDomainCommands(root *cobra.Command) {
+	for _, cmd := range ingest.Commands(e.withIntake) {
+		root.AddCommand(e.settings(cmd, "database", "data-dir", "fetch-allow"))
 	}
-	for _, name := range []string{"users", "tokens"} {
-		commands[name] = &command{
-			summary: "Manage staff " + name + " (pressreview " + name + " help for the subcommands).\n" +
-				"Passwords are read from PRESSREVIEW_NEW_PASSWORD or the first line of standard input.",
-			usage:       "SUBCOMMAND [args]",
-			flags:       []string{"database", "log-level"},
-			passthrough: true,
-			run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
-				return e.withStore(ctx, func(db *store.DB) error {
-					err := accounts.RunCLI(ctx, db, append([]string{name}, fs.Args()...), os.Stdin, e.stdout)
-					return asUsage(err, accounts.ErrUsage)
-				})
-			},
-		}
+	for _, cmd := range accounts.Commands(e.withStore) {
+		root.AddCommand(e.settings(cmd, "database"))
 	}
-	for _, name := range []string{"campaigns", "subscribers"} {
-		commands[name] = &command{
-			summary:     "Manage newsletter " + name + " (pressreview " + name + " help for the subcommands).",
-			usage:       "SUBCOMMAND [args]",
-			flags:       []string{"database", "site-url", "log-level"},
-			passthrough: true,
-			run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
-				return runNewsletterCLI(ctx, e, append([]string{name}, fs.Args()...))
-			},
-		}
+	for _, cmd := range search.Commands(e.withStore) {
+		root.AddCommand(e.settings(cmd, "database"))
 	}
-	commands["topics"] = &command{
-		summary:     "Saved topics and their alerts (pressreview topics help for the subcommands).",
-		usage:       "SUBCOMMAND [args]",
-		flags:       []string{"database", "log-level"},
-		passthrough: true,
-		run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
-			return e.withStore(ctx, func(db *store.DB) error { return search.RunTopicsCLI(ctx, db, fs.Args(), e.stdout) })
-		},
+	for _, cmd := range newsletter.Commands(e.withStore, e.withLetters) {
+		root.AddCommand(e.settings(cmd, "database", "site-url"))
 	}
-	commands["search"] = &command{
-		summary: "Search the archive (Persian, Arabic and English); see docs/search.md for the query language.\n" +
-			"Flags: -json -sort relevance|newest -limit N -cursor C -facets -coverage day|week -by orientation|outlet|lang -svg -terms",
-		usage:       "[search flags] QUERY",
-		flags:       []string{"database", "log-level"},
-		passthrough: true,
-		run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
-			return e.withStore(ctx, func(db *store.DB) error { return search.RunCLI(ctx, db, fs.Args(), e.stdout) })
-		},
-	}
-}
-
-// runNewsletterCLI gives the newsletter's commands a service whose job
-// queue can enqueue; `campaigns send -work` runs senders in this process.
-func runNewsletterCLI(ctx context.Context, e *env, args []string) error {
-	if len(args) < 2 || args[1] == "help" || args[1] == "-h" || args[1] == "--help" {
-		fmt.Fprintln(e.stdout, newsletter.CLIUsage)
-		return nil
-	}
-	nl, err := e.cfg.Newsletter(hostOf(e.cfg.SiteURL))
-	if err != nil {
-		return err
-	}
-	return e.withStore(ctx, func(db *store.DB) error {
-		d, err := e.openDesk(db, nl)
-		if err != nil {
-			return err
-		}
-		defer d.Close()
-		return newsletter.RunCLI(ctx, d.letters, args, e.stdout)
-	})
 }
 
 // withStore runs fn with the configured database, opened and migrated.
@@ -112,11 +41,38 @@ func (e *env) withStore(ctx context.Context, fn func(*store.DB) error) error {
 	return fn(db)
 }
 
-// asUsage marks a domain package's command-line mistake as ErrUsage, so
-// main exits 2 for it.
-func asUsage(err, pkgUsage error) error {
-	if errors.Is(err, pkgUsage) {
-		return fmt.Errorf("%w: %v", ErrUsage, err)
+// withIntake runs fn with the monitoring intake on the configured store.
+func (e *env) withIntake(ctx context.Context, fn func(*ingest.Service) error) error {
+	cfg, err := e.ingestConfig()
+	if err != nil {
+		return err
 	}
-	return err
+	return e.withStore(ctx, func(db *store.DB) error {
+		svc, err := ingest.New(db, cfg)
+		if err != nil {
+			return err
+		}
+		defer svc.Close()
+		svc.SetLogger(e.log)
+		return fn(svc)
+	})
+}
+
+// withLetters runs fn with a newsletter service whose job queue can
+// enqueue (`campaigns send --work` runs senders in this process). It needs
+// the newsletter's settings, signing key included; the read-only commands
+// use withStore and do not.
+func (e *env) withLetters(ctx context.Context, fn func(*newsletter.Service) error) error {
+	nl, err := e.cfg.Newsletter(hostOf(e.cfg.SiteURL))
+	if err != nil {
+		return err
+	}
+	return e.withStore(ctx, func(db *store.DB) error {
+		d, err := e.openDesk(db, nl)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		return fn(d.letters)
+	})
 }

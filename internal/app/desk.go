@@ -28,6 +28,10 @@ type desk struct {
 func (e *env) ingestConfig() (ingest.Config, error) {
 	cfg, err := ingest.ConfigFromEnv(os.LookupEnv)
 	cfg.DataDir = e.cfg.DataDir
+	cfg.Fetch.Allow = e.cfg.FetchAllowed
+	if e.tuneIngest != nil {
+		e.tuneIngest(&cfg)
+	}
 	return cfg, err
 }
 
@@ -62,7 +66,7 @@ func (e *env) openDesk(db *store.DB, nl newsletter.Config) (*desk, error) {
 		Workers:              workers,
 		Queues:               queues,
 		PeriodicJobs:         append(monitor.PeriodicJobs(), topicJob),
-		Logger:               e.log,
+		Logger:               e.queueLog(),
 		RescueStuckJobsAfter: newsletter.RescueStuckJobsAfter,
 	})
 	if err != nil {

@@ -3,56 +3,69 @@ package app
 import (
 	"bufio"
 	"context"
-	"flag"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/spf13/cobra"
+
+	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/exchange"
 	"github.com/pressreview/pressreview/internal/reviews"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
-func init() {
-	commands["import"] = &command{
-		summary: "Import JSON bundles of editions with the outlets, people, authors and series they need.\n" +
-			"All files are validated, then written in one transaction: a bad file writes nothing.",
-		usage: "FILE...",
-		flags: []string{"database", "log-level"},
-		run:   runImport,
+func (e *env) importCommand() *cobra.Command {
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "import [--dry-run] FILE...",
+		Short: "Import JSON bundles of editions with the outlets, people, authors and series they need",
+		Long: "Import JSON bundles of editions with the outlets, people, authors and series they need.\n" +
+			"All files are validated, then written in one transaction: a bad file writes nothing.\n" +
+			"Stored outlets, people, authors, series and editions the files change are listed, with\n" +
+			"the other editions whose text changes with them.",
+		Args:              cobra.MinimumNArgs(1),
+		ValidArgsFunction: cli.Files,
+		RunE:              func(cmd *cobra.Command, args []string) error { return runImport(cmd.Context(), e, args, dryRun) },
 	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "report what the import would change, and write nothing")
+	return e.settings(cmd, "database")
+}
+
+// errDryRun rolls back the transaction of a dry-run import.
+var errDryRun = errors.New("dry run")
+
+func (e *env) exportCommand() *cobra.Command {
 	var all bool
 	var out string
-	commands["export"] = &command{
-		summary: "Export editions as a JSON bundle (export → import → export is byte-identical).",
-		usage:   "SLUG... | --all",
-		flags:   []string{"database", "log-level"},
-		setup: func(fs *flag.FlagSet) {
-			fs.BoolVar(&all, "all", false, "export every edition")
-			fs.StringVar(&out, "o", "", "write to this file instead of standard output")
-		},
-		run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
-			return runExport(ctx, e, fs.Args(), all, out)
+	cmd := &cobra.Command{
+		Use:   "export (SLUG... | --all) [-o FILE]",
+		Short: "Export editions as a JSON bundle (export → import → export is byte-identical)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExport(cmd.Context(), e, args, all, out)
 		},
 	}
+	cmd.Flags().BoolVar(&all, "all", false, "export every edition")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
+	return e.settings(cmd, "database")
+}
+
+func (e *env) renderCommand() *cobra.Command {
 	var format string
-	commands["render"] = &command{
-		summary: "Print an edition from the store as plain text, Markdown or HTML.",
-		usage:   "SLUG",
-		flags:   []string{"database", "log-level"},
-		setup: func(fs *flag.FlagSet) {
-			fs.StringVar(&format, "format", "text", "output format: text, markdown or html")
-		},
-		run: func(ctx context.Context, e *env, fs *flag.FlagSet) error {
-			if fs.NArg() != 1 {
-				return fmt.Errorf("%w: render takes one edition slug", ErrUsage)
-			}
+	cmd := &cobra.Command{
+		Use:   "render SLUG",
+		Short: "Print an edition from the store as plain text, Markdown or HTML",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
 			db, err := e.openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			page, err := reviews.LoadPage(ctx, db, fs.Arg(0))
+			page, err := reviews.LoadPage(ctx, db, args[0])
 			if err != nil {
 				return err
 			}
@@ -63,16 +76,15 @@ func init() {
 			return w.Flush()
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, markdown or html")
+	return e.settings(cmd, "database")
 }
 
-func runImport(ctx context.Context, e *env, fs *flag.FlagSet) error {
-	if fs.NArg() == 0 {
-		return fmt.Errorf("%w: import needs at least one FILE", ErrUsage)
-	}
+func runImport(ctx context.Context, e *env, files []string, dryRun bool) error {
 	// Decode and validate every file before writing anything, so a typo in
 	// the last file does not leave the first ones half imported.
-	bundles := make([]*exchange.Bundle, fs.NArg())
-	for i, name := range fs.Args() {
+	bundles := make([]*exchange.Bundle, len(files))
+	for i, name := range files {
 		raw, err := os.ReadFile(name)
 		if err != nil {
 			return err
@@ -88,28 +100,37 @@ func runImport(ctx context.Context, e *env, fs *flag.FlagSet) error {
 	defer db.Close()
 	// One transaction for all files: a later file may name an earlier
 	// file's outlets, and a failure anywhere writes nothing at all.
+	reports := make([]*exchange.Report, len(files))
 	err = db.InTx(ctx, func(tx *store.Tx) error {
-		for i, name := range fs.Args() {
-			if err := exchange.ImportTx(ctx, tx, name, bundles[i]); err != nil {
+		for i, name := range files {
+			if reports[i], err = exchange.ImportTx(ctx, tx, name, bundles[i]); err != nil {
 				return err
 			}
 		}
+		if dryRun {
+			return errDryRun
+		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errDryRun) {
 		return err
 	}
-	for i, name := range fs.Args() {
-		b := bundles[i]
-		fmt.Fprintf(e.stdout, "imported %s: %d outlets, %d people, %d authors, %d series, %d editions\n",
-			name, len(b.Outlets), len(b.People), len(b.Authors), len(b.Series), len(b.Editions))
+	verb := "imported"
+	if dryRun {
+		verb = "would import (dry run, nothing written)"
+	}
+	for i, name := range files {
+		fmt.Fprintf(e.stdout, "%s %s: %s\n", verb, name, importSummary(bundles[i]))
+		for _, c := range reports[i].Changes {
+			fmt.Fprintf(e.stdout, "  changes %s\n", c)
+		}
 	}
 	return nil
 }
 
 func runExport(ctx context.Context, e *env, slugs []string, all bool, out string) error {
 	if all == (len(slugs) > 0) {
-		return fmt.Errorf("%w: export takes edition slugs or --all", ErrUsage)
+		return cli.Usagef("export takes edition slugs or --all")
 	}
 	db, err := e.openStore(ctx)
 	if err != nil {
@@ -147,4 +168,26 @@ func runExport(ctx context.Context, e *env, slugs []string, all bool, out string
 		return err
 	}
 	return os.Rename(tmp.Name(), out)
+}
+
+// importSummary counts what a bundle holds, in words.
+func importSummary(b *exchange.Bundle) string {
+	var parts []string
+	for _, k := range []struct {
+		n         int
+		one, many string
+	}{
+		{len(b.Outlets), "outlet", "outlets"},
+		{len(b.People), "person", "people"},
+		{len(b.Authors), "author", "authors"},
+		{len(b.Series), "series", "series"},
+		{len(b.Editions), "edition", "editions"},
+		{len(b.Analyses), "analysis", "analyses"},
+		{len(b.Events), "event", "events"},
+		{len(b.Images), "image", "images"},
+		{len(b.Tags), "tag", "tags"},
+	} {
+		parts = append(parts, cli.Count(k.n, k.one, k.many))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -15,9 +13,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/pressreview/pressreview/internal/accounts"
+	"github.com/pressreview/pressreview/internal/clips"
 	"github.com/pressreview/pressreview/internal/config"
 	"github.com/pressreview/pressreview/internal/demo"
+	"github.com/pressreview/pressreview/internal/editorial"
+	"github.com/pressreview/pressreview/internal/forms"
 	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/newsletter"
 	"github.com/pressreview/pressreview/internal/newsletter/mailtest"
@@ -28,11 +31,13 @@ import (
 	"github.com/pressreview/pressreview/internal/web/subscribe"
 )
 
-func init() {
-	commands["serve"] = &command{
-		summary: "Run the web site, the studio and the background jobs (migrates the database first).",
-		flags:   []string{"database", "addr", "site-url", "data-dir", "log-level"},
-		run: func(ctx context.Context, e *env, _ *flag.FlagSet) error {
+func (e *env) serveCommand() *cobra.Command {
+	return e.settings(&cobra.Command{
+		Use:   "serve",
+		Short: "Run the web site, the studio and the background jobs (migrates the database first)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
 			nl, err := e.cfg.Newsletter(hostOf(e.cfg.SiteURL))
 			if err != nil {
 				return err
@@ -44,18 +49,21 @@ func init() {
 			defer db.Close()
 			return serve(ctx, e, db, nl, os.Getenv, nil)
 		},
-	}
+	}, "database", "addr", "site-url", "data-dir", "fetch-allow", "trusted-proxies")
+}
+
+func (e *env) demoCommand() *cobra.Command {
 	var dir string
-	commands["demo"] = &command{
-		summary: "Create a fresh embedded desk holding the seed edition and a roster of Iranian outlets, and serve it.",
-		flags:   []string{"addr", "log-level"},
-		setup: func(fs *flag.FlagSet) {
-			fs.StringVar(&dir, "dir", "", "directory for the demo database and archives (default: a new temporary directory)")
-		},
-		run: func(ctx context.Context, e *env, _ *flag.FlagSet) error {
-			return runDemo(ctx, e, dir)
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run a working demo desk: the seed edition, analyses, events and a loopback press whose feeds the intake polls",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemo(cmd.Context(), e, dir)
 		},
 	}
+	cmd.Flags().StringVar(&dir, "dir", "", "directory for the demo desk, reused as it was left when it holds one (default: a new temporary directory)")
+	return e.settings(cmd, "addr")
 }
 
 const demoAdmin = "admin@demo.pressreview.invalid"
@@ -68,14 +76,9 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 		}
 		dir = tmp
 	}
+	// A desk left in dir by an earlier demo is kept and reused (the
+	// newcomer's subscriptions, articles and edits stay).
 	path := filepath.Join(dir, "demo.db")
-	// A demo always starts fresh: an old demo database would hide what the
-	// seed looks like now.
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
 	e.cfg.Database = "sqlite:" + path
 	e.cfg.DataDir = filepath.Join(dir, "data")
 	db, err := e.openStore(ctx)
@@ -83,9 +86,16 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 		return err
 	}
 	defer db.Close()
-	if err := demo.Load(ctx, db); err != nil {
+	reused, err := demo.Prepare(ctx, db, time.Now())
+	if err != nil {
 		return err
 	}
+	press, err := demo.StartPress(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer press.Close()
+	e.tuneIngest = demo.TuneIngest
 	nl, err := demoMail(ctx, e)
 	if err != nil {
 		return err
@@ -94,10 +104,16 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	pw := make([]byte, 12)
 	rand.Read(pw)
 	admin := map[string]string{"PRESSREVIEW_ADMIN_EMAIL": demoAdmin, "PRESSREVIEW_ADMIN_PASSWORD": hex.EncodeToString(pw)}
-	fmt.Fprintf(e.stdout, "demo desk in %s\n", dir)
+	if reused {
+		fmt.Fprintf(e.stdout, "Reusing the demo desk in %s\n", dir)
+	} else {
+		fmt.Fprintf(e.stdout, "demo desk in %s\n", dir)
+	}
 	return serve(ctx, e, db, nl, func(k string) string { return admin[k] }, func(url string) {
 		fmt.Fprintf(e.stdout, "pressreview demo is running: %s/\nthe seed edition: %s/analysis/%s\n", url, url, demo.SeedSlug)
-		fmt.Fprintf(e.stdout, "the studio: %s/studio/ (sign in as %s with password %s)\npress Ctrl-C to stop\n", url, demoAdmin, admin["PRESSREVIEW_ADMIN_PASSWORD"])
+		fmt.Fprintf(e.stdout, "the studio: %s/studio/ (sign in as %s with password %s)\n", url, demoAdmin, admin["PRESSREVIEW_ADMIN_PASSWORD"])
+		demo.Guide(e.stdout, url, press, path)
+		fmt.Fprintln(e.stdout, "press Ctrl-C to stop")
 	})
 }
 
@@ -111,7 +127,11 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	}
 	defer d.Close()
 	letters, queue := d.letters, d.queue
-	site, err := web.New(db, web.Options{SiteName: "pressreview", SiteURL: e.cfg.SiteURL, Logger: e.log, Mailer: letters})
+	// One guard for every public form, keyed like the newsletter's links
+	// so that every instance accepts the tokens of every other.
+	guard := forms.New(db, nl.SigningKey)
+	site, err := web.New(db, web.Options{SiteName: "pressreview", SiteURL: e.cfg.SiteURL, Logger: e.log, Mailer: letters,
+		Forms: guard, TrustedProxies: e.cfg.Proxies})
 	if err != nil {
 		return err
 	}
@@ -123,13 +143,20 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	studio.Register(site, db, auth)
 	staffOnly := auth.RequireRole(accounts.Analyst)
 	pages := http.NewServeMux()
-	subscribe.Register(pages, subscribe.Deps{Service: letters, PrivacyURL: "/privacy"})
+	subscribe.Register(pages, subscribe.Deps{Service: letters, Layout: site, PrivacyURL: "/privacy", Forms: guard})
 	site.Handle("/newsletter/", pages)
 	site.Handle("/api/", staffOnly(search.Handler(db)))
 	monitoring := staffOnly(ingest.Handler(db, d.monitorCfg))
 	site.Handle("/api/feeds", monitoring)
 	site.Handle("/api/articles/", monitoring)
 	site.Handle("/archive/", monitoring)
+	clipsAPI := staffOnly(clips.Handler(clips.New(db, d.monitorCfg.ArchiveDir()), e.cfg.SiteURL))
+	for _, p := range clips.Patterns {
+		site.Handle(p, clipsAPI)
+	}
+	editions := staffOnly(editorial.APIHandler(db, site.ServePreview))
+	site.Handle("/api/editions", editions)
+	site.Handle("/api/editions/", editions)
 	// Sending a campaign publishes: editors and admins only.
 	campaigns := auth.RequireRole(accounts.Editor)(newsletter.APIHandler(letters))
 	site.Handle("/api/campaigns", campaigns)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -352,6 +353,7 @@ func TestArchiveFetchedResponse(t *testing.T) {
 	defer srv.Close()
 	cfg := fetch.DefaultConfig()
 	cfg.HostDelay = 0
+	cfg.Allow = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	resp, err := fetch.New(cfg).Fetch(context.Background(), fetch.Request{URL: srv.URL + "/page"})
 	if err != nil {
 		t.Fatal(err)
@@ -370,5 +372,91 @@ func TestArchiveFetchedResponse(t *testing.T) {
 	}
 	if !bytes.Equal(got.Body, page) || got.Header.Get("Content-Encoding") != "gzip" || got.TargetURI != resp.FinalURL {
 		t.Errorf("archived %q %v", got.Body, got.Header)
+	}
+}
+
+// A 304 is archived as a revisit record (WARC 1.1, server-not-modified)
+// that names the stored response and its payload; Resolve gives the
+// stored page back with the 304's headers and date.
+func TestRevisitRecord(t *testing.T) {
+	dir := t.TempDir()
+	w := newTestWriter(t, dir, 0)
+	body := gzipped(t, "<rss><channel><title>خبر</title></channel></rss>")
+	first := exchange(1, body, "Content-Encoding: gzip\r\nETag: \"v1\"\r\n")
+	_, origLoc, err := w.WriteExchange(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, err := w.Read(origLoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notModified := first
+	notModified.Date = first.Date.Add(time.Hour)
+	notModified.ResponseHeader = []byte("HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nCache-Control: max-age=60\r\n\r\n")
+	notModified.ResponseBody = nil
+	notModified.Revisit = &Original{RecordID: orig.RecordID, TargetURI: orig.TargetURI, Date: orig.Date, PayloadDigest: orig.PayloadDigest}
+	_, revLoc, err := w.WriteExchange(notModified)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+
+	// The record as a WARC reader sees it.
+	f, _ := os.Open(filepath.Join(dir, revLoc.File))
+	defer f.Close()
+	r, _ := warc.NewReader(io.NewSectionReader(f, revLoc.Offset, revLoc.Length))
+	rec, err := r.ReadRecord()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Content.Seek(0, io.SeekStart)
+	block, _ := io.ReadAll(rec.Content)
+	h := rec.Header
+	for k, want := range map[string]string{
+		"WARC-Type":                 "revisit",
+		"WARC-Profile":              "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
+		"WARC-Refers-To":            orig.RecordID,
+		"WARC-Refers-To-Target-URI": first.URL,
+		"WARC-Refers-To-Date":       "2024-03-07T09:00:01Z",
+		"WARC-Payload-Digest":       "sha256:" + sha(body),
+		"WARC-Target-URI":           first.URL,
+		"Content-Type":              "application/http; msgtype=response",
+		"WARC-Block-Digest":         "sha256:" + sha(notModified.ResponseHeader),
+	} {
+		if got := h.Get(k); got != want {
+			t.Errorf("%s: %q, want %q", k, got, want)
+		}
+	}
+	if rec.Version != "WARC/1.1" || !bytes.Equal(block, notModified.ResponseHeader) {
+		t.Errorf("%s block %q: want only the 304's headers", rec.Version, block)
+	}
+
+	rev, err := Read(dir, revLoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rev.Status != 304 || len(rev.Body) != 0 || rev.Revisit == nil || rev.Revisit.RecordID != orig.RecordID {
+		t.Fatalf("revisit read as %+v", rev)
+	}
+	page, err := Resolve(dir, rev, origLoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Status != 200 || !bytes.Equal(page.Body, body) || !page.Date.Equal(notModified.Date) || page.RecordID != revLoc.RecordID ||
+		page.Header.Get("Content-Encoding") != "gzip" || page.Header.Get("Cache-Control") != "max-age=60" {
+		t.Errorf("resolved: %d %v %v %q", page.Status, page.Date, page.Header, page.Body)
+	}
+	// Pointed at another record, Resolve refuses.
+	if _, err := Resolve(dir, rev, revLoc); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("resolved against the wrong record: %v", err)
+	}
+	// An original without its payload digest is refused at write time.
+	bad := notModified
+	bad.Revisit = &Original{RecordID: orig.RecordID, TargetURI: first.URL, Date: first.Date}
+	w2 := newTestWriter(t, t.TempDir(), 0)
+	defer w2.Close()
+	if _, _, err := w2.WriteExchange(bad); err == nil || !strings.Contains(err.Error(), "incomplete original") {
+		t.Errorf("incomplete original: %v", err)
 	}
 }

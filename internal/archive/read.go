@@ -32,6 +32,10 @@ type Response struct {
 	// PayloadDigest and BlockDigest are the verified WARC digests
 	// ("sha256:<hex>").
 	PayloadDigest, BlockDigest string
+	// Revisit is set when the record is a revisit (a 304 answer): it names
+	// the stored response whose payload the record stands for, and Body
+	// is empty until Resolve fills it from that response.
+	Revisit *Original
 }
 
 // Read returns the response record at loc in the archive directory dir,
@@ -69,10 +73,11 @@ func Read(dir string, loc Location) (*Response, error) {
 	}
 
 	h := rec.Header
+	revisit := h.Get("WARC-Type") == "revisit"
 	switch {
 	case h.Get("WARC-Record-ID") != loc.RecordID:
 		return nil, fail("record %s, location names %s", h.Get("WARC-Record-ID"), loc.RecordID)
-	case h.Get("WARC-Type") != "response":
+	case h.Get("WARC-Type") != "response" && !revisit:
 		return nil, fail("a %s record, not a response", h.Get("WARC-Type"))
 	}
 	if err := checkDigest(h.Get("WARC-Block-Digest"), block); err != nil {
@@ -84,7 +89,16 @@ func Read(dir string, loc Location) (*Response, error) {
 		return nil, fail("no end of HTTP headers")
 	}
 	head, body := block[:end+4], block[end+4:]
-	if err := checkDigest(h.Get("WARC-Payload-Digest"), body); err != nil {
+	var original *Original
+	if revisit {
+		// The payload is in the record referred to; Resolve checks it.
+		refDate, err := time.Parse(time.RFC3339Nano, h.Get("WARC-Refers-To-Date"))
+		if err != nil || h.Get("WARC-Refers-To") == "" || h.Get("WARC-Payload-Digest") == "" {
+			return nil, fail("revisit without WARC-Refers-To, a readable WARC-Refers-To-Date and WARC-Payload-Digest")
+		}
+		original = &Original{RecordID: h.Get("WARC-Refers-To"), TargetURI: h.Get("WARC-Refers-To-Target-URI"),
+			Date: refDate, PayloadDigest: h.Get("WARC-Payload-Digest")}
+	} else if err := checkDigest(h.Get("WARC-Payload-Digest"), body); err != nil {
 		return nil, fail("payload: %v", err)
 	}
 	httpResp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(head)), nil)
@@ -102,7 +116,40 @@ func Read(dir string, loc Location) (*Response, error) {
 		Body:          body,
 		PayloadDigest: h.Get("WARC-Payload-Digest"),
 		BlockDigest:   h.Get("WARC-Block-Digest"),
+		Revisit:       original,
 	}, nil
+}
+
+// Resolve completes a revisit record read by Read with the response it
+// refers to, stored at original in dir: what a replay shows. The result
+// has the stored response's status and body, its headers updated with the
+// 304's (as a cache does, RFC 9111 §4.3.4), and the revisit's date. The
+// original must be the record the revisit names, with the payload digest
+// it names. A response record is returned as it is.
+func Resolve(dir string, rev *Response, original Location) (*Response, error) {
+	if rev.Revisit == nil {
+		return rev, nil
+	}
+	orig, err := Read(dir, original)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case orig.RecordID != rev.Revisit.RecordID:
+		return nil, fmt.Errorf("%w: revisit %s refers to %s, not to %s", ErrCorrupt, rev.RecordID, rev.Revisit.RecordID, orig.RecordID)
+	case orig.PayloadDigest != rev.Revisit.PayloadDigest:
+		return nil, fmt.Errorf("%w: revisit %s names payload %s, %s holds %s", ErrCorrupt, rev.RecordID,
+			rev.Revisit.PayloadDigest, orig.RecordID, orig.PayloadDigest)
+	}
+	out := *orig
+	out.RecordID, out.Date, out.BlockDigest, out.Revisit = rev.RecordID, rev.Date, rev.BlockDigest, rev.Revisit
+	out.Header = orig.Header.Clone()
+	for k, v := range rev.Header {
+		if k != "Content-Length" { // the stored body's length stands (RFC 9111 §3.2)
+			out.Header[k] = v
+		}
+	}
+	return &out, nil
 }
 
 // checkDigest verifies a "sha256:…" (or other gowarc-supported) digest.

@@ -73,6 +73,24 @@ type Exchange struct {
 	// its hex SHA-256; the writer then does not hash the body a second
 	// time for WARC-Payload-Digest.
 	PayloadSHA256 string
+	// Revisit, for a 304 Not Modified answer, names the stored response
+	// it confirms. The answer is then written as a revisit record of the
+	// WARC 1.1 server-not-modified profile: its block is the 304's
+	// headers, its payload digest the stored response's, so a replay
+	// shows the stored page rather than an empty one.
+	Revisit *Original
+}
+
+// ProfileServerNotModified is the WARC-Profile of revisit records for
+// 304 answers (WARC 1.1 §6.7.2).
+const ProfileServerNotModified = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+
+// Original is the stored response a revisit record refers to.
+type Original struct {
+	RecordID      string    // WARC-Refers-To
+	TargetURI     string    // WARC-Refers-To-Target-URI
+	Date          time.Time // WARC-Refers-To-Date
+	PayloadDigest string    // its WARC-Payload-Digest, "sha256:<hex>"
 }
 
 // ErrClosed is returned by writes after Close.
@@ -134,25 +152,40 @@ func NewWriter(cfg Config) (*Writer, error) {
 	return w, nil
 }
 
-// WriteExchange appends a response record and its request record (linked
-// by WARC-Concurrent-To) to the same file and returns their locations.
+// WriteExchange appends a response record (a revisit record when
+// ex.Revisit is set) and its request record, linked by
+// WARC-Concurrent-To, to the same file and returns their locations.
 func (w *Writer) WriteExchange(ex Exchange) (request, response Location, err error) {
 	reqID, respID := newRecordID(), newRecordID()
 	date := ex.Date.UTC().Format(time.RFC3339Nano)
-	payloadDigest := "sha256:" + ex.PayloadSHA256
-	if ex.PayloadSHA256 == "" {
-		if payloadDigest, err = warc.GetDigest(bytes.NewReader(ex.ResponseBody), warc.SHA256Base16); err != nil {
-			return request, response, err
-		}
-	}
 	respHeader := warc.Header{
-		"WARC-Type":           "response",
-		"WARC-Record-ID":      respID,
-		"WARC-Date":           date,
-		"WARC-Target-URI":     ex.URL,
-		"WARC-Concurrent-To":  reqID,
-		"WARC-Payload-Digest": payloadDigest,
-		"Content-Type":        "application/http; msgtype=response",
+		"WARC-Type":          "response",
+		"WARC-Record-ID":     respID,
+		"WARC-Date":          date,
+		"WARC-Target-URI":    ex.URL,
+		"WARC-Concurrent-To": reqID,
+		"Content-Type":       "application/http; msgtype=response",
+	}
+	body := ex.ResponseBody
+	if o := ex.Revisit; o != nil {
+		if o.RecordID == "" || o.TargetURI == "" || o.Date.IsZero() || !strings.HasPrefix(o.PayloadDigest, "sha256:") {
+			return request, response, fmt.Errorf("archive: revisit of %s names an incomplete original %+v", ex.URL, *o)
+		}
+		respHeader["WARC-Type"] = "revisit"
+		respHeader["WARC-Profile"] = ProfileServerNotModified
+		respHeader["WARC-Refers-To"] = o.RecordID
+		respHeader["WARC-Refers-To-Target-URI"] = o.TargetURI
+		respHeader["WARC-Refers-To-Date"] = o.Date.UTC().Format(time.RFC3339Nano)
+		respHeader["WARC-Payload-Digest"] = o.PayloadDigest
+		body = nil // a 304 has none; the block is its headers
+	} else {
+		payloadDigest := "sha256:" + ex.PayloadSHA256
+		if ex.PayloadSHA256 == "" {
+			if payloadDigest, err = warc.GetDigest(bytes.NewReader(ex.ResponseBody), warc.SHA256Base16); err != nil {
+				return request, response, err
+			}
+		}
+		respHeader["WARC-Payload-Digest"] = payloadDigest
 	}
 	reqHeader := warc.Header{
 		"WARC-Type":          "request",
@@ -165,7 +198,7 @@ func (w *Writer) WriteExchange(ex Exchange) (request, response Location, err err
 	if ex.IP != "" {
 		respHeader["WARC-IP-Address"] = ex.IP
 	}
-	respMember, respDigest, err := gzipRecord(respHeader, ex.ResponseHeader, ex.ResponseBody)
+	respMember, respDigest, err := gzipRecord(respHeader, ex.ResponseHeader, body)
 	if err != nil {
 		return request, response, err
 	}

@@ -5,15 +5,19 @@ package config
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"slices"
 	"strings"
 
+	"github.com/spf13/pflag"
+
+	"github.com/pressreview/pressreview/internal/fetch"
+	"github.com/pressreview/pressreview/internal/forms"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -24,6 +28,16 @@ type Config struct {
 	SiteURL  string // PRESSREVIEW_SITE_URL: public base URL for links and feeds
 	DataDir  string // PRESSREVIEW_DATA_DIR: WARC archives and uploaded images
 	LogLevel string // PRESSREVIEW_LOG_LEVEL: debug, info, warn or error
+	// FetchAllow (PRESSREVIEW_FETCH_ALLOW) lists, comma-separated, the CIDR
+	// prefixes the fetcher may reach although they are loopback, private
+	// or otherwise not public; Validate parses it into FetchAllowed.
+	FetchAllow   string
+	FetchAllowed []netip.Prefix
+	// TrustedProxies (PRESSREVIEW_TRUSTED_PROXIES) lists, comma-separated,
+	// the CIDRs of reverse proxies whose X-Forwarded-For names the client;
+	// Validate parses it into Proxies.
+	TrustedProxies string
+	Proxies        forms.Proxies
 }
 
 // Setting describes one configurable value, for flags, environment and help.
@@ -39,12 +53,15 @@ func (c *Config) settings() []setting {
 		{"site-url", "PRESSREVIEW_SITE_URL", "", "public base URL of the site (default http://ADDR)", &c.SiteURL},
 		{"data-dir", "PRESSREVIEW_DATA_DIR", "data", "directory for WARC archives and images", &c.DataDir},
 		{"log-level", "PRESSREVIEW_LOG_LEVEL", "info", "log level: debug, info, warn or error", &c.LogLevel},
+		{"trusted-proxies", "PRESSREVIEW_TRUSTED_PROXIES", "", "CIDRs of reverse proxies trusted to name the client in X-Forwarded-For, e.g. 10.0.0.0/8,127.0.0.1", &c.TrustedProxies},
+		{"fetch-allow", "PRESSREVIEW_FETCH_ALLOW", "", "CIDR prefixes the fetcher may reach although not public, e.g. 10.0.0.0/8,::1/128", &c.FetchAllow},
 	}
 }
 
-// Register adds the named settings as flags on fs, with defaults taken from
-// the environment so that `--help` shows what will actually be used.
-func (c *Config) Register(fs *flag.FlagSet, names ...string) {
+// Register adds the named settings as flags on fs (a command's own or
+// persistent flags), with defaults taken from the environment so that
+// `--help` shows what will actually be used.
+func (c *Config) Register(fs *pflag.FlagSet, names ...string) {
 	for _, s := range c.settings() {
 		if !slices.Contains(names, s.flag) {
 			continue
@@ -58,8 +75,9 @@ func (c *Config) Register(fs *flag.FlagSet, names ...string) {
 }
 
 // Load fills every setting not registered as a flag from the environment or
-// its default, then validates the whole. Call it after fs.Parse.
-func (c *Config) Load(fs *flag.FlagSet) error {
+// its default, then validates the whole. Call it after fs is parsed, with
+// every flag that applies to the command (cobra's Command.Flags).
+func (c *Config) Load(fs *pflag.FlagSet) error {
 	for _, s := range c.settings() {
 		if fs != nil && fs.Lookup(s.flag) != nil {
 			continue
@@ -99,6 +117,16 @@ func (c *Config) Validate() error {
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("--data-dir / PRESSREVIEW_DATA_DIR: must not be empty"))
 	}
+	allowed, err := fetch.ParseAllow(c.FetchAllow)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--fetch-allow / PRESSREVIEW_FETCH_ALLOW: %v", err))
+	}
+	c.FetchAllowed = allowed
+	proxies, err := forms.ParseProxies(c.TrustedProxies)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--trusted-proxies / PRESSREVIEW_TRUSTED_PROXIES: %v", err))
+	}
+	c.Proxies = proxies
 	return errors.Join(errs...)
 }
 

@@ -1,6 +1,8 @@
 // Package demo holds the newcomer's desk: the seed edition of the Iran Media
-// Review with its outlets, people and author, plus a roster of other real
-// Iranian outlets with their orientations.
+// Review with its outlets, people and author, a roster of other real
+// Iranian outlets with their orientations, analyses and events written for
+// the demo with pictures drawn in Go, and a press on loopback (package
+// press) whose feeds the desk's real intake polls while the demo runs.
 package demo
 
 import (
@@ -21,7 +23,9 @@ var data embed.FS
 // SeedSlug is the slug of the seed edition.
 const SeedSlug = "russian-nuclear-mediation-a-nonstarter"
 
-// Load imports every demo bundle, roster first, each in its own transaction.
+// Load imports every demo bundle, roster first, each in its own
+// transaction, and the newsletter lists. Tests of other packages use it
+// as a realistic desk; Prepare adds the demo's own analyses and events.
 func Load(ctx context.Context, db *store.DB) error {
 	names, err := fs.Glob(data, "data/*.json")
 	if err != nil {
@@ -40,7 +44,7 @@ func Load(ctx context.Context, db *store.DB) error {
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
-		if err := exchange.Import(ctx, db, name, b); err != nil {
+		if _, err := exchange.Import(ctx, db, name, b); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}

@@ -69,10 +69,14 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Decode reads a bundle strictly: unknown fields, trailing data and a wrong
-// format are errors, and every record is validated. name is the file name
+// Decode reads a bundle strictly: invalid UTF-8, a key given twice,
+// unknown fields, trailing data and a wrong format are errors, and every
+// record is validated. name is the file name
 // used in error messages.
 func Decode(name string, data []byte) (*Bundle, error) {
+	if err := checkRaw(name, data); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var b Bundle
@@ -216,15 +220,31 @@ func (b *Bundle) Validate() error {
 }
 
 // Import writes a decoded bundle in one transaction; see ImportTx.
-func Import(ctx context.Context, db *store.DB, name string, b *Bundle) error {
-	return db.InTx(ctx, func(tx *store.Tx) error { return ImportTx(ctx, tx, name, b) })
+func Import(ctx context.Context, db *store.DB, name string, b *Bundle) (*Report, error) {
+	var r *Report
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		r, err = ImportTx(ctx, tx, name, b)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // ImportTx writes a bundle inside tx: records are saved in dependency order
 // (outlets, people, authors, series, then editions), and any error — an
 // unknown reference, a constraint — comes back located in the file so the
-// caller's rollback leaves the store as it was.
-func ImportTx(ctx context.Context, tx *store.Tx, name string, b *Bundle) error {
+// caller's rollback leaves the store as it was. The report names the
+// stored outlets, people, authors, series and editions the bundle changed,
+// and the other editions whose text changed with them; a caller that rolls
+// back after reading it has a dry run.
+func ImportTx(ctx context.Context, tx *store.Tx, name string, b *Bundle) (*Report, error) {
+	w, err := watch(ctx, tx, b)
+	if err != nil {
+		return nil, located(name, err)
+	}
 	steps := []struct {
 		field string
 		n     int
@@ -246,11 +266,15 @@ func ImportTx(ctx context.Context, tx *store.Tx, name string, b *Bundle) error {
 	for _, st := range steps {
 		for i := 0; i < st.n; i++ {
 			if err := st.save(i); err != nil {
-				return located(name, valid.In(valid.Index(st.field, i), err))
+				return nil, located(name, valid.In(valid.Index(st.field, i), err))
 			}
 		}
 	}
-	return nil
+	r, err := w.report(ctx, tx, name)
+	if err != nil {
+		return nil, located(name, err)
+	}
+	return r, nil
 }
 
 // Export builds the bundle for the editions with the given slugs, with

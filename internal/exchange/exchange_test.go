@@ -102,7 +102,7 @@ func TestImportUnknownReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = exchange.Import(ctx, db, "in.json", b)
+		_, err = exchange.Import(ctx, db, "in.json", b)
 		want := `in.json: $.editions[0].entries[0].outlet: unknown outlet "kayhn"`
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Fatalf("Import error = %v, want %q", err, want)
@@ -117,7 +117,7 @@ func TestImportUnknownReference(t *testing.T) {
 		if b, err = exchange.Decode("in.json", []byte(good)); err != nil {
 			t.Fatal(err)
 		}
-		if err := exchange.Import(ctx, db, "in.json", b); err != nil {
+		if _, err := exchange.Import(ctx, db, "in.json", b); err != nil {
 			t.Fatal(err)
 		}
 		refOnly := `{"format": "pressreview/1", "editions": [{"slug": "second", "series": "iran-media-review",
@@ -128,14 +128,14 @@ func TestImportUnknownReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := exchange.Import(ctx, db, "second.json", b2); err != nil {
+		if _, err := exchange.Import(ctx, db, "second.json", b2); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, db, "editions"); n != 2 {
 			t.Errorf("editions = %d, want 2", n)
 		}
 		// Importing the same file again updates in place.
-		if err := exchange.Import(ctx, db, "second.json", b2); err != nil {
+		if _, err := exchange.Import(ctx, db, "second.json", b2); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, db, "entries"); n != 2 {

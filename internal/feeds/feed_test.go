@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +136,7 @@ func TestMalformedFeedOverHTTP(t *testing.T) {
 	}))
 	defer srv.Close()
 	cfg := fetch.DefaultConfig()
+	cfg.Allow = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	cfg.HostDelay, cfg.Timeout = 0, 2*time.Second
 	resp, err := fetch.New(cfg).Fetch(context.Background(), fetch.Request{URL: srv.URL + "/feed"})
 	if err != nil {

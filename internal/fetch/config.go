@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -37,10 +38,16 @@ type Config struct {
 	// RobotsTTL is how long a host's robots.txt is cached. RFC 9309 asks
 	// crawlers not to use a cached copy for more than 24 hours.
 	RobotsTTL time.Duration
-	// Transport carries the requests; nil means a private HTTP/1.1
-	// transport. HTTP/2 is off by default so that the request and response
-	// headers we archive are the ones that crossed the wire.
-	Transport http.RoundTripper
+	// Allow lists the prefixes the fetcher may reach although they are not
+	// public: by default it refuses loopback, private, link-local,
+	// unique-local and other special-purpose addresses, checked after DNS
+	// resolution on every hop (see ErrForbiddenAddress). A desk that
+	// watches an intranet, or a test or demo on loopback, lists them here.
+	Allow []netip.Prefix
+	// Transport, when set, wraps the fetcher's transport; tests use it to
+	// route every host to one loopback server. Requests sent through the
+	// transport it is given still dial only addresses that pass Allow.
+	Transport func(http.RoundTripper) http.RoundTripper
 }
 
 // DefaultConfig returns settings for a small, polite monitoring desk.

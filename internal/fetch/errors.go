@@ -24,7 +24,8 @@ const (
 	// other 5xx answers, oversized bodies, redirect loops.
 	Soft
 	// Hard failures will not change without a human: 404, 410 and other 4xx,
-	// unknown hosts, invalid URLs, robots.txt disallows, malformed content.
+	// unknown hosts, invalid URLs, robots.txt disallows, malformed content,
+	// addresses outside Config.Allow.
 	Hard
 )
 
@@ -103,7 +104,12 @@ func Classify(err error) Kind {
 // it briefly for Error.Msg.
 func classifyCause(err error) (Kind, string) {
 	var dnsErr *net.DNSError
+	var addrErr *AddressError
 	switch {
+	case errors.As(err, &addrErr):
+		return Hard, addrErr.Error()
+	case errors.Is(err, ErrForbiddenAddress):
+		return Hard, err.Error()
 	case errors.Is(err, ErrMalformed):
 		return Hard, err.Error()
 	case errors.Is(err, ErrRobotsDisallowed), errors.Is(err, ErrInvalidURL):

@@ -20,6 +20,7 @@ import (
 // across all workers.
 type Fetcher struct {
 	cfg    Config
+	guard  guard
 	client *http.Client
 	hosts  *hostTable
 	robots robotsCache
@@ -28,20 +29,25 @@ type Fetcher struct {
 // New returns a Fetcher; zero fields of cfg take their defaults.
 func New(cfg Config) *Fetcher {
 	cfg = cfg.withDefaults()
-	transport := cfg.Transport
-	if transport == nil {
-		transport = &http.Transport{
-			Proxy:               http.ProxyFromEnvironment,
-			DialContext:         (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
-			TLSHandshakeTimeout: cfg.Timeout,
-			MaxIdleConnsPerHost: cfg.HostConcurrency,
-			IdleConnTimeout:     90 * time.Second,
-			DisableCompression:  true, // we ask for gzip ourselves, to cap and archive it
-			TLSNextProto:        map[string]func(string, *tls.Conn) http.RoundTripper{},
-		}
+	g := guard{allow: cfg.Allow}
+	// HTTP/1.1 only (an empty TLSNextProto turns HTTP/2 off), so that the
+	// request and response headers we archive are the ones that crossed
+	// the wire. No proxy from the environment: a proxy resolves names
+	// itself, out of reach of the address check.
+	var transport http.RoundTripper = &http.Transport{
+		DialContext:         g.dialContext(cfg.Timeout),
+		TLSHandshakeTimeout: cfg.Timeout,
+		MaxIdleConnsPerHost: cfg.HostConcurrency,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true, // we ask for gzip ourselves, to cap and archive it
+		TLSNextProto:        map[string]func(string, *tls.Conn) http.RoundTripper{},
+	}
+	if cfg.Transport != nil {
+		transport = cfg.Transport(transport)
 	}
 	return &Fetcher{
-		cfg: cfg,
+		cfg:   cfg,
+		guard: g,
 		client: &http.Client{
 			Transport: transport,
 			// Redirects are followed by follow, so each hop gets the robots
@@ -81,13 +87,14 @@ func (f *Fetcher) follow(ctx context.Context, req Request, robotsFetch bool) (*R
 	}
 	seen := map[string]bool{}
 	var redirects []string
+	var hops []*Response
 	for {
 		seen[u.String()] = true
 		resp, err := f.exchange(ctx, u, req, robotsFetch)
 		if err != nil {
 			return nil, err
 		}
-		resp.URL, resp.Redirects = req.URL, redirects
+		resp.URL, resp.Redirects, resp.Hops = req.URL, redirects, hops
 		if !isRedirect(resp.Status) {
 			return resp, outcome(resp)
 		}
@@ -96,6 +103,9 @@ func (f *Fetcher) follow(ctx context.Context, req Request, robotsFetch bool) (*R
 			return resp, err
 		}
 		redirects = append(redirects, u.String())
+		hop := *resp
+		hop.URL, hop.Redirects, hop.Hops = u.String(), nil, nil
+		hops = append(hops, &hop)
 		switch {
 		case seen[next.String()]:
 			return resp, &Error{Kind: Soft, Method: http.MethodGet, URL: req.URL, Status: resp.Status,
@@ -113,6 +123,9 @@ func (f *Fetcher) exchange(ctx context.Context, u *url.URL, req Request, robotsF
 	fail := func(kind Kind, msg string, cause error) *Error {
 		return &Error{Kind: kind, Method: http.MethodGet, URL: u.String(), Msg: msg, Err: cause}
 	}
+	if err := f.guard.checkHost(u.Hostname()); err != nil {
+		return nil, fail(Hard, err.Error(), err)
+	}
 	if !robotsFetch {
 		if err := f.allowed(ctx, u); err != nil {
 			if errors.Is(err, ErrRobotsDisallowed) {
@@ -122,6 +135,9 @@ func (f *Fetcher) exchange(ctx context.Context, u *url.URL, req Request, robotsF
 			var fe *Error
 			if errors.As(err, &fe) {
 				kind, msg = fe.Kind, fe.Msg
+			}
+			if errors.Is(err, ErrForbiddenAddress) {
+				return nil, fail(Hard, msg, err) // the host, not its robots.txt, is the problem
 			}
 			if kind != Hard {
 				kind = Temporary // RFC 9309: unreachable robots.txt means "not now"

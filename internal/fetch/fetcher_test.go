@@ -31,6 +31,7 @@ func testFetcher(t *testing.T, mod func(*Config)) *Fetcher {
 	cfg.MaxRedirects = 5
 	cfg.HostDelay = 0
 	cfg.MaxHostDelay = 200 * time.Millisecond
+	cfg.Allow = loopback
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -208,9 +209,11 @@ func TestInvalidURLAndUnknownHost(t *testing.T) {
 	// No test may resolve real names, so the transport fails as a resolver
 	// answering NXDOMAIN would.
 	nx := testFetcher(t, func(c *Config) {
-		c.Transport = &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: "gone.invalid", IsNotFound: true}}
-		}}
+		c.Transport = func(http.RoundTripper) http.RoundTripper {
+			return &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: "gone.invalid", IsNotFound: true}}
+			}}
+		}
 	})
 	_, fe := fetchErr(t, nx, "http://gone.invalid/feed")
 	if fe.Kind != Hard || !strings.Contains(fe.Msg, "host not found") {
@@ -410,6 +413,14 @@ func TestRedirects(t *testing.T) {
 	resp, err := f.Fetch(context.Background(), Request{URL: srv.URL + "/old"})
 	if err != nil || resp.FinalURL != srv.URL+"/new" || len(resp.Redirects) != 1 || resp.URL != srv.URL+"/old" {
 		t.Fatalf("redirect: %v %+v", err, resp)
+	}
+	// The hop is kept with its own exchange, for the archive.
+	if len(resp.Hops) != 1 {
+		t.Fatalf("hops: %d", len(resp.Hops))
+	}
+	if hop := resp.Hops[0]; hop.URL != srv.URL+"/old" || hop.FinalURL != hop.URL || hop.Status != http.StatusMovedPermanently ||
+		!bytes.HasPrefix(hop.RawRequest, []byte("GET /old ")) || !bytes.Contains(hop.RawHeader, []byte("Location: /new\r\n")) {
+		t.Errorf("hop %+v", hop)
 	}
 	_, fe := fetchErr(t, f, srv.URL+"/a")
 	if fe.Kind != Soft || !errors.Is(fe, ErrRedirectLoop) || !strings.Contains(fe.Msg, "/a → ") {

@@ -18,9 +18,13 @@ type Request struct {
 // returns it, beside an *Error, for HTTP error statuses, so error pages can
 // be archived and their headers (Retry-After) read.
 type Response struct {
-	URL         string   // as requested
-	FinalURL    string   // after redirects
-	Redirects   []string // URLs that answered with a redirect, in order
+	URL       string   // as requested
+	FinalURL  string   // after redirects
+	Redirects []string // URLs that answered with a redirect, in order
+	// Hops are those redirect answers (URL = FinalURL = the URL that
+	// answered), each with its raw exchange, so the whole chain can be
+	// archived and a replay of the first URL follows it to this answer.
+	Hops        []*Response
 	Status      int
 	NotModified bool // 304: Body is empty, keep the previous copy
 	FetchedAt   time.Time

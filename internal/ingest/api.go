@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pressreview/pressreview/internal/archive"
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
 )
@@ -126,9 +125,9 @@ func (h *api) archived(w http.ResponseWriter, r *http.Request) {
 		httpError(w, err)
 		return
 	}
-	rec, err := archive.Read(h.dir, c.Loc)
+	rec, err := readCapture(r.Context(), h.db, h.dir, c)
 	if err != nil {
-		httpError(w, fmt.Errorf("capture %d in %s: %w", id, c.Loc.File, err))
+		httpError(w, err)
 		return
 	}
 	hd := w.Header()

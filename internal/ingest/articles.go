@@ -285,7 +285,7 @@ func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted 
 func assignStory(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bool) error {
 	a.StoryID = a.ID
 	if fingerprinted {
-		root, err := findStory(ctx, tx, a.ID, a.Simhash)
+		root, err := findStory(ctx, tx, a)
 		if err != nil {
 			return err
 		}

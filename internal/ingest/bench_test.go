@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -111,7 +112,7 @@ func benchN() int {
 // benchConfig is the service configuration both benchmarks run with.
 func benchConfig(b *testing.B) Config {
 	return Config{DataDir: b.TempDir(), UserAgent: "pressreview-bench/1.0", Concurrency: 8,
-		Fetch: fetch.Config{HostConcurrency: 8}}
+		Fetch: fetch.Config{HostConcurrency: 8, Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}}
 }
 
 // runPages calls a page function for each of pages 0..n-1 from conc

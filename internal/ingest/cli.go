@@ -2,116 +2,54 @@ package ingest
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
+	"github.com/spf13/cobra"
+
+	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
-// ErrUsage marks a command-line mistake (unknown subcommand, missing or
-// malformed argument); the caller should exit with status 2 for it.
-var ErrUsage = errors.New("usage")
-
-// Commands are the top-level commands RunCLI serves, with their one-line
-// summaries for the program's help.
-var Commands = map[string]string{
-	"outlets":  "List and add the outlets the desk watches.",
-	"feeds":    "Add, list, check, import and export outlets' feeds (OPML).",
-	"fetch":    "Check every feed now and fetch the new articles (--once).",
-	"articles": "Add an article by URL or as pasted text, or show one.",
+// Commands returns the intake's commands: outlets, feeds, fetch and
+// articles. with runs a command's work with the intake on the configured
+// store (migrated, job queue tables included), once the flags are parsed.
+func Commands(with func(ctx context.Context, fn func(*Service) error) error) []*cobra.Command {
+	run := func(fn func(c *console, args []string) error) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, args []string) error {
+			return with(cmd.Context(), func(svc *Service) error {
+				c := &console{ctx: cmd.Context(), db: svc.db, svc: svc,
+					stdin: cmd.InOrStdin(), stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr()}
+				return fn(c, args)
+			})
+		}
+	}
+	return []*cobra.Command{
+		cli.Group(&cobra.Command{Use: "outlets", Short: "List and add the outlets the desk watches"},
+			outletsAddCommand(run), outletsListCommand(run)),
+		cli.Group(&cobra.Command{Use: "feeds", Short: "Add, list, check, import and export outlets' feeds (OPML)"},
+			feedsAddCommand(run), feedsListCommand(run), feedsCheckCommand(run),
+			importOPMLCommand(run), exportOPMLCommand(run)),
+		fetchCommand(run),
+		cli.Group(&cobra.Command{Use: "articles", Short: "Add an article by URL or as pasted text, show or delete one"},
+			articlesAddCommand(run), articlesPasteCommand(run), articlesShowCommand(run), articlesDeleteCommand(run)),
+	}
 }
 
-type cli struct {
+// runner turns a command's work into a cobra RunE with the intake opened.
+type runner func(fn func(c *console, args []string) error) func(*cobra.Command, []string) error
+
+// console is one command's run: the intake and the terminal.
+type console struct {
 	ctx            context.Context
 	db             *store.DB
-	cfg            Config
+	svc            *Service
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	svc            *Service
-}
-
-// RunCLI runs one of Commands: args[0] is the command name ("outlets",
-// "feeds", "fetch" or "articles"), the rest its subcommand and flags. db
-// must be migrated, job queue tables included (jobs.Migrate). Pasted text
-// is read from os.Stdin.
-func RunCLI(ctx context.Context, db *store.DB, cfg Config, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: want one of outlets, feeds, fetch, articles", ErrUsage)
-	}
-	svc, err := New(db, cfg)
-	if err != nil {
-		return err
-	}
-	defer svc.Close()
-	c := &cli{ctx: ctx, db: db, cfg: cfg, stdin: os.Stdin, stdout: stdout, stderr: stderr, svc: svc}
-	return c.run(args)
-}
-
-func (c *cli) run(args []string) error {
-	type sub = map[string]func([]string) error
-	table := map[string]sub{
-		"outlets":  {"add": c.outletsAdd, "list": c.outletsList},
-		"feeds":    {"add": c.feedsAdd, "list": c.feedsList, "check": c.feedsCheck, "import-opml": c.importOPML, "export-opml": c.exportOPML},
-		"articles": {"add": c.articlesAdd, "paste": c.articlesPaste, "show": c.articlesShow},
-	}
-	if args[0] == "fetch" {
-		return c.fetch(args[1:])
-	}
-	subs, ok := table[args[0]]
-	if !ok {
-		return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])
-	}
-	names := make([]string, 0, len(subs))
-	for n := range subs {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	if len(args) < 2 {
-		return fmt.Errorf("%w: pressreview %s needs a subcommand: %s", ErrUsage, args[0], strings.Join(names, ", "))
-	}
-	fn, ok := subs[args[1]]
-	if !ok {
-		return fmt.Errorf("%w: pressreview %s has no subcommand %q (want %s)", ErrUsage, args[0], args[1], strings.Join(names, ", "))
-	}
-	return fn(args[2:])
-}
-
-// flags returns a flag set that reports mistakes as ErrUsage.
-func (c *cli) flags(name, usage string) *flag.FlagSet {
-	fs := flag.NewFlagSet("pressreview "+name, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(c.stderr, "Usage: pressreview %s %s\n", name, usage)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-func parse(fs *flag.FlagSet, args []string) error {
-	// Flags may follow the positional arguments ("feeds add URL --outlet k").
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return err
-			}
-			return fmt.Errorf("%w: %v", ErrUsage, err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	return fs.Parse(append([]string{"--"}, pos...))
 }
 
 func table(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) }
@@ -124,16 +62,26 @@ func when(t *time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04")
 }
 
-func parseIDs(args []string) ([]int64, error) {
+// parseIDs reads positive row ids ("feed", "article") from the arguments.
+func parseIDs(what string, args []string) ([]int64, error) {
 	var out []int64
 	for _, a := range args {
 		id, err := strconv.ParseInt(a, 10, 64)
 		if err != nil || id <= 0 {
-			return nil, fmt.Errorf("%w: %q is not a feed id", ErrUsage, a)
+			return nil, cli.Usagef("%q is not %s id", a, what)
 		}
 		out = append(out, id)
 	}
 	return out, nil
+}
+
+// clip shortens s to n characters, with an ellipsis when it was longer.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }
 
 // isTerminal reports whether w is a terminal, where a progress line can

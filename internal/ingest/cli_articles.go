@@ -1,31 +1,45 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/pressreview/pressreview/internal/cli"
+	"github.com/pressreview/pressreview/internal/fetch"
 	"github.com/pressreview/pressreview/internal/outlets"
 )
 
-func (c *cli) fetch(args []string) error {
-	fs := c.flags("fetch", "--once [--feed ID]...")
-	once := fs.Bool("once", false, "check every feed now, fetch the new articles, and exit")
+func fetchCommand(run runner) *cobra.Command {
+	var once bool
 	var feedIDs []int64
-	fs.Func("feed", "only this feed (repeatable)", func(v string) error {
-		ids, err := parseIDs([]string{v})
-		feedIDs = append(feedIDs, ids...)
-		return err
-	})
-	if err := parse(fs, args); err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "fetch --once [--feed ID]...",
+		Short: "Check every feed now and fetch the new articles (--once; serve polls continuously)",
+		Args:  cobra.NoArgs,
+		RunE: run(func(c *console, _ []string) error {
+			if !once {
+				return cli.Usagef("fetch runs with --once; `pressreview serve` polls continuously")
+			}
+			for _, id := range feedIDs {
+				if id <= 0 {
+					return cli.Usagef("--feed %d is not a feed id", id)
+				}
+			}
+			return c.fetch(feedIDs)
+		}),
 	}
-	if !*once {
-		return fmt.Errorf("%w: fetch runs with --once; `pressreview serve` polls continuously", ErrUsage)
-	}
+	cmd.Flags().BoolVar(&once, "once", false, "check every feed now, fetch the new articles, and exit")
+	cmd.Flags().Int64SliceVar(&feedIDs, "feed", nil, "only this feed (repeatable)")
+	return cmd
+}
+
+func (c *console) fetch(feedIDs []int64) error {
 	tty := isTerminal(c.stdout)
 	last := ""
 	p, err := c.svc.RunOnce(c.ctx, feedIDs, func(p Progress) {
@@ -53,52 +67,77 @@ func (c *cli) fetch(args []string) error {
 	return nil
 }
 
-func (c *cli) articlesAdd(args []string) error {
-	fs := c.flags("articles add", "[--outlet KEY] URL")
-	outlet := fs.String("outlet", "", "the outlet's key (default: the outlet whose homepage or feeds are on the URL's host)")
-	if err := parse(fs, args); err != nil {
-		return err
+func articlesAddCommand(run runner) *cobra.Command {
+	var outlet string
+	cmd := &cobra.Command{
+		Use:   "add [--outlet KEY] URL",
+		Short: "Fetch, archive and store one article by its URL",
+		Args:  cobra.ExactArgs(1),
+		RunE: run(func(c *console, args []string) error {
+			a, created, err := c.svc.AddURL(c.ctx, outlet, args[0])
+			if err != nil {
+				return fmt.Errorf("articles add %s: %w", args[0], err)
+			}
+			c.printAdded(a, created)
+			return nil
+		}),
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: articles add needs one URL", ErrUsage)
-	}
-	a, created, err := c.svc.AddURL(c.ctx, *outlet, fs.Arg(0))
-	if err != nil {
-		return fmt.Errorf("articles add %s: %w", fs.Arg(0), err)
-	}
-	c.printAdded(a, created)
-	return nil
+	cmd.Flags().StringVar(&outlet, "outlet", "", "the outlet's key (default: the outlet whose homepage or feeds are on the URL's host)")
+	return cmd
 }
 
-func (c *cli) articlesPaste(args []string) error {
-	fs := c.flags("articles paste", "--outlet KEY --date YYYY-MM-DD --source SOURCE [flags] < FILE")
+func articlesPasteCommand(run runner) *cobra.Command {
 	var p Paste
 	var date string
+	cmd := &cobra.Command{
+		Use:   "paste --outlet KEY --date YYYY-MM-DD --source SOURCE [flags] < FILE",
+		Short: "Store an article from text or HTML on standard input (print editions, TV transcripts, Telegram posts)",
+		Args:  cobra.NoArgs,
+		RunE: run(func(c *console, _ []string) error {
+			var err error
+			if p.Date, err = parseDate(date); err != nil {
+				return err
+			}
+			if p.Body, err = c.readPaste(); err != nil {
+				return err
+			}
+			a, created, err := c.svc.AddPasted(c.ctx, p)
+			if err != nil {
+				return err
+			}
+			c.printAdded(a, created)
+			return nil
+		}),
+	}
+	fs := cmd.Flags()
 	fs.StringVar(&p.OutletKey, "outlet", "", "the outlet's key (required)")
 	fs.StringVar(&date, "date", "", "publication date, YYYY-MM-DD or RFC 3339 (required)")
 	fs.StringVar(&p.Source, "source", "", `where the text comes from, e.g. "print edition, p. 2" (required)`)
 	fs.StringVar(&p.Title, "title", "", "title (default: the HTML title or the first line)")
 	fs.StringVar(&p.URL, "url", "", "link to the original, if any")
 	fs.StringVar(&p.Lang, "lang", "", "language (default: detected)")
-	if err := parse(fs, args); err != nil {
-		return err
+	for _, f := range []string{"outlet", "date", "source"} {
+		_ = cmd.MarkFlagRequired(f)
 	}
-	if p.OutletKey == "" || date == "" || p.Source == "" {
-		return fmt.Errorf("%w: articles paste needs --outlet, --date and --source", ErrUsage)
+	return cmd
+}
+
+// readPaste reads the pasted text, up to the fetcher's body cap (as
+// configured, else its default): a paste is held to what a fetched page
+// may be, and a larger one is refused rather than cut.
+func (c *console) readPaste() ([]byte, error) {
+	limit := c.svc.cfg.fetchConfig().MaxBodyBytes
+	if limit <= 0 {
+		limit = fetch.DefaultConfig().MaxBodyBytes
 	}
-	var err error
-	if p.Date, err = parseDate(date); err != nil {
-		return err
-	}
-	if p.Body, err = io.ReadAll(io.LimitReader(c.stdin, c.svc.cfg.fetchConfig().MaxBodyBytes+1)); err != nil {
-		return fmt.Errorf("articles paste: read standard input: %w", err)
-	}
-	a, created, err := c.svc.AddPasted(c.ctx, p)
+	body, err := io.ReadAll(io.LimitReader(c.stdin, limit+1))
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("articles paste: read standard input: %w", err)
 	}
-	c.printAdded(a, created)
-	return nil
+	if int64(len(body)) > limit {
+		return nil, fmt.Errorf("articles paste: the text is larger than %d bytes (PRESSREVIEW_FETCH_MAX_BYTES)", limit)
+	}
+	return body, nil
 }
 
 func parseDate(s string) (time.Time, error) {
@@ -107,10 +146,10 @@ func parseDate(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%w: --date %q: want YYYY-MM-DD or RFC 3339", ErrUsage, s)
+	return time.Time{}, cli.Usagef("--date %q: want YYYY-MM-DD or RFC 3339", s)
 }
 
-func (c *cli) printAdded(a Article, created bool) {
+func (c *console) printAdded(a Article, created bool) {
 	verb := "stored"
 	if !created {
 		verb = "already stored"
@@ -121,18 +160,22 @@ func (c *cli) printAdded(a Article, created bool) {
 	}
 }
 
-func (c *cli) articlesShow(args []string) error {
-	fs := c.flags("articles show", "ID")
-	if err := parse(fs, args); err != nil {
-		return err
+func articlesShowCommand(run runner) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show ID",
+		Short: "Print an article with its story, revisions and archived copy",
+		Args:  cobra.ExactArgs(1),
+		RunE: run(func(c *console, args []string) error {
+			ids, err := parseIDs("an article", args)
+			if err != nil {
+				return err
+			}
+			return c.show(ids[0])
+		}),
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: articles show needs one article id", ErrUsage)
-	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
-	if err != nil {
-		return fmt.Errorf("%w: %q is not an article id", ErrUsage, fs.Arg(0))
-	}
+}
+
+func (c *console) show(id int64) error {
 	a, err := ArticleByID(c.ctx, c.db, id)
 	if err != nil {
 		return err
@@ -148,7 +191,7 @@ func (c *cli) articlesShow(args []string) error {
 		return err
 	}
 	if len(story) > 1 {
-		fmt.Fprintf(w, "story (%d articles):\n", len(story))
+		fmt.Fprintf(w, "story (%s):\n", cli.Count(len(story), "article", "articles"))
 		for _, s := range story {
 			fmt.Fprintf(w, "  %d %s %s\n", s.ID, s.OutletKey, s.Title)
 		}
@@ -169,4 +212,31 @@ func indent(s string) string {
 		return ""
 	}
 	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ") + "\n"
+}
+
+func articlesDeleteCommand(run runner) *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete ID...",
+		Short: "Remove articles from the archive's index, search and coverage; their WARC evidence stays",
+		Long: "Remove articles from the archive's index, search and coverage (a mistaken paste, an\n" +
+			"article filed under the wrong outlet). The archived WARC records of their pages stay, as\n" +
+			"does the feed's note that the item was seen, so polling does not bring them back;\n" +
+			"`articles add URL` does. An article quoted in an edition is refused: remove the quote first.",
+		Args: cobra.MinimumNArgs(1),
+		RunE: run(func(c *console, args []string) error {
+			ids, err := parseIDs("an article", args)
+			if err != nil {
+				return err
+			}
+			var errs []error
+			for _, id := range ids {
+				if err := c.svc.DeleteArticle(c.ctx, id); err != nil {
+					errs = append(errs, fmt.Errorf("article %d: %w", id, err))
+					continue
+				}
+				fmt.Fprintf(c.stdout, "article %d deleted (its archived copy stays)\n", id)
+			}
+			return errors.Join(errs...)
+		}),
+	}
 }

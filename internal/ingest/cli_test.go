@@ -3,15 +3,45 @@ package ingest
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/spf13/cobra"
+
+	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/store/storetest"
 )
+
+// runCLI runs `pressreview ARGS` on svc, with stdin as standard input, and
+// returns what it printed on both outputs.
+func runCLI(svc *Service, stdin string, args ...string) (string, error) {
+	var out strings.Builder
+	root := cli.Group(&cobra.Command{Use: "pressreview"},
+		Commands(func(_ context.Context, fn func(*Service) error) error { return fn(svc) })...)
+	root.SetIn(strings.NewReader(stdin))
+	err := cli.Execute(context.Background(), root, args, &out, &out, nil)
+	return out.String(), err
+}
+
+// RunCLI runs `pressreview ARGS` with a service of its own on db, as the
+// program does.
+func RunCLI(ctx context.Context, db *store.DB, cfg Config, args []string, stdout, stderr io.Writer) error {
+	svc, err := New(db, cfg)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	root := cli.Group(&cobra.Command{Use: "pressreview"},
+		Commands(func(_ context.Context, fn func(*Service) error) error { return fn(svc) })...)
+	return cli.Execute(ctx, root, args, stdout, stderr, nil)
+}
 
 func TestCLI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -21,11 +51,7 @@ func TestCLI(t *testing.T) {
 			<link rel="alternate" type="application/rss+xml" title="Agency" href="/agency/rss.xml">
 			</head><body>home</body></html>`)})
 		run := func(stdin string, args ...string) (string, error) {
-			var out, errOut strings.Builder
-			c := &cli{ctx: context.Background(), db: db, cfg: d.svc.cfg, stdin: strings.NewReader(stdin),
-				stdout: &out, stderr: &errOut, svc: d.svc}
-			err := c.run(args)
-			return out.String() + errOut.String(), err
+			return runCLI(d.svc, stdin, args...)
 		}
 		mustRun := func(stdin string, args ...string) string {
 			t.Helper()
@@ -58,6 +84,15 @@ func TestCLI(t *testing.T) {
 		if !strings.Contains(out, "failing") || !strings.Contains(out, "last error (hard)") || !strings.Contains(out, "410 Gone") {
 			t.Errorf("feeds list shows no health:\n%s", out)
 		}
+		// The status column is as wide as its statuses, not as the errors.
+		if !regexp.MustCompile(`STATUS {2,9}LAST SUCCESS`).MatchString(out) {
+			t.Errorf("feeds list stretches its status column:\n%s", out)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if i := strings.Index(line, "last error"); i >= 0 && utf8.RuneCountInString(line[i:]) > errorWidth {
+				t.Errorf("feeds list prints a whole error: %s", line)
+			}
+		}
 		if out := mustRun("", "feeds", "list", "--json"); !strings.Contains(out, `"last_error": "GET `) {
 			t.Errorf("feeds list --json:\n%s", out)
 		}
@@ -77,7 +112,7 @@ func TestCLI(t *testing.T) {
 		}
 		other := strings.ReplaceAll(string(data), d.press.URL, "http://elsewhere.example")
 		_ = os.WriteFile(opml, []byte(other), 0o644)
-		if out := mustRun("", "feeds", "import-opml", opml, "--kind", "newspaper"); !strings.Contains(out, "new outlets") {
+		if out := mustRun("", "feeds", "import-opml", opml, "--kind", "newspaper"); !strings.Contains(out, "1 new outlet\n") {
 			t.Errorf("import: %s", out)
 		}
 
@@ -93,8 +128,9 @@ func TestCLI(t *testing.T) {
 			t.Errorf("articles show:\n%s", out)
 		}
 
-		for _, args := range [][]string{{"feeds"}, {"feeds", "frobnicate"}, {"fetch"}, {"articles", "paste", "--outlet", "x"}, {"feeds", "check", "abc"}} {
-			if _, err := run("", args...); !errors.Is(err, ErrUsage) {
+		for _, args := range [][]string{{"feeds"}, {"feeds", "frobnicate"}, {"fetch"}, {"articles", "paste", "--outlet", "x"},
+			{"feeds", "check", "abc"}, {"articles", "delete", "x"}, {"fetch", "--once", "--feed", "0"}} {
+			if _, err := run("", args...); !errors.Is(err, cli.ErrUsage) {
 				t.Errorf("%v: %v, want a usage error", args, err)
 			}
 		}

@@ -40,7 +40,9 @@ type Config struct {
 	// pointing at bytes that never reached the disk.
 	ArchiveNoSync bool
 	// Fetch holds the fetcher's other settings (redirect limit, per-host
-	// concurrency, transport); the fields above override its own.
+	// concurrency, Allow: the non-public prefixes it may reach, set from
+	// PRESSREVIEW_FETCH_ALLOW by the caller); the fields above override
+	// its own.
 	Fetch fetch.Config
 }
 

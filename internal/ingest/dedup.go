@@ -1,10 +1,12 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,11 +67,22 @@ func near16(v int64) []int64 {
 	return out
 }
 
-// findStory returns the story of the nearest earlier article within
-// text.NearDuplicateDistance of h, or 0 when there is none.
-func findStory(ctx context.Context, q store.Querier, articleID int64, h uint64) (int64, error) {
+// maxStoryCandidates bounds the near duplicates whose text is compared
+// with a new article's (text.SameStory, a diff each). A daily report's
+// earlier editions pile up within text.NearDuplicateDistance of each
+// other; a reprint is nearer its original than they are, and follows it
+// within days, so the nearest are tried first and, at one distance, the
+// newest.
+const maxStoryCandidates = 32
+
+// findStory returns the story of the nearest other article within
+// text.NearDuplicateDistance of a's simhash that text.SameStory takes for
+// the same story, or 0 when there is none. Simhash alone would join two
+// stories filled in from one template (weather, market reports), which
+// share as much text as a reprint does.
+func findStory(ctx context.Context, q store.Querier, a *Article) (int64, error) {
 	var where []string
-	for i, b := range bands(h) {
+	for i, b := range bands(a.Simhash) {
 		vals := near16(b)
 		s := make([]string, len(vals))
 		for k, v := range vals {
@@ -80,21 +93,49 @@ func findStory(ctx context.Context, q store.Querier, articleID int64, h uint64) 
 		where = append(where, fmt.Sprintf("sh_band%d IN (%s)", i, strings.Join(s, ",")))
 	}
 	rows, err := q.QueryContext(ctx, `SELECT id, simhash, COALESCE(story_id, id) FROM articles
-		WHERE id <> ? AND (`+strings.Join(where, " OR ")+`)`, articleID)
+		WHERE id <> ? AND (`+strings.Join(where, " OR ")+`)`, a.ID)
 	if err != nil {
-		return 0, fmt.Errorf("find near duplicates of article %d: %w", articleID, err)
+		return 0, fmt.Errorf("find near duplicates of article %d: %w", a.ID, err)
 	}
 	defer rows.Close()
-	best, bestDist := int64(0), text.NearDuplicateDistance+1
+	type candidate struct {
+		id, story int64
+		dist      int
+	}
+	var near []candidate
 	for rows.Next() {
-		var id, sh, story int64
-		if err := rows.Scan(&id, &sh, &story); err != nil {
+		var c candidate
+		var sh int64
+		if err := rows.Scan(&c.id, &sh, &c.story); err != nil {
 			return 0, err
 		}
-		d := text.Hamming(uint64(sh), h)
-		if d < bestDist || (d == bestDist && story < best) {
-			best, bestDist = story, d
+		if c.dist = text.Hamming(uint64(sh), a.Simhash); c.dist <= text.NearDuplicateDistance {
+			near = append(near, c)
 		}
 	}
-	return best, rows.Err()
+	// Closed before the texts are read: SQLite runs a transaction on one
+	// connection, which an open result set holds.
+	if err := rows.Close(); err != nil {
+		return 0, err
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(near) == 0 {
+		return 0, nil
+	}
+	slices.SortFunc(near, func(x, y candidate) int {
+		return cmp.Or(cmp.Compare(x.dist, y.dist), cmp.Compare(y.id, x.id))
+	})
+	toks := text.Tokens(a.Text)
+	for _, c := range near[:min(len(near), maxStoryCandidates)] {
+		var body string
+		if err := q.QueryRowContext(ctx, `SELECT text FROM articles WHERE id = ?`, c.id).Scan(&body); err != nil {
+			return 0, fmt.Errorf("read near duplicate %d of article %d: %w", c.id, a.ID, err)
+		}
+		if text.SameStory(toks, text.Tokens(body)) {
+			return c.story, nil
+		}
+	}
+	return 0, nil
 }

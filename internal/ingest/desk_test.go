@@ -3,7 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
-	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -38,7 +38,8 @@ func testConfig(t testing.TB, p *press) Config {
 		ArchiveNoSync: true,
 		Fetch: fetch.Config{
 			HostConcurrency: 8,
-			Transport:       loopbackTransport{addr: p.Listener.Addr().String(), base: http.DefaultTransport},
+			Allow:           []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+			Transport:       p.route,
 		},
 	}
 }

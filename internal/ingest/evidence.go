@@ -9,6 +9,7 @@ import (
 
 	"github.com/pressreview/pressreview/internal/archive"
 	"github.com/pressreview/pressreview/internal/fetch"
+	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -24,21 +25,87 @@ type capture struct {
 	Loc         archive.Location
 	BodySHA256  string
 	FeedID      *int64
+	// RevisitOf is the capture whose payload a 304 confirmed: the record
+	// at Loc is then a WARC revisit record that refers to it.
+	RevisitOf *int64
 }
 
-// archiveResponse writes the exchange behind resp to the WARC files. The
-// WARC record is written before the database row that points at it, so a
-// crash in between leaves an unreferenced record, never a dangling row.
+// archiveResponse writes the exchanges behind resp to the WARC files:
+// each redirect hop as its own response record, then the final answer,
+// so that replaying the URL a feed linked to follows the redirects to the
+// page. The WARC records are written before the database row that points
+// at the last one, so a crash in between leaves unreferenced records,
+// never a dangling row.
 func (s *Service) archiveResponse(resp *fetch.Response) (*capture, error) {
+	return s.archiveExchanges(resp, nil)
+}
+
+// archiveFeedResponse archives a feed's answer. A 304 is written as a
+// revisit record that refers to the feed's last stored copy (the one the
+// validators sent came from), so a replay of the feed at that capture
+// shows that copy; without a readable stored copy it is written as the
+// plain 304 it was.
+func (s *Service) archiveFeedResponse(ctx context.Context, f outlets.Feed, resp *fetch.Response) (*capture, error) {
+	var orig *capture
+	if resp.NotModified && f.BodySHA256 != "" {
+		c, err := lastFeedCapture(ctx, s.db, f)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return nil, err
+		default:
+			orig = &c
+		}
+	}
+	c, err := s.archiveExchanges(resp, orig)
+	if err != nil {
+		return nil, err
+	}
+	c.FeedID = &f.ID
+	return c, nil
+}
+
+func (s *Service) archiveExchanges(resp *fetch.Response, orig *capture) (*capture, error) {
 	w, err := s.writer()
 	if err != nil {
 		return nil, err
 	}
+	for _, hop := range resp.Hops {
+		if _, _, err := w.WriteExchange(exchangeOf(hop)); err != nil {
+			return nil, fmt.Errorf("archive %s: %w", hop.FinalURL, err)
+		}
+	}
+	ex := exchangeOf(resp)
+	var revisitOf *int64
+	if orig != nil {
+		// The stored record says what it holds; one that cannot be read
+		// back is no payload to refer to.
+		if rec, err := archive.Read(s.cfg.ArchiveDir(), orig.Loc); err == nil {
+			ex.Revisit = &archive.Original{RecordID: rec.RecordID, TargetURI: rec.TargetURI, Date: rec.Date,
+				PayloadDigest: rec.PayloadDigest}
+			revisitOf = &orig.ID
+		} else {
+			s.log.Warn("304 archived as a plain response: its stored copy is unreadable",
+				"url", resp.FinalURL, "capture", orig.ID, "err", err)
+		}
+	}
+	_, loc, err := w.WriteExchange(ex)
+	if err != nil {
+		return nil, fmt.Errorf("archive %s: %w", ex.URL, err)
+	}
+	return &capture{
+		URL: resp.URL, FinalURL: ex.URL, Status: resp.Status, ContentType: resp.ContentType,
+		FetchedAt: resp.FetchedAt.UTC(), Loc: loc, BodySHA256: resp.SHA256, RevisitOf: revisitOf,
+	}, nil
+}
+
+// exchangeOf is the archive's view of one answer.
+func exchangeOf(resp *fetch.Response) archive.Exchange {
 	target := resp.FinalURL
 	if target == "" {
 		target = resp.URL
 	}
-	_, loc, err := w.WriteExchange(archive.Exchange{
+	return archive.Exchange{
 		URL:            target,
 		Date:           resp.FetchedAt,
 		IP:             resp.RemoteIP,
@@ -46,14 +113,24 @@ func (s *Service) archiveResponse(resp *fetch.Response) (*capture, error) {
 		ResponseHeader: resp.RawHeader,
 		ResponseBody:   resp.RawBody,
 		PayloadSHA256:  resp.RawSHA256,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("archive %s: %w", target, err)
 	}
-	return &capture{
-		URL: resp.URL, FinalURL: target, Status: resp.Status, ContentType: resp.ContentType,
-		FetchedAt: resp.FetchedAt.UTC(), Loc: loc, BodySHA256: resp.SHA256,
-	}, nil
+}
+
+// lastFeedCapture finds the feed's newest capture of the body it last
+// stored, the one a 304 confirms.
+func lastFeedCapture(ctx context.Context, q store.Querier, f outlets.Feed) (capture, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `
+		SELECT id FROM captures
+		WHERE feed_id = ? AND body_sha256 = ? AND status BETWEEN 200 AND 299
+		ORDER BY fetched_at DESC, id DESC LIMIT 1`, f.ID, f.BodySHA256).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return capture{}, fmt.Errorf("stored copy of feed %d: %w", f.ID, store.ErrNotFound)
+	}
+	if err != nil {
+		return capture{}, fmt.Errorf("stored copy of feed %d: %w", f.ID, err)
+	}
+	return loadCapture(ctx, q, id)
 }
 
 // save inserts the capture row; a nil capture is a no-op (nothing was
@@ -64,10 +141,10 @@ func (c *capture) save(ctx context.Context, q store.Querier) error {
 	}
 	err := q.QueryRowContext(ctx, `
 		INSERT INTO captures (url, final_url, status, content_type, fetched_at, warc_file, warc_offset,
-			warc_length, warc_record_id, warc_sha256, body_sha256, feed_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			warc_length, warc_record_id, warc_sha256, body_sha256, feed_id, revisit_of)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.URL, c.FinalURL, c.Status, c.ContentType, c.FetchedAt, c.Loc.File, c.Loc.Offset, c.Loc.Length,
-		c.Loc.RecordID, c.Loc.SHA256, c.BodySHA256, c.FeedID,
+		c.Loc.RecordID, c.Loc.SHA256, c.BodySHA256, c.FeedID, c.RevisitOf,
 	).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("record capture of %s: %w", c.URL, err)
@@ -87,10 +164,10 @@ func loadCapture(ctx context.Context, q store.Querier, id int64) (capture, error
 	var c capture
 	err := q.QueryRowContext(ctx, `
 		SELECT id, url, final_url, status, content_type, fetched_at, warc_file, warc_offset, warc_length,
-			warc_record_id, warc_sha256, body_sha256
+			warc_record_id, warc_sha256, body_sha256, feed_id, revisit_of
 		FROM captures WHERE id = ?`, id,
 	).Scan(&c.ID, &c.URL, &c.FinalURL, &c.Status, &c.ContentType, &c.FetchedAt, &c.Loc.File, &c.Loc.Offset,
-		&c.Loc.Length, &c.Loc.RecordID, &c.Loc.SHA256, &c.BodySHA256)
+		&c.Loc.Length, &c.Loc.RecordID, &c.Loc.SHA256, &c.BodySHA256, &c.FeedID, &c.RevisitOf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("capture %d: %w", id, store.ErrNotFound)
 	}
@@ -117,13 +194,37 @@ func pageHTML(ctx context.Context, q store.Querier, archiveDir string, a Article
 	if err != nil {
 		return "", fmt.Errorf("page of article %d: %w", a.ID, err)
 	}
-	rec, err := archive.Read(archiveDir, c.Loc)
+	rec, err := readCapture(ctx, q, archiveDir, c)
 	if err != nil {
-		return "", fmt.Errorf("page of article %d: capture %d in %s: %w", a.ID, c.ID, c.Loc.File, err)
+		return "", fmt.Errorf("page of article %d: %w", a.ID, err)
 	}
 	text, err := fetch.DecodeBody(rec.Header, rec.Body)
 	if err != nil {
 		return "", fmt.Errorf("page of article %d: capture %d: %w", a.ID, c.ID, err)
 	}
 	return text, nil
+}
+
+// readCapture reads a capture back from the WARC files as a replay shows
+// it: a revisit record is resolved to the stored response it refers to.
+func readCapture(ctx context.Context, q store.Querier, archiveDir string, c capture) (*archive.Response, error) {
+	rec, err := archive.Read(archiveDir, c.Loc)
+	if err != nil {
+		return nil, fmt.Errorf("capture %d in %s: %w", c.ID, c.Loc.File, err)
+	}
+	if rec.Revisit == nil {
+		return rec, nil
+	}
+	if c.RevisitOf == nil {
+		return nil, fmt.Errorf("capture %d is a revisit of a capture that is not recorded", c.ID)
+	}
+	orig, err := loadCapture(ctx, q, *c.RevisitOf)
+	if err != nil {
+		return nil, fmt.Errorf("capture %d revisits: %w", c.ID, err)
+	}
+	page, err := archive.Resolve(archiveDir, rec, orig.Loc)
+	if err != nil {
+		return nil, fmt.Errorf("capture %d revisits capture %d: %w", c.ID, orig.ID, err)
+	}
+	return page, nil
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/fetch"
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/store/storetest"
@@ -36,7 +38,8 @@ func TestHelperFetchOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cfg := Config{DataDir: os.Getenv(envKillData), UserAgent: "pressreview-test/1.0", Concurrency: 4}
+	cfg := Config{DataDir: os.Getenv(envKillData), UserAgent: "pressreview-test/1.0", Concurrency: 4,
+		Fetch: fetch.Config{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}}
 	if err := RunCLI(ctx, db, cfg, []string{"fetch", "--once"}, os.Stdout, os.Stderr); err != nil {
 		t.Fatal(err)
 	}

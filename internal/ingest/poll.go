@@ -57,11 +57,10 @@ func (s *Service) poll(ctx context.Context, feedID int64, enqueue enqueueFunc) (
 	}
 	var caps []*capture
 	if resp != nil {
-		c, err := s.archiveResponse(resp)
+		c, err := s.archiveFeedResponse(ctx, f, resp)
 		if err != nil {
 			return PollResult{}, err
 		}
-		c.FeedID = &f.ID
 		caps = append(caps, c)
 	}
 	res := PollResult{Feed: f}

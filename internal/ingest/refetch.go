@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/clips"
 	"github.com/pressreview/pressreview/internal/extract"
 	"github.com/pressreview/pressreview/internal/fetch"
 	"github.com/pressreview/pressreview/internal/store"
@@ -40,13 +41,25 @@ func (s *Service) dueRefetches(ctx context.Context, now time.Time) ([]int64, err
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("quoted articles: %w", err)
 	}
-	var due []int64
-	seen := map[int64]bool{}
+	// Clipped articles are followed too: their clips are re-checked.
+	clipped, err := s.db.QueryContext(ctx, `SELECT DISTINCT article_id FROM clips`)
+	if err != nil {
+		return nil, fmt.Errorf("clipped articles: %w", err)
+	}
+	ids, err := store.IDs(clipped)
+	if err != nil {
+		return nil, fmt.Errorf("clipped articles: %w", err)
+	}
 	for _, u := range urls {
 		id, err := articleIDByURL(ctx, s.db, extract.CanonicalURL(u))
 		if err != nil {
 			return nil, err
 		}
+		ids = append(ids, id)
+	}
+	var due []int64
+	seen := map[int64]bool{}
+	for _, id := range ids {
 		if id == 0 || seen[id] {
 			continue
 		}
@@ -128,6 +141,13 @@ func (s *Service) Refetch(ctx context.Context, articleID int64) (RefetchResult, 
 			res.Outcome = "unreachable"
 		default:
 			if err := s.compareRefetched(ctx, tx, a, f, now, &res); err != nil {
+				return err
+			}
+		}
+		if res.Outcome != "unchanged" && res.Outcome != "unreachable" {
+			// A revision was recorded: the clips on the article are
+			// checked against what it now says.
+			if err := clips.Recheck(ctx, tx, s.cfg.ArchiveDir(), a.ID, a.Text); err != nil {
 				return err
 			}
 		}

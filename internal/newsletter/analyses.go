@@ -10,16 +10,18 @@ import (
 	"strings"
 
 	"github.com/pressreview/pressreview/internal/posts"
+	"github.com/pressreview/pressreview/internal/reviews"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/valid"
 )
 
-var analysisHTML = htmltemplate.Must(htmltemplate.ParseFS(templateFS, "templates/analysis.html.tmpl"))
+var postHTML = htmltemplate.Must(htmltemplate.ParseFS(templateFS, "templates/post.html.tmpl"))
 
-// analysisView is what templates/analysis.html.tmpl shows.
-type analysisView struct {
-	Category, Title, Dek, Byline, URL string
-	Body                              htmltemplate.HTML // sanitized by posts.RenderMarkdown
+// postView is what templates/post.html.tmpl shows: the head of the post
+// as the site shows it, a link to it on the site, and its body.
+type postView struct {
+	Category, Title, Dek, Byline, Date, URL string
+	Body                                    htmltemplate.HTML // sanitized or rendered by html/template
 }
 
 // CampaignFromAnalysis drafts a campaign that carries a published analysis:
@@ -68,10 +70,10 @@ func (s *Service) CampaignFromAnalysis(ctx context.Context, list, slug string) (
 	}
 	// The body was sanitized by RenderMarkdown; absolutize only rewrote URLs
 	// of links and images, which sanitizing had already vetted.
-	v := analysisView{Category: p.Category, Title: p.Title, Dek: p.Dek, Byline: byline(p.Authors),
-		URL: base.String(), Body: htmltemplate.HTML(html)}
+	v := postView{Category: p.Category, Title: p.Title, Dek: p.Dek, Byline: byline(p.Authors),
+		Date: reviews.LongDate(p.Day), URL: base.String(), Body: htmltemplate.HTML(html)}
 	var h bytes.Buffer
-	if err := analysisHTML.Execute(&h, v); err != nil {
+	if err := postHTML.Execute(&h, v); err != nil {
 		return Campaign{}, fmt.Errorf("campaign from analysis %q: %w", slug, err)
 	}
 	return s.CreateCampaign(ctx, NewCampaign{
@@ -85,14 +87,19 @@ func (s *Service) CampaignFromAnalysis(ctx context.Context, list, slug string) (
 
 // analysisText is the plain-text part: the same parts as the HTML, in the
 // same order.
-func analysisText(v analysisView, body string) string {
+func analysisText(v postView, body string) string {
 	var b strings.Builder
 	b.WriteString(v.Title + "\n")
 	if v.Dek != "" {
 		b.WriteString(v.Dek + "\n")
 	}
-	if v.Byline != "" {
+	switch {
+	case v.Byline != "" && v.Date != "":
+		b.WriteString("\nBy " + v.Byline + " · " + v.Date + "\n")
+	case v.Byline != "":
 		b.WriteString("\nBy " + v.Byline + "\n")
+	case v.Date != "":
+		b.WriteString("\n" + v.Date + "\n")
 	}
 	// No final line break: the layout puts the footer a blank line below.
 	b.WriteString("\n" + body + "\n\nRead it on the site: " + v.URL)

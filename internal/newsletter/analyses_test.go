@@ -135,7 +135,7 @@ func TestCLIDraftsFromEditionAndAnalysis(t *testing.T) {
 	}
 	var out strings.Builder
 	err = newsletter.RunCLI(ctx, svc, []string{"campaigns", "from-analysis", "analysis"}, &out)
-	if err == nil || !strings.Contains(err.Error(), "want 2 arguments") {
+	if err == nil || !strings.Contains(err.Error(), "accepts 2 arg(s), received 1") {
 		t.Errorf("missing slug: %v", err)
 	}
 }

@@ -149,11 +149,15 @@ func SignWebhook(key, body []byte, t time.Time) string {
 // ErrWebhookSignature is returned for a missing, wrong or stale signature.
 var ErrWebhookSignature = errors.New("webhook signature is missing, wrong or too old")
 
+// ErrWebhookOff is returned when no webhook key is configured: the webhook
+// is switched off, which is a setting, not a failure.
+var ErrWebhookOff = errors.New("the bounce webhook is off (no PRESSREVIEW_NEWSLETTER_WEBHOOK_KEY)")
+
 // HandleWebhook verifies and applies a webhook request; it returns how many
 // events it applied.
 func (s *Service) HandleWebhook(ctx context.Context, signature string, body []byte) (int, error) {
 	if len(s.cfg.WebhookKey) == 0 {
-		return 0, errors.New("webhook: no key configured (PRESSREVIEW_NEWSLETTER_WEBHOOK_KEY)")
+		return 0, ErrWebhookOff
 	}
 	var ts string
 	for _, part := range strings.Split(signature, ",") {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/jobs"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/valid"
@@ -454,8 +455,9 @@ func AllProgress(ctx context.Context, q store.Querier) ([]Progress, error) {
 
 // String is the one-line progress report the CLI prints.
 func (p Progress) String() string {
-	line := fmt.Sprintf("campaign %d %q: %s — %d recipients: %d sent, %d sending, %d queued, %d failed, %d bounced",
-		p.Campaign.ID, p.Campaign.Subject, p.Campaign.Status, p.Total, p.Sent, p.Sending, p.Queued, p.Failed, p.Bounced)
+	line := fmt.Sprintf("campaign %d %q: %s — %s: %d sent, %d sending, %d queued, %d failed, %d bounced",
+		p.Campaign.ID, p.Campaign.Subject, p.Campaign.Status, cli.Count(p.Total, "recipient", "recipients"),
+		p.Sent, p.Sending, p.Queued, p.Failed, p.Bounced)
 	if r := p.Rate(); r > 0 {
 		line += fmt.Sprintf(" (%.0f messages/s)", r)
 	}

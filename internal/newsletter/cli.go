@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,235 +11,261 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/spf13/cobra"
 
+	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/jobs"
+	"github.com/pressreview/pressreview/internal/store"
 )
 
-// CLIUsage lists the commands RunCLI understands.
-const CLIUsage = `usage:
-  pressreview campaigns list
-  pressreview campaigns status ID [-watch]
-  pressreview campaigns send ID [-work] [-watch]   start sending (-work: send from this process)
-  pressreview campaigns schedule ID 2025-03-07T08:00:00Z
-  pressreview campaigns pause|resume|retry-failed ID
-  pressreview campaigns preview ID [-text]
-  pressreview campaigns test ID ADDRESS
-  pressreview campaigns create LIST SUBJECT BODY.html BODY.txt   (bodies are templates; see RecipientData)
-  pressreview campaigns from-edition LIST SLUG
-  pressreview campaigns from-analysis LIST SLUG
-  pressreview subscribers import LIST FILE.csv     (columns: email[,name])
-  pressreview subscribers export EMAIL             (JSON, as "download my data")
-  pressreview subscribers unsubscribe EMAIL       (from every list, e.g. asked by mail)
-  pressreview subscribers erase EMAIL`
-
-// RunCLI runs `pressreview campaigns …` and `pressreview subscribers …`;
-// args start at "campaigns" or "subscribers". svc needs a job queue
-// attached (an insert-only client is enough, unless -work is given).
-func RunCLI(ctx context.Context, svc *Service, args []string, stdout io.Writer) error {
-	if len(args) < 2 {
-		return errors.New(CLIUsage)
-	}
-	fs := flag.NewFlagSet(args[0]+" "+args[1], flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	watch := fs.Bool("watch", false, "print progress until the campaign is finished")
-	work := fs.Bool("work", false, "run the senders in this process")
-	textOnly := fs.Bool("text", false, "preview the plain-text part")
-	rest, err := parseInterleaved(fs, args[2:])
-	if err != nil {
-		return fmt.Errorf("%s %s: %v\n%s", args[0], args[1], err, CLIUsage)
-	}
-	id := func() (int64, error) {
-		if len(rest) < 1 {
-			return 0, fmt.Errorf("%s %s: a campaign ID is required", args[0], args[1])
+// Commands returns `campaigns` and `subscribers`. withStore runs a
+// command's work on the configured store: enough for the read-only
+// commands (campaigns list and status, subscribers export), which need no
+// signing key. withService runs it with a full service (settings and
+// signing key, a job queue that can enqueue): the commands that draft,
+// send or change subscriptions.
+func Commands(withStore func(ctx context.Context, fn func(*store.DB) error) error,
+	withService func(ctx context.Context, fn func(*Service) error) error) []*cobra.Command {
+	read := func(fn func(ctx context.Context, db *store.DB, w io.Writer, args []string) error) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, args []string) error {
+			return withStore(cmd.Context(), func(db *store.DB) error { return fn(cmd.Context(), db, cmd.OutOrStdout(), args) })
 		}
-		n, err := strconv.ParseInt(rest[0], 10, 64)
+	}
+	write := func(fn func(ctx context.Context, svc *Service, w io.Writer, args []string) error) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, args []string) error {
+			return withService(cmd.Context(), func(svc *Service) error { return fn(cmd.Context(), svc, cmd.OutOrStdout(), args) })
+		}
+	}
+	// id reads the campaign ID, the first argument of most commands.
+	id := func(args []string) (int64, error) {
+		n, err := strconv.ParseInt(args[0], 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("%s %s: campaign ID %q is not a number", args[0], args[1], rest[0])
+			return 0, cli.Usagef("campaign ID %q is not a number", args[0])
 		}
 		return n, nil
 	}
-	want := func(n int) error {
-		if len(rest) != n {
-			return fmt.Errorf("%s %s: want %d arguments, got %d\n%s", args[0], args[1], n, len(rest), CLIUsage)
-		}
-		return nil
+	byID := func(use, short string, fn func(ctx context.Context, svc *Service, w io.Writer, n int64) error) *cobra.Command {
+		return &cobra.Command{Use: use, Short: short, Args: cobra.ExactArgs(1),
+			RunE: write(func(ctx context.Context, svc *Service, w io.Writer, args []string) error {
+				n, err := id(args)
+				if err != nil {
+					return err
+				}
+				return fn(ctx, svc, w, n)
+			})}
 	}
-	switch args[0] + " " + args[1] {
-	case "campaigns list":
-		cs, err := Campaigns(ctx, svc.db)
-		if err != nil {
-			return err
-		}
-		for _, c := range cs {
-			fmt.Fprintf(stdout, "%d\t%s\t%s\t%s\n", c.ID, c.Status, c.List, c.Subject)
-		}
-		return nil
-	case "campaigns status", "campaigns send":
-		n, err := id()
-		if err != nil {
-			return err
-		}
-		if args[1] == "send" {
-			if *work {
+
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the campaigns with their status, list and subject",
+		Args:  cobra.NoArgs,
+		RunE: read(func(ctx context.Context, db *store.DB, w io.Writer, _ []string) error {
+			cs, err := Campaigns(ctx, db)
+			if err != nil {
+				return err
+			}
+			for _, c := range cs {
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", c.ID, c.Status, c.List, c.Subject)
+			}
+			return nil
+		}),
+	}
+	var watch bool
+	status := &cobra.Command{
+		Use:   "status ID [--watch]",
+		Short: "Print a campaign's progress",
+		Args:  cobra.ExactArgs(1),
+		RunE: read(func(ctx context.Context, db *store.DB, w io.Writer, args []string) error {
+			n, err := id(args)
+			if err != nil {
+				return err
+			}
+			return printProgress(ctx, db, n, watch, w)
+		}),
+	}
+	status.Flags().BoolVar(&watch, "watch", false, "print progress until the campaign is finished")
+
+	var work bool
+	send := byID("send ID [--work] [--watch]", "Start sending a campaign (--work: send from this process)",
+		func(ctx context.Context, svc *Service, w io.Writer, n int64) error {
+			if work {
 				stop, err := svc.runWorkers(ctx)
 				if err != nil {
 					return err
 				}
 				defer stop()
-				*watch = true
+				watch = true
 			}
 			q, err := svc.Start(ctx, n)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "campaign %d: %d deliveries queued\n", n, q)
-		}
-		return printProgress(ctx, svc, n, *watch, stdout)
-	case "campaigns schedule":
-		n, err := id()
-		if err != nil {
-			return err
-		}
-		if err := want(2); err != nil {
-			return err
-		}
-		at, err := time.Parse(time.RFC3339, rest[1])
-		if err != nil {
-			return fmt.Errorf("campaigns schedule: time %q: want RFC 3339, as in 2025-03-07T08:00:00Z", rest[1])
-		}
-		return svc.Schedule(ctx, n, at)
-	case "campaigns pause", "campaigns resume", "campaigns retry-failed":
-		n, err := id()
-		if err != nil {
-			return err
-		}
-		switch args[1] {
-		case "pause":
-			err = svc.Pause(ctx, n)
-		case "resume":
-			err = svc.Continue(ctx, n)
-		default:
-			var k int64
-			if k, err = svc.RetryFailed(ctx, n); err == nil {
-				fmt.Fprintf(stdout, "campaign %d: %d failed deliveries queued again\n", n, k)
+			fmt.Fprintf(w, "campaign %d: %s queued\n", n, cli.Count(q, "delivery", "deliveries"))
+			return printProgress(ctx, svc.db, n, watch, w)
+		})
+	send.Flags().BoolVar(&work, "work", false, "run the senders in this process")
+	send.Flags().BoolVar(&watch, "watch", false, "print progress until the campaign is finished")
+
+	schedule := &cobra.Command{
+		Use:   "schedule ID TIME",
+		Short: "Schedule a campaign for an RFC 3339 time, as in 2025-03-07T08:00:00Z",
+		Args:  cobra.ExactArgs(2),
+		RunE: write(func(ctx context.Context, svc *Service, _ io.Writer, args []string) error {
+			n, err := id(args)
+			if err != nil {
+				return err
 			}
+			at, err := time.Parse(time.RFC3339, args[1])
+			if err != nil {
+				return cli.Usagef("campaigns schedule: time %q: want RFC 3339, as in 2025-03-07T08:00:00Z", args[1])
+			}
+			return svc.Schedule(ctx, n, at)
+		}),
+	}
+	pause := byID("pause ID", "Pause a sending campaign", func(ctx context.Context, svc *Service, _ io.Writer, n int64) error {
+		return svc.Pause(ctx, n)
+	})
+	resume := byID("resume ID", "Resume a paused campaign", func(ctx context.Context, svc *Service, _ io.Writer, n int64) error {
+		return svc.Continue(ctx, n)
+	})
+	retry := byID("retry-failed ID", "Queue a campaign's failed deliveries again", func(ctx context.Context, svc *Service, w io.Writer, n int64) error {
+		k, err := svc.RetryFailed(ctx, n)
+		if err == nil {
+			fmt.Fprintf(w, "campaign %d: %s queued again\n", n, cli.Count(k, "failed delivery", "failed deliveries"))
 		}
 		return err
-	case "campaigns preview":
-		n, err := id()
-		if err != nil {
-			return err
-		}
+	})
+	var textOnly bool
+	preview := byID("preview ID [--text]", "Print a campaign as its first recipient would get it", func(ctx context.Context, svc *Service, w io.Writer, n int64) error {
 		p, err := svc.PreviewCampaign(ctx, n)
 		if err != nil {
 			return err
 		}
 		body := p.HTML
-		if *textOnly {
+		if textOnly {
 			body = p.Text
 		}
-		_, err = fmt.Fprintf(stdout, "Subject: %s\n\n%s", p.Subject, body)
+		_, err = fmt.Fprintf(w, "Subject: %s\n\n%s", p.Subject, body)
 		return err
-	case "campaigns test":
-		n, err := id()
-		if err != nil {
-			return err
-		}
-		if err := want(2); err != nil {
-			return err
-		}
-		return svc.TestSend(ctx, n, rest[1])
-	case "campaigns create":
-		if err := want(4); err != nil {
-			return err
-		}
-		var bodies [2]string
-		for i, path := range rest[2:] {
-			b, err := os.ReadFile(path)
+	})
+	preview.Flags().BoolVar(&textOnly, "text", false, "preview the plain-text part")
+	test := &cobra.Command{
+		Use:   "test ID ADDRESS",
+		Short: "Send a campaign to one address, marked [Test]",
+		Args:  cobra.ExactArgs(2),
+		RunE: write(func(ctx context.Context, svc *Service, _ io.Writer, args []string) error {
+			n, err := id(args)
 			if err != nil {
-				return fmt.Errorf("campaigns create: %w", err)
+				return err
 			}
-			bodies[i] = string(b)
-		}
-		c, err := svc.CreateCampaign(ctx, NewCampaign{List: rest[0], Subject: rest[1], HTML: bodies[0], Text: bodies[1]})
-		if err == nil {
-			fmt.Fprintf(stdout, "campaign %d drafted: %s\n", c.ID, c.Subject)
-		}
-		return err
-	case "campaigns from-edition", "campaigns from-analysis":
-		if err := want(2); err != nil {
-			return err
-		}
-		from := svc.CampaignFromEdition
-		if args[1] == "from-analysis" {
-			from = svc.CampaignFromAnalysis
-		}
-		c, err := from(ctx, rest[0], rest[1])
-		if err == nil {
-			fmt.Fprintf(stdout, "campaign %d drafted: %s\n", c.ID, c.Subject)
-		}
-		return err
-	case "subscribers import":
-		if err := want(2); err != nil {
-			return err
-		}
-		return importCSV(ctx, svc, rest[0], rest[1], stdout)
-	case "subscribers export":
-		if err := want(1); err != nil {
-			return err
-		}
-		sub, err := SubscriberByEmail(ctx, svc.db, rest[0])
-		if err != nil {
-			return err
-		}
-		x, err := Export(ctx, svc.db, sub.UID)
-		if err != nil {
-			return err
-		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(x)
-	case "subscribers unsubscribe":
-		if err := want(1); err != nil {
-			return err
-		}
-		sub, err := SubscriberByEmail(ctx, svc.db, rest[0])
-		if err != nil {
-			return err
-		}
-		// The ledger records that an operator did it, not the reader's form.
-		return svc.Unsubscribe(ctx, sub.UID, Consent{Form: "cli"})
-	case "subscribers erase":
-		if err := want(1); err != nil {
-			return err
-		}
-		sub, err := SubscriberByEmail(ctx, svc.db, rest[0])
-		if err != nil {
-			return err
-		}
-		return svc.Erase(ctx, sub.UID, Consent{Form: "cli"})
+			return svc.TestSend(ctx, n, args[1])
+		}),
 	}
-	return fmt.Errorf("unknown command %q\n%s", args[0]+" "+args[1], CLIUsage)
+	create := &cobra.Command{
+		Use:               "create LIST SUBJECT BODY.html BODY.txt",
+		Short:             "Draft a campaign from two body templates (see RecipientData)",
+		Args:              cobra.ExactArgs(4),
+		ValidArgsFunction: cli.Files,
+		RunE: write(func(ctx context.Context, svc *Service, w io.Writer, args []string) error {
+			var bodies [2]string
+			for i, path := range args[2:] {
+				b, err := os.ReadFile(path)
+				if err != nil {
+					return fmt.Errorf("campaigns create: %w", err)
+				}
+				bodies[i] = string(b)
+			}
+			c, err := svc.CreateCampaign(ctx, NewCampaign{List: args[0], Subject: args[1], HTML: bodies[0], Text: bodies[1]})
+			if err == nil {
+				fmt.Fprintf(w, "campaign %d drafted: %s\n", c.ID, c.Subject)
+			}
+			return err
+		}),
+	}
+	from := func(kind string, fn func(*Service) func(context.Context, string, string) (Campaign, error)) *cobra.Command {
+		return &cobra.Command{
+			Use:   "from-" + kind + " LIST SLUG",
+			Short: "Draft a campaign from a published " + kind,
+			Args:  cobra.ExactArgs(2),
+			RunE: write(func(ctx context.Context, svc *Service, w io.Writer, args []string) error {
+				c, err := fn(svc)(ctx, args[0], args[1])
+				if err == nil {
+					fmt.Fprintf(w, "campaign %d drafted: %s\n", c.ID, c.Subject)
+				}
+				return err
+			}),
+		}
+	}
+	campaigns := cli.Group(&cobra.Command{Use: "campaigns", Short: "Newsletter campaigns: draft, preview, test, send, schedule, pause, resume"},
+		list, status, send, schedule, pause, resume, retry, preview, test, create,
+		from("edition", func(s *Service) func(context.Context, string, string) (Campaign, error) { return s.CampaignFromEdition }),
+		from("analysis", func(s *Service) func(context.Context, string, string) (Campaign, error) {
+			return s.CampaignFromAnalysis
+		}))
+
+	subscriberByEmail := func(ctx context.Context, svc *Service, args []string) (Subscriber, error) {
+		return SubscriberByEmail(ctx, svc.db, args[0])
+	}
+	subscribers := cli.Group(&cobra.Command{Use: "subscribers", Short: "Subscribers: CSV import, \"download my data\", unsubscribe, erasure"},
+		&cobra.Command{
+			Use:               "import LIST FILE.csv",
+			Short:             "Subscribe the addresses of a CSV file (columns: email[,name]); suppressed addresses stay out",
+			Args:              cobra.ExactArgs(2),
+			ValidArgsFunction: cli.Files,
+			RunE: write(func(ctx context.Context, svc *Service, w io.Writer, args []string) error {
+				return importCSV(ctx, svc, args[0], args[1], w)
+			}),
+		},
+		&cobra.Command{
+			Use:   "export EMAIL",
+			Short: "Print what is held about a subscriber, as JSON (\"download my data\")",
+			Args:  cobra.ExactArgs(1),
+			RunE: read(func(ctx context.Context, db *store.DB, w io.Writer, args []string) error {
+				sub, err := SubscriberByEmail(ctx, db, args[0])
+				if err != nil {
+					return err
+				}
+				x, err := Export(ctx, db, sub.UID)
+				if err != nil {
+					return err
+				}
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(x)
+			}),
+		},
+		&cobra.Command{
+			Use:   "unsubscribe EMAIL",
+			Short: "Unsubscribe an address from every list (e.g. asked by mail)",
+			Args:  cobra.ExactArgs(1),
+			RunE: write(func(ctx context.Context, svc *Service, _ io.Writer, args []string) error {
+				sub, err := subscriberByEmail(ctx, svc, args)
+				if err != nil {
+					return err
+				}
+				// The ledger records that an operator did it, not the reader's form.
+				return svc.Unsubscribe(ctx, sub.UID, Consent{Form: "cli"})
+			}),
+		},
+		&cobra.Command{
+			Use:   "erase EMAIL",
+			Short: "Erase a subscriber; the address stays suppressed so that no import brings it back",
+			Args:  cobra.ExactArgs(1),
+			RunE: write(func(ctx context.Context, svc *Service, _ io.Writer, args []string) error {
+				sub, err := subscriberByEmail(ctx, svc, args)
+				if err != nil {
+					return err
+				}
+				return svc.Erase(ctx, sub.UID, Consent{Form: "cli"})
+			}),
+		},
+	)
+	return []*cobra.Command{campaigns, subscribers}
 }
 
-// parseInterleaved lets flags follow positional arguments ("send 3 -work").
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
+func printProgress(ctx context.Context, db *store.DB, id int64, watch bool, stdout io.Writer) error {
 	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return rest, nil
-		}
-		rest = append(rest, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
-func printProgress(ctx context.Context, svc *Service, id int64, watch bool, stdout io.Writer) error {
-	for {
-		p, err := CampaignProgress(ctx, svc.db, id)
+		p, err := CampaignProgress(ctx, db, id)
 		if err != nil {
 			return err
 		}

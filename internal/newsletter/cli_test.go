@@ -43,14 +43,14 @@ func TestCLI(t *testing.T) {
 	}
 	c := newCampaign(t, svc, "imr")
 	id := strings.TrimSpace(strings.Fields(run("campaigns", "list"))[0])
-	if out := run("campaigns", "preview", id, "-text"); !strings.Contains(out, "Dear Jane Reader") || !strings.Contains(out, "Unsubscribe: ") {
+	if out := run("campaigns", "preview", id, "--text"); !strings.Contains(out, "Dear Jane Reader") || !strings.Contains(out, "Unsubscribe: ") {
 		t.Errorf("preview: %s", out)
 	}
 	run("campaigns", "test", id, "editor@example.org")
 	if m := sink.To("editor@example.org"); len(m) != 1 || !strings.HasPrefix(m[0].Header.Get("Subject"), "[Test]") {
 		t.Fatalf("test send: %d messages", len(m))
 	}
-	out := run("campaigns", "send", id, "-work")
+	out := run("campaigns", "send", id, "--work")
 	if !strings.Contains(out, "2 deliveries queued") || !strings.Contains(out, "finished — 2 recipients: 2 sent") {
 		t.Errorf("send: %s", out)
 	}

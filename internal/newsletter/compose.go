@@ -101,9 +101,23 @@ func (s *Service) campaignMsg(cc *compiled, r recipient) (*mail.Msg, error) {
 	m.SetMessageIDWithValue(MessageID(cc.c.UID, r.uid, domain))
 	m.SetBulk()
 	m.SetGenHeaderPreformatted("List-Id", fmt.Sprintf("%s <%s.%s>", quotePhrase(cc.listName), cc.c.List, domain))
-	m.SetListUnsubscribe(d.UnsubscribeURL, "mailto:"+s.unsubscribeMailbox()+"?subject=unsubscribe")
+	m.SetGenHeaderPreformatted(mail.HeaderListUnsubscribe, foldURIs(d.UnsubscribeURL, "mailto:"+s.unsubscribeMailbox()+"?subject=unsubscribe"))
 	m.SetListUnsubscribePost()
 	return m, nil
+}
+
+// foldURIs is the value of a List-Unsubscribe header (RFC 2369): each URI
+// in angle brackets, folded after the comma so that a line holds one URI.
+// go-mail writes such a "preformatted" header as one line, 190 octets and
+// more, where RFC 5322 prefers 78. A URI itself is not broken: RFC 2369
+// lets readers ignore whitespace inside the brackets, but one-click
+// unsubscribe clients are not known to.
+func foldURIs(uris ...string) string {
+	parts := make([]string, len(uris))
+	for i, u := range uris {
+		parts[i] = "<" + u + ">"
+	}
+	return strings.Join(parts, ",\r\n ")
 }
 
 func (s *Service) unsubscribeMailbox() string {

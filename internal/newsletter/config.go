@@ -35,9 +35,9 @@ type Config struct {
 	// Concurrency is how many SMTP connections one process uses at once,
 	// for all campaigns together. Default 4.
 	Concurrency int
-	// Batch is how many deliveries a sender claims at a time. After a crash
-	// at most Concurrency×Batch messages per process can go out twice.
-	// Default 10.
+	// Batch is how many deliveries a sender claims at a time (one query
+	// for ten rows). It does not widen what a crash can repeat: that is
+	// one message per connection (see the package comment). Default 10.
 	Batch int
 	// Lease is how long a claim lasts before another sender may take the
 	// rows over; it must exceed the time one batch takes. Default 2 minutes.

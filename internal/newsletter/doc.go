@@ -8,23 +8,28 @@
 // queued → sending → sent | failed | bounced — and a database trigger
 // refuses any other move (the one exception is the operator's "retry
 // failed", which moves failed → queued and counts a new round). Senders
-// claim a few rows at a time by moving them to sending with a lease; the
-// job queue only wakes senders up, the rows themselves are the work list.
-// A campaign is finished only when no row is queued or sending.
+// claim a few rows at a time under a lease, leaving them queued; the job
+// queue only wakes senders up, the rows themselves are the work list. A
+// sender moves a row to sending in its own statement once the relay has
+// taken the recipient and right before DATA, and to sent in its own
+// statement right after the relay's 250. A campaign is finished only when
+// no row is queued or sending.
 //
 // What that buys:
 //
 //   - No subscriber is skipped. A sender that dies (SIGKILL, power loss)
-//     leaves its claimed rows in sending; when their lease lapses any other
-//     sender, or the same one restarted, claims them again.
+//     leaves its claimed rows queued or sending; when their lease lapses
+//     any other sender, or the same one restarted, claims them again.
 //   - No subscriber gets a campaign twice, except in the one case SMTP
 //     cannot rule out: the relay accepted a message but the sender died (or
-//     the connection broke) before recording that. Those rows are still in
-//     sending and are sent again. So after a crash at most the rows that
-//     were in sending — at most Concurrency×Batch per process — can repeat,
-//     and every repeat carries the same Message-ID as the first copy
-//     (Message-IDs are derived from the campaign and subscriber), so
-//     receiving systems can drop it.
+//     the connection broke) before recording that. Only a row in sending
+//     can be in that case, and a connection carries one transaction at a
+//     time, so after a crash at most one message per SMTP connection —
+//     Concurrency per process — can repeat (kill_test.go asserts it). Every
+//     repeat carries the same Message-ID as the first copy (Message-IDs are
+//     derived from the campaign and subscriber), so receiving systems can
+//     drop it. The price is two small writes per message instead of one
+//     per batch.
 //   - Two senders at once share the rows without overlap: a claim is one
 //     UPDATE that only takes rows still queued (or whose lease lapsed).
 //

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	htmltemplate "html/template"
+	"net/url"
 	"strings"
 
 	"github.com/pressreview/pressreview/internal/reviews"
@@ -27,18 +29,29 @@ func (s *Service) CampaignFromEdition(ctx context.Context, list, slug string) (C
 	if page.Edition.Status != reviews.Published {
 		return Campaign{}, valid.Errorf("edition", "%q is %s; only a published edition can be sent", slug, page.Edition.Status)
 	}
-	var h, t bytes.Buffer
-	if err := reviews.Render(&h, page, reviews.FormatHTML); err != nil {
+	var body, h, t bytes.Buffer
+	if err := reviews.Render(&body, page, reviews.FormatHTML); err != nil {
 		return Campaign{}, fmt.Errorf("campaign from edition %q: %w", slug, err)
 	}
 	if err := reviews.Render(&t, page, reviews.FormatText); err != nil {
 		return Campaign{}, fmt.Errorf("campaign from edition %q: %w", slug, err)
 	}
+	// RenderHTML is the body only (the site draws the head around it); a
+	// mail needs the head too, as the text part has it, and a way to the
+	// page.
+	e := page.Edition
+	web := s.links.site + "/analysis/" + url.PathEscape(slug)
+	v := postView{Category: e.Category, Title: e.Title, Dek: e.Dek, Byline: byline(page.Authors),
+		Date: reviews.LongDate(e.Date), URL: web, Body: htmltemplate.HTML(body.String())} // html/template output
+	if err := postHTML.Execute(&h, v); err != nil {
+		return Campaign{}, fmt.Errorf("campaign from edition %q: %w", slug, err)
+	}
+	text := strings.TrimRight(t.String(), "\n") + "\n\nRead it on the web: " + web
 	return s.CreateCampaign(ctx, NewCampaign{
 		List:    list,
-		Subject: page.Series.Name + ": " + page.Edition.Title,
+		Subject: page.Series.Name + ": " + e.Title,
 		HTML:    templateLiteral(h.String()),
-		Text:    templateLiteral(t.String()),
+		Text:    templateLiteral(text),
 		Source:  "edition:" + slug,
 	})
 }
@@ -74,12 +87,7 @@ func (s *Service) TestSend(ctx context.Context, id int64, to string) error {
 	if err != nil {
 		return err
 	}
-	cl, err := s.mailer.dial(ctx)
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	if err := cl.Send(m); err != nil {
+	if err := s.mailer.sendOne(ctx, m); err != nil {
 		return &relayError{fmt.Errorf("test send of campaign %d to %s: %w", id, email, err)}
 	}
 	return nil

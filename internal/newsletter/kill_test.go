@@ -101,8 +101,8 @@ func (c *child) kill() {
 // new one each time, pauses and resumes the campaign once, and then checks
 // the package's guarantee: every subscriber got the campaign, repeats are
 // no more than the rows that were in flight (sending) in the killed
-// processes at their deaths, and every repeat has its first copy's
-// Message-ID.
+// processes at their deaths — at most one per SMTP connection — and every
+// repeat has its first copy's Message-ID.
 func TestSIGKILLNeverSkipsAndRepeatsOnlyInFlight(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
@@ -164,8 +164,10 @@ func killTest(t *testing.T, dsn string) {
 			t.Fatal(err)
 		}
 		inFlight += n
-		if bound := testConfig(sink).Concurrency * testConfig(sink).Batch; n > bound {
-			t.Errorf("kill %d: %d rows in flight, more than Concurrency×Batch = %d", kills, n, bound)
+		// The package's bound: at most one row in flight per SMTP
+		// connection, however many a sender has claimed.
+		if bound := testConfig(sink).Concurrency; n > bound {
+			t.Errorf("kill %d: %d rows in flight, more than the %d connections", kills, n, bound)
 		}
 		t.Logf("kill %d: worker %s had %d in flight; sink has %d", kills, victim.worker, n, sink.Count())
 		mu.Lock()
@@ -198,6 +200,9 @@ func killTest(t *testing.T, dsn string) {
 	t.Logf("%d kills, %d rows in flight at the kills, %d repeats, %d messages", kills, inFlight, repeats, sink.Count())
 	if repeats > inFlight {
 		t.Errorf("%d repeats, but only %d messages were in flight at the kills", repeats, inFlight)
+	}
+	if bound := kills * testConfig(sink).Concurrency; repeats > bound {
+		t.Errorf("%d repeats after %d kills of senders with %d connections: more than one a connection", repeats, kills, testConfig(sink).Concurrency)
 	}
 	if kills < 8 {
 		t.Errorf("only %d kills", kills)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -84,7 +85,14 @@ type mailWorker struct {
 }
 
 func (w *mailWorker) Work(ctx context.Context, job *river.Job[MailArgs]) error {
-	return w.s.sendTransactional(ctx, job.Args.Mail, job.Args.SubscriberUID)
+	return w.s.sendTransactional(ctx, job.Args.Mail, job.Args.SubscriberUID, job.ID)
+}
+
+// transactionalMessageID is the Message-ID of a transactional mail
+// (without angle brackets): in the sending domain, like a campaign's, and
+// derived from the job, so that a retry of the job repeats it.
+func transactionalMessageID(kind, uid string, jobID int64, domain string) string {
+	return kind + "." + uid + "." + strconv.FormatInt(jobID, 36) + "@" + domain
 }
 
 type transactionalData struct {
@@ -92,7 +100,7 @@ type transactionalData struct {
 	ConfirmURL, SettingsURL, UnsubscribeURL string
 }
 
-func (s *Service) sendTransactional(ctx context.Context, kind, uid string) error {
+func (s *Service) sendTransactional(ctx context.Context, kind, uid string, jobID int64) error {
 	sub, err := SubscriberByUID(ctx, s.db, uid)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // erased in the meantime
@@ -135,7 +143,7 @@ func (s *Service) sendTransactional(ctx context.Context, kind, uid string) error
 	if err != nil {
 		return river.JobCancel(err)
 	}
-	m.SetMessageID()
+	m.SetMessageIDWithValue(transactionalMessageID(kind, uid, jobID, s.cfg.fromDomain()))
 	return s.sendJobMail(ctx, m, kind+" mail to "+sub.Email)
 }
 
@@ -144,12 +152,7 @@ func (s *Service) sendTransactional(ctx context.Context, kind, uid string) error
 // the job, since no retry will change the answer; anything else (4xx, the
 // relay down) returns the error, and River retries with backoff.
 func (s *Service) sendJobMail(ctx context.Context, m *mail.Msg, what string) error {
-	cl, err := s.mailer.dial(ctx)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	defer cl.Close()
-	if err := cl.Send(m); err != nil {
+	if err := s.mailer.sendOne(ctx, m); err != nil {
 		if o, _, _ := classify(err); o == permanent {
 			return river.JobCancel(fmt.Errorf("%s: %w", what, err))
 		}

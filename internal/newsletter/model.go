@@ -2,11 +2,7 @@ package newsletter
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
-	"net/mail"
-	"strings"
 	"time"
 )
 
@@ -73,33 +69,6 @@ const (
 
 // maxErrorBytes bounds the SMTP replies and reasons kept in the ledger.
 const maxErrorBytes = 500
-
-// NormalizeEmail checks an address and returns it in the form the store
-// keeps (lower-cased, no display name). It refuses names, missing domains
-// and anything net/mail cannot parse.
-func NormalizeEmail(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", fmt.Errorf("email: is required")
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return "", fmt.Errorf("email %q: not a plain address like name@example.org", s)
-	}
-	at := strings.LastIndexByte(a.Address, '@')
-	if at <= 0 || !strings.Contains(a.Address[at+1:], ".") || strings.ContainsAny(a.Address, " \t\r\n") {
-		return "", fmt.Errorf("email %q: the domain needs a dot, as in example.org", s)
-	}
-	return strings.ToLower(a.Address), nil
-}
-
-// EmailHash is the suppression key of an address: hex SHA-256 of its
-// normalized form. It is deliberately unkeyed so that it survives a change
-// of signing key.
-func EmailHash(email string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
-	return hex.EncodeToString(sum[:])
-}
 
 func newUID() string {
 	b := make([]byte, 16)

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	mail "github.com/wneessen/go-mail"
 
 	"github.com/pressreview/pressreview/internal/store"
 )
@@ -59,7 +58,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // lapses.
 func (s *Service) runSender(ctx context.Context, id int64) error {
 	stop := time.Now().Add(runSlice)
-	var cl *mail.Client
+	var cl *conn
 	defer func() {
 		if cl != nil {
 			_ = cl.Close()
@@ -129,9 +128,11 @@ type claimed struct {
 	ok       bool
 }
 
-// claim moves up to Batch rows to sending under this process's lease:
-// first rows whose lease lapsed (a dead sender's, or a finished backoff),
-// then queued ones. Each claim is a single UPDATE, so two senders never
+// claim leases up to Batch rows to this process: first rows in sending
+// whose lease lapsed (a dead sender's message in flight, or a finished
+// backoff), then queued ones nobody holds. Queued rows stay queued under
+// the lease; a row moves to sending only right before its message's DATA
+// (see sendBatch). Each claim is a single UPDATE, so two senders never
 // take the same row while its lease holds.
 func (s *Service) claim(ctx context.Context, c Campaign) ([]claimed, error) {
 	at := now()
@@ -146,7 +147,7 @@ func (s *Service) claim(ctx context.Context, c Campaign) ([]claimed, error) {
 		args  []any
 	}{
 		{`state = 'sending' AND lease_until < ?`, []any{at}},
-		{`state = 'queued'`, nil},
+		{`state = 'queued' AND (lease_until IS NULL OR lease_until < ?)`, []any{at}},
 	} {
 		limit := s.cfg.Batch - len(ids)
 		if limit == 0 {
@@ -155,7 +156,7 @@ func (s *Service) claim(ctx context.Context, c Campaign) ([]claimed, error) {
 		args := append([]any{until, s.worker, c.ID}, pick.args...)
 		args = append(args, limit)
 		rows, err := s.db.QueryContext(ctx, `
-			UPDATE deliveries SET state = 'sending', lease_until = ?, claimed_by = ?
+			UPDATE deliveries SET lease_until = ?, claimed_by = ?
 			WHERE id IN (SELECT id FROM deliveries WHERE campaign_id = ? AND `+pick.where+` ORDER BY id LIMIT ?`+skip+`)
 			RETURNING id`, args...)
 		if err != nil {
@@ -194,18 +195,17 @@ func (s *Service) claim(ctx context.Context, c Campaign) ([]claimed, error) {
 	return out, rows.Err()
 }
 
+// errClaimLost: another sender took the row over (this one's lease lapsed).
+var errClaimLost = errors.New("the delivery was claimed by another sender")
+
 // sendBatch sends the claimed rows over cl (dialing when needed) and
-// records every outcome. Successes are recorded together at the end of
-// the batch: a crash before that leaves them in sending, to be resent
-// with the same Message-ID. relayDown reports that the relay could not be
-// reached; the rest of the batch is then postponed.
-func (s *Service) sendBatch(ctx context.Context, cc *compiled, cl *mail.Client, batch []claimed) (_ *mail.Client, relayDown bool, err error) {
-	var sent []any
-	defer func() {
-		if ferr := s.markSent(ctx, sent); ferr != nil && err == nil {
-			err = ferr
-		}
-	}()
+// records every outcome, one message at a time: a row moves to sending in
+// its own statement right before DATA and to sent in its own statement
+// right after the relay's 250. So at any moment at most one row per
+// connection is in the state where a crash cannot tell whether the relay
+// took it. relayDown reports that the relay could not be reached; the
+// rest of the batch is then postponed.
+func (s *Service) sendBatch(ctx context.Context, cc *compiled, cl *conn, batch []claimed) (_ *conn, relayDown bool, err error) {
 	for i, d := range batch {
 		if !d.ok {
 			if err := s.fail(ctx, d, "the subscriber left the list before this campaign reached them"); err != nil {
@@ -236,10 +236,21 @@ func (s *Service) sendBatch(ctx context.Context, cc *compiled, cl *mail.Client, 
 				return nil, true, nil
 			}
 		}
-		serr := cl.Send(msg)
+		var markErr error
+		serr := s.mailer.send(cl, msg, func() error {
+			markErr = s.markSending(ctx, d)
+			return markErr
+		})
+		if errors.Is(markErr, errClaimLost) {
+			continue
+		} else if markErr != nil {
+			return cl, false, markErr
+		}
 		switch o, code, rcptRefused := classify(serr); o {
 		case delivered:
-			sent = append(sent, d.id)
+			if err := s.markSent(ctx, d); err != nil {
+				return cl, false, err
+			}
 		case temporary:
 			// The connection may be unusable (timeout, 421, broken pipe);
 			// a fresh one costs little.
@@ -263,20 +274,33 @@ func (s *Service) sendBatch(ctx context.Context, cc *compiled, cl *mail.Client, 
 	return cl, false, nil
 }
 
-func (s *Service) markSent(ctx context.Context, ids []any) error {
-	if len(ids) == 0 {
-		return nil
+// markSending records that the message of d is about to be handed over:
+// the relay has taken the recipient, DATA comes next. Its lease restarts,
+// so that it covers the transfer.
+func (s *Service) markSending(ctx context.Context, d claimed) error {
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE deliveries SET state = 'sending', lease_until = ?
+		WHERE id = ? AND claimed_by = ? AND state IN ('queued', 'sending')`, now().Add(s.cfg.Lease), d.id, s.worker)
+	if err != nil {
+		return fmt.Errorf("record delivery %d as sending: %w", d.id, err)
 	}
-	// A fresh context: the acknowledgements of messages the relay took must
-	// be recorded even when the job is being cancelled.
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errClaimLost
+	}
+	return nil
+}
+
+// markSent records the relay's acceptance of one message.
+func (s *Service) markSent(ctx context.Context, d claimed) error {
+	// A fresh context: the acknowledgement of a message the relay took
+	// must be recorded even when the job is being cancelled.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	args := append([]any{now()}, ids...)
 	_, err := s.db.ExecContext(ctx, `
 		UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '', lease_until = NULL
-		WHERE state = 'sending' AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+		WHERE id = ? AND state = 'sending'`, now(), d.id)
 	if err != nil {
-		return fmt.Errorf("record %d sent deliveries: %w", len(ids), err)
+		return fmt.Errorf("record delivery %d as sent: %w", d.id, err)
 	}
 	return nil
 }
@@ -284,15 +308,17 @@ func (s *Service) markSent(ctx context.Context, ids []any) error {
 func (s *Service) fail(ctx context.Context, d claimed, why string) error {
 	_, err := s.db.ExecContext(ctx, `
 		UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?, lease_until = NULL
-		WHERE id = ? AND state = 'sending'`, truncate(why, maxErrorBytes), d.id)
+		WHERE id = ? AND state IN ('queued', 'sending')`, truncate(why, maxErrorBytes), d.id)
 	if err != nil {
 		return fmt.Errorf("record failed delivery %d: %w", d.id, err)
 	}
 	return nil
 }
 
-// retryLater leaves a row in sending with its lease pushed to the end of
-// an exponential backoff; after MaxAttempts it fails.
+// retryLater pushes a row's lease to the end of an exponential backoff,
+// in whatever state it is (queued when the relay could not be reached,
+// sending when it failed during the transaction); after MaxAttempts it
+// fails.
 func (s *Service) retryLater(ctx context.Context, d claimed, cause error) error {
 	attempts := d.attempts + 1
 	if attempts >= s.cfg.MaxAttempts {
@@ -300,7 +326,7 @@ func (s *Service) retryLater(ctx context.Context, d claimed, cause error) error 
 	}
 	_, err := s.db.ExecContext(ctx, `
 		UPDATE deliveries SET attempts = ?, last_error = ?, lease_until = ?
-		WHERE id = ? AND state = 'sending'`, attempts, truncate(cause.Error(), maxErrorBytes), now().Add(s.backoff(attempts)), d.id)
+		WHERE id = ? AND state IN ('queued', 'sending')`, attempts, truncate(cause.Error(), maxErrorBytes), now().Add(s.backoff(attempts)), d.id)
 	if err != nil {
 		return fmt.Errorf("postpone delivery %d: %w", d.id, err)
 	}
@@ -331,7 +357,9 @@ func (s *Service) settle(ctx context.Context, id int64) (time.Duration, bool, er
 	}
 	var next *time.Time
 	var nt nullTime
-	if err := s.db.QueryRowContext(ctx, `SELECT MIN(lease_until) FROM deliveries WHERE campaign_id = ? AND state = 'sending'`, id).Scan(&nt); err != nil {
+	// Every row still queued or sending is held by a lease (claim found
+	// none free): the earliest to lapse is when to look again.
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(lease_until) FROM deliveries WHERE campaign_id = ? AND state IN ('queued', 'sending')`, id).Scan(&nt); err != nil {
 		return 0, false, fmt.Errorf("campaign %d: next lease: %w", id, err)
 	}
 	if nt.Valid {

@@ -89,12 +89,15 @@ type SubscribeRequest struct {
 // instead, so the form never tells a stranger who is subscribed.
 func (s *Service) Subscribe(ctx context.Context, r SubscribeRequest) (Subscriber, error) {
 	email, err := NormalizeEmail(r.Email)
-	if err != nil {
-		return Subscriber{}, valid.Errorf("email", "%v", err)
+	var ae *AddressError
+	if errors.As(err, &ae) {
+		return Subscriber{}, valid.Errorf("email", "%s", ae.Problem)
+	} else if err != nil {
+		return Subscriber{}, err
 	}
-	name := strings.TrimSpace(r.Name)
-	if len(name) > 200 {
-		return Subscriber{}, valid.Errorf("name", "is longer than 200 characters")
+	name, err := CheckName(r.Name)
+	if err != nil {
+		return Subscriber{}, valid.Errorf("name", "%v", err)
 	}
 	if len(r.Lists) == 0 {
 		return Subscriber{}, valid.Errorf("lists", "choose at least one list")
@@ -183,7 +186,8 @@ func (s *Service) Confirm(ctx context.Context, uid string, c Consent) (bool, err
 		}
 		// A person who erased themselves and now opts in again, proving it
 		// by confirming, lifts their own suppression.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM suppressions WHERE email_hash = ?`, EmailHash(sub.Email)); err != nil {
+		hashes := suppressionHashes(sub.Email)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM suppressions WHERE email_hash IN (?`+strings.Repeat(", ?", len(hashes)-1)+`)`, hashes...); err != nil {
 			return err
 		}
 		if err := appendConsent(ctx, tx, uid, sub.Email, ConsentConfirm, c, keys, at); err != nil {
@@ -218,9 +222,9 @@ func listKeys(ctx context.Context, q store.Querier, subscriberID int64, status s
 // (by key). The settings link proves control of the mailbox, so chosen
 // lists are confirmed at once. Each real change is a ledger entry.
 func (s *Service) UpdateSettings(ctx context.Context, uid, name string, keep []string, c Consent) error {
-	name = strings.TrimSpace(name)
-	if len(name) > 200 {
-		return valid.Errorf("name", "is longer than 200 characters")
+	name, err := CheckName(name)
+	if err != nil {
+		return valid.Errorf("name", "%v", err)
 	}
 	c.PolicyVersion = s.cfg.PolicyVersion
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -352,10 +356,12 @@ func (s *Service) Erase(ctx context.Context, uid string, c Consent) error {
 	})
 }
 
-// Suppressed reports whether an address was erased.
+// Suppressed reports whether an address was erased, under any spelling
+// of it.
 func Suppressed(ctx context.Context, q store.Querier, email string) (bool, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM suppressions WHERE email_hash = ?`, EmailHash(email)).Scan(&n)
+	hashes := suppressionHashes(email)
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM suppressions WHERE email_hash IN (?`+strings.Repeat(", ?", len(hashes)-1)+`)`, hashes...).Scan(&n)
 	return n > 0, err
 }
 
@@ -388,6 +394,11 @@ func (s *Service) Import(ctx context.Context, listKey string, rows []ImportRow, 
 				res.Invalid = append(res.Invalid, fmt.Sprintf("row %d: %v", i+1, err))
 				continue
 			}
+			name, err := CheckName(r.Name)
+			if err != nil {
+				res.Invalid = append(res.Invalid, fmt.Sprintf("row %d: name: %v", i+1, err))
+				continue
+			}
 			if sup, err := Suppressed(ctx, tx, email); err != nil {
 				return err
 			} else if sup {
@@ -401,7 +412,7 @@ func (s *Service) Import(ctx context.Context, listKey string, rows []ImportRow, 
 				INSERT INTO subscribers (uid, email, name, status, created_at, updated_at, confirmed_at)
 				VALUES (?, ?, ?, 'active', ?, ?, ?)
 				ON CONFLICT (email) DO UPDATE SET updated_at = subscribers.updated_at
-				RETURNING id, uid`, uid, email, strings.TrimSpace(r.Name), at, at, at).Scan(&id, &gotUID)
+				RETURNING id, uid`, uid, email, name, at, at, at).Scan(&id, &gotUID)
 			if err != nil {
 				return fmt.Errorf("import row %d (%s): %w", i+1, email, err)
 			}

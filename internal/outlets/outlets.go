@@ -75,18 +75,18 @@ type Outlet struct {
 // Subject names the outlet as the subject of a sentence, the short form
 // analysts use: "hard-line Kayhan".
 func (o Outlet) Subject() string {
-	if o.Affiliation != "" {
+	if o.Appositive() != "" {
 		return o.Reference()
 	}
 	return joinWords(o.Orientation, o.Name)
 }
 
 // Reference names the outlet where it is the object of a sentence:
-// "the reformist newspaper Shargh Daily", or with an affiliation
+// "the reformist newspaper Shargh Daily", or with an appositive
 // "Jamaran News, which is close to the household of …".
 func (o Outlet) Reference() string {
-	if o.Affiliation != "" {
-		return o.Name + ", " + o.Affiliation
+	if a := o.Appositive(); a != "" {
+		return o.Name + ", " + a
 	}
 	if o.Orientation == "" {
 		return o.Name
@@ -94,14 +94,42 @@ func (o Outlet) Reference() string {
 	return "the " + joinWords(o.Orientation, o.Kind.Noun(), o.Name)
 }
 
+// labelNouns are the first words that make an orientation a noun phrase
+// rather than an adjective: "mouthpiece of the Supreme Leader's office"
+// cannot stand before "newspaper Kayhan" as "hard-line" does.
+var labelNouns = map[string]bool{
+	"mouthpiece": true, "organ": true, "voice": true, "arm": true, "wing": true,
+	"outlet": true, "platform": true, "affiliate": true, "publication": true, "flagship": true,
+}
+
+// Appositive is what follows the outlet's name after a comma, or "": the
+// affiliation ("which is close to …"), or an orientation that is a noun
+// phrase — one that starts with an article or with a word of labelNouns —
+// with "the" added when it has no article ("Kayhan, the mouthpiece of …").
+// Adjective labels ("hard-line", "IRGC-affiliated") go before the name.
+func (o Outlet) Appositive() string {
+	if o.Affiliation != "" {
+		return o.Affiliation
+	}
+	first, _, _ := strings.Cut(strings.ToLower(o.Orientation), " ")
+	switch {
+	case first == "the" || first == "a" || first == "an":
+		return o.Orientation
+	case labelNouns[first]:
+		return "the " + o.Orientation
+	}
+	return ""
+}
+
 // Validate names the first field that is missing or wrong.
 func (o Outlet) Validate() error {
 	if err := valid.CheckKey("key", o.Key); err != nil {
 		return err
 	}
+	if err := valid.Line("name", o.Name); err != nil {
+		return err
+	}
 	switch {
-	case strings.TrimSpace(o.Name) == "":
-		return valid.Errorf("name", "is required")
 	case o.Kind == "":
 		return valid.Errorf("kind", "is required (one of %s)", strings.Join(Kinds(), ", "))
 	case !o.Kind.Valid():
@@ -119,6 +147,9 @@ type Person struct {
 	// Role describes the person as the text introduces them:
 	// "an international affairs expert", "Iran’s last ambassador to the Soviet Union".
 	Role string `json:"role,omitempty"`
+	// Aliases are other spellings of the name (Persian and Arabic
+	// spellings, transliterations) under which FindPeople finds them.
+	Aliases []string `json:"aliases,omitempty"`
 }
 
 // Described is the name followed by the role: "Qassem Moheb-Ali, an
@@ -135,8 +166,13 @@ func (p Person) Validate() error {
 	if err := valid.CheckKey("key", p.Key); err != nil {
 		return err
 	}
-	if strings.TrimSpace(p.Name) == "" {
-		return valid.Errorf("name", "is required")
+	if err := valid.Line("name", p.Name); err != nil {
+		return err
+	}
+	for i, a := range p.Aliases {
+		if strings.TrimSpace(a) == "" || strings.ContainsAny(a, "\r\n") {
+			return valid.Errorf(valid.Index("aliases", i), "%q: an alias is one non-empty line", a)
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pressreview/pressreview/internal/store"
 )
@@ -66,11 +67,15 @@ func ListOutlets(ctx context.Context, q store.Querier) ([]Outlet, error) {
 	return out, rows.Err()
 }
 
-const personColumns = `id, key, name, native_name, role`
+const personColumns = `id, key, name, native_name, role, aliases`
 
 func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 	var p Person
-	err := row.Scan(&p.ID, &p.Key, &p.Name, &p.NativeName, &p.Role)
+	var aliases string
+	err := row.Scan(&p.ID, &p.Key, &p.Name, &p.NativeName, &p.Role, &aliases)
+	if aliases != "" {
+		p.Aliases = strings.Split(aliases, "\n")
+	}
 	return p, err
 }
 
@@ -80,12 +85,12 @@ func SavePerson(ctx context.Context, q store.Querier, p *Person) error {
 		return err
 	}
 	err := q.QueryRowContext(ctx, `
-		INSERT INTO people (key, name, native_name, role) VALUES (?, ?, ?, ?)
+		INSERT INTO people (key, name, native_name, role, aliases) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET
 			name = excluded.name, native_name = excluded.native_name, role = excluded.role,
-			updated_at = CURRENT_TIMESTAMP
+			aliases = excluded.aliases, updated_at = CURRENT_TIMESTAMP
 		RETURNING id`,
-		p.Key, p.Name, p.NativeName, p.Role,
+		p.Key, p.Name, p.NativeName, p.Role, strings.Join(p.Aliases, "\n"),
 	).Scan(&p.ID)
 	if err != nil {
 		return fmt.Errorf("save person %q: %w", p.Key, err)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/pressreview/pressreview/internal/store"
@@ -33,8 +32,8 @@ func (a Analysis) Validate() error {
 	if err := valid.CheckKey("slug", a.Slug); err != nil {
 		return err
 	}
-	if strings.TrimSpace(a.Title) == "" {
-		return valid.Errorf("title", "is required")
+	if err := valid.Line("title", a.Title); err != nil {
+		return err
 	}
 	if err := checkStatus(a.Status, a.PublishAt); err != nil {
 		return err

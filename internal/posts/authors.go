@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/valid"
@@ -40,8 +39,8 @@ func (a Author) Validate() error {
 	if err := valid.CheckKey("key", a.Key); err != nil {
 		return err
 	}
-	if strings.TrimSpace(a.Name) == "" {
-		return valid.Errorf("name", "is required")
+	if err := valid.Line("name", a.Name); err != nil {
+		return err
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/valid"
@@ -57,8 +58,9 @@ func (e Event) Validate() error {
 	if err := valid.CheckKey("slug", e.Slug); err != nil {
 		return err
 	}
-	if strings.TrimSpace(e.Title) == "" {
-		return valid.Errorf("title", "is required")
+	// The title goes into the subject of every registration mail.
+	if err := valid.Line("title", e.Title); err != nil {
+		return err
 	}
 	if e.StartsAt.IsZero() {
 		return valid.Errorf("starts_at", "is required")
@@ -76,12 +78,26 @@ func (e Event) Validate() error {
 		return valid.Errorf("capacity", "cannot be negative")
 	}
 	for i, sp := range e.Speakers {
-		if strings.TrimSpace(sp.Name) == "" {
-			return valid.Errorf(valid.Index("speakers", i)+".name", "is required")
+		if err := valid.Line(valid.Index("speakers", i)+".name", sp.Name); err != nil {
+			return err
 		}
 	}
 	return checkStatus(e.Status, e.PublishAt)
 }
+
+// A saved event is rescheduled when its time or place changes (RFC 5545
+// §3.8.7.4 counts these as the revisions that raise SEQUENCE), and edited
+// when anything else a reader sees does. Saving it unchanged — importing
+// the same bundle again — touches neither its sequence nor updated_at.
+const (
+	rescheduled = `(events.starts_at IS DISTINCT FROM excluded.starts_at OR events.ends_at IS DISTINCT FROM excluded.ends_at
+		OR events.time_zone IS DISTINCT FROM excluded.time_zone OR events.place IS DISTINCT FROM excluded.place
+		OR events.online_url IS DISTINCT FROM excluded.online_url)`
+	edited = `(events.title IS DISTINCT FROM excluded.title OR events.summary IS DISTINCT FROM excluded.summary
+		OR events.body IS DISTINCT FROM excluded.body OR events.image_id IS DISTINCT FROM excluded.image_id
+		OR events.capacity IS DISTINCT FROM excluded.capacity OR events.recording_url IS DISTINCT FROM excluded.recording_url
+		OR events.status IS DISTINCT FROM excluded.status OR events.publish_at IS DISTINCT FROM excluded.publish_at)`
+)
 
 // SaveEvent writes an event with its speakers, replacing any event with
 // the same slug. Registrations are kept.
@@ -113,7 +129,9 @@ func SaveEvent(ctx context.Context, q store.Querier, e *Event) error {
 			starts_at = excluded.starts_at, ends_at = excluded.ends_at, time_zone = excluded.time_zone,
 			place = excluded.place, online_url = excluded.online_url, image_id = excluded.image_id,
 			capacity = excluded.capacity, recording_url = excluded.recording_url, status = excluded.status,
-			publish_at = excluded.publish_at, updated_at = CURRENT_TIMESTAMP
+			publish_at = excluded.publish_at,
+			sequence = events.sequence + CASE WHEN `+rescheduled+` THEN 1 ELSE 0 END,
+			updated_at = CASE WHEN `+rescheduled+` OR `+edited+` THEN CURRENT_TIMESTAMP ELSE events.updated_at END
 		RETURNING id`,
 		e.Slug, e.Title, e.Summary, e.Body, e.StartsAt.UTC(), e.EndsAt.UTC(), e.TimeZone, e.Place, e.OnlineURL,
 		img, e.Capacity, e.RecordingURL, e.Status, utc(e.PublishAt),
@@ -137,7 +155,12 @@ func SaveEvent(ctx context.Context, q store.Querier, e *Event) error {
 type EventPage struct {
 	Event
 	ImageMeta  *Image
-	Registered int // seats taken
+	Registered int // seats taken: confirmed registrations
+	// Sequence counts the changes of the event's time or place, and
+	// UpdatedAt is when its content last changed: the iCalendar SEQUENCE
+	// and LAST-MODIFIED, by which calendars notice a reschedule.
+	Sequence  int
+	UpdatedAt time.Time
 }
 
 // SeatsLeft is how many can still register; -1 when there is no limit.
@@ -150,18 +173,19 @@ func (p *EventPage) SeatsLeft() int {
 
 const eventColumns = `e.id, e.slug, e.title, e.summary, e.body, e.starts_at, e.ends_at, e.time_zone, e.place,
 	e.online_url, e.image_id, e.capacity, e.recording_url, e.status, e.publish_at,
-	(SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id)`
+	e.sequence, e.updated_at,
+	(SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.confirmed_at IS NOT NULL)`
 
 func scanEvent(row interface{ Scan(...any) error }) (*EventPage, int64, error) {
 	var (
 		p          EventPage
 		img        nullInt
 		start, end nullTime
-		at         nullTime
+		at, upd    nullTime
 	)
 	err := row.Scan(&p.ID, &p.Slug, &p.Title, &p.Summary, &p.Body, &start, &end, &p.TimeZone, &p.Place,
-		&p.OnlineURL, &img, &p.Capacity, &p.RecordingURL, &p.Status, &at, &p.Registered)
-	p.StartsAt, p.EndsAt = start.Time, end.Time
+		&p.OnlineURL, &img, &p.Capacity, &p.RecordingURL, &p.Status, &at, &p.Sequence, &upd, &p.Registered)
+	p.StartsAt, p.EndsAt, p.UpdatedAt = start.Time, end.Time, upd.Time.UTC()
 	if at.Valid {
 		p.PublishAt = &at.Time
 	}
@@ -252,61 +276,175 @@ func fillEvents(ctx context.Context, q store.Querier, events []*EventPage, image
 
 // Registration errors a reader can act on.
 var (
-	ErrEventFull   = errors.New("this event is full")
-	ErrEventClosed = errors.New("registration for this event has closed")
+	ErrEventFull           = errors.New("this event is full")
+	ErrEventClosed         = errors.New("registration for this event has closed")
+	ErrRegistrationExpired = errors.New("this registration was not confirmed in time; please register again")
 )
 
-// Register books a seat for email at the event and reports whether a new
-// seat was booked. Registering twice with one address keeps one seat and
-// is not an error (booked is then false). Capacity is checked in the same
-// transaction as the insert.
-func Register(ctx context.Context, db *store.DB, slug, name, email string, now time.Time) (booked bool, err error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return false, valid.Errorf("name", "is required")
+// RegistrationTTL is how long a registration waits for its confirmation;
+// unconfirmed, it then expires and holds nothing.
+const RegistrationTTL = 24 * time.Hour
+
+// Limits of what a registration form may store.
+const (
+	maxNameRunes = 100
+	maxEmail     = 254 // RFC 5321 §4.5.3.1.3: a path of 256 octets, less the brackets
+	maxLocalPart = 64
+)
+
+// Registration is one reader's request for a seat; it holds the seat once
+// Confirmed.
+type Registration struct {
+	ID        int64
+	Name      string
+	Email     string
+	CreatedAt time.Time
+	Confirmed bool
+}
+
+// CheckRegistrant validates and normalizes a registration form's name and
+// address: one line of at most 100 characters, and one plain address of at
+// most 254 octets (64 before the @) without a display name.
+func CheckRegistrant(name, email string) (string, string, error) {
+	name, email = strings.TrimSpace(name), strings.TrimSpace(email)
+	if err := valid.Line("name", name); err != nil {
+		return "", "", err
 	}
-	addr, err := mail.ParseAddress(strings.TrimSpace(email))
-	if err != nil || addr.Address != strings.TrimSpace(email) {
-		return false, valid.Errorf("email", "%q is not an email address", email)
+	if n := utf8.RuneCountInString(name); n > maxNameRunes {
+		return "", "", valid.Errorf("name", "is %d characters long; at most %d are allowed", n, maxNameRunes)
 	}
+	if email == "" {
+		return "", "", valid.Errorf("email", "is required")
+	}
+	if len(email) > maxEmail {
+		return "", "", valid.Errorf("email", "is %d characters long; an email address has at most %d", len(email), maxEmail)
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || addr.Name != "" {
+		return "", "", valid.Errorf("email", "%q is not an email address", email)
+	}
+	if at := strings.LastIndexByte(email, '@'); at > maxLocalPart {
+		return "", "", valid.Errorf("email", "the part before @ has %d characters; at most %d are allowed", at, maxLocalPart)
+	}
+	return name, strings.ToLower(email), nil
+}
+
+// RequestRegistration records an unconfirmed registration of email for
+// the event at slug. fresh is true when a new one was made, and only then
+// should a confirmation link be mailed: a second request within
+// RegistrationTTL, or for an address already registered, returns the
+// existing registration and must mail nothing, so the form cannot flood an
+// inbox. Expired requests for the event are dropped on the way.
+func RequestRegistration(ctx context.Context, db *store.DB, slug, name, email string, now time.Time) (reg Registration, fresh bool, err error) {
+	name, email, err = CheckRegistrant(name, email)
+	if err != nil {
+		return Registration{}, false, err
+	}
+	now = now.UTC()
 	err = db.InTx(ctx, func(tx *store.Tx) error {
-		// Touching the event row first serializes registrations for one
-		// event on PostgreSQL (SQLite serializes all writers anyway), so
-		// two readers cannot both take the last seat; it also bumps the
-		// site's content version, so the seats left shown are current.
-		if _, err := tx.ExecContext(ctx, `UPDATE events SET updated_at = CURRENT_TIMESTAMP WHERE slug = ?`, slug); err != nil {
-			return err
-		}
-		p, err := EventBySlug(ctx, tx, slug)
+		p, err := openEvent(ctx, tx, slug, now)
 		if err != nil {
 			return err
 		}
-		if !Public(p.Status, p.PublishAt, now) {
-			return fmt.Errorf("event %q: %w", slug, store.ErrNotFound)
-		}
-		if !now.Before(p.StartsAt) {
-			return ErrEventClosed
-		}
-		addr := strings.ToLower(addr.Address)
-		var already int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM event_registrations WHERE event_id = ? AND email = ?`,
-			p.ID, addr).Scan(&already); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM event_registrations
+			WHERE event_id = ? AND confirmed_at IS NULL AND created_at < ?`, p.ID, now.Add(-RegistrationTTL)); err != nil {
 			return err
 		}
-		if already > 0 {
-			return nil
-		}
-		if p.Capacity > 0 && p.Registered >= p.Capacity {
-			return ErrEventFull
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO event_registrations (event_id, name, email) VALUES (?, ?, ?)
-			ON CONFLICT (event_id, email) DO NOTHING`, p.ID, name, addr)
+		res, err := tx.ExecContext(ctx, `INSERT INTO event_registrations (event_id, name, email, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (event_id, email) DO NOTHING`, p.ID, name, email, now)
 		if err != nil {
 			return err
 		}
 		n, err := res.RowsAffected()
-		booked = n == 1
-		return err
+		if err != nil {
+			return err
+		}
+		fresh = n == 1
+		var confirmed nullTime
+		var created nullTime
+		if err := tx.QueryRowContext(ctx, `SELECT id, name, email, created_at, confirmed_at FROM event_registrations
+			WHERE event_id = ? AND email = ?`, p.ID, email).Scan(&reg.ID, &reg.Name, &reg.Email, &created, &confirmed); err != nil {
+			return err
+		}
+		reg.CreatedAt, reg.Confirmed = created.Time, confirmed.Valid
+		if fresh && p.Capacity > 0 && p.Registered >= p.Capacity {
+			return ErrEventFull // rolls the insert back
+		}
+		return nil
 	})
-	return booked && err == nil, err
+	if err != nil {
+		return Registration{}, false, err
+	}
+	return reg, fresh, nil
+}
+
+// ConfirmRegistration holds a seat for registration id of the event at
+// slug, if the event still has one. booked is false when it was already
+// confirmed. The capacity is checked in the same transaction as the
+// update.
+func ConfirmRegistration(ctx context.Context, db *store.DB, slug string, id int64, now time.Time) (reg Registration, booked bool, err error) {
+	now = now.UTC()
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		p, err := openEvent(ctx, tx, slug, now)
+		if err != nil {
+			return err
+		}
+		var confirmed, created nullTime
+		err = tx.QueryRowContext(ctx, `SELECT id, name, email, created_at, confirmed_at FROM event_registrations
+			WHERE id = ? AND event_id = ?`, id, p.ID).Scan(&reg.ID, &reg.Name, &reg.Email, &created, &confirmed)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrRegistrationExpired // dropped as expired, or never made
+		}
+		if err != nil {
+			return err
+		}
+		reg.CreatedAt, reg.Confirmed = created.Time, confirmed.Valid
+		if reg.Confirmed {
+			return nil
+		}
+		if !now.Before(reg.CreatedAt.Add(RegistrationTTL)) {
+			return ErrRegistrationExpired
+		}
+		if p.Capacity > 0 && p.Registered >= p.Capacity {
+			return ErrEventFull
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE event_registrations SET confirmed_at = ? WHERE id = ?`, now, id); err != nil {
+			return err
+		}
+		reg.Confirmed, booked = true, true
+		return nil
+	})
+	return reg, booked, err
+}
+
+// DropUnconfirmed deletes registration id unless it is confirmed: its
+// confirmation mail could not be sent, and the reader may try again.
+func DropUnconfirmed(ctx context.Context, db *store.DB, id int64) error {
+	if _, err := db.ExecContext(ctx, `DELETE FROM event_registrations WHERE id = ? AND confirmed_at IS NULL`, id); err != nil {
+		return fmt.Errorf("drop registration %d: %w", id, err)
+	}
+	return nil
+}
+
+// openEvent reads the event at slug for a registration inside tx, after
+// touching its row: that serializes registrations for one event on
+// PostgreSQL (SQLite serializes all writers anyway), so two readers cannot
+// both take the last seat, and it bumps the site's content version, so the
+// seats left shown are current. The touch changes no column: updated_at
+// is the calendar's LAST-MODIFIED, which a registration is not.
+func openEvent(ctx context.Context, tx *store.Tx, slug string, now time.Time) (*EventPage, error) {
+	if _, err := tx.ExecContext(ctx, `UPDATE events SET sequence = sequence WHERE slug = ?`, slug); err != nil {
+		return nil, err
+	}
+	p, err := EventBySlug(ctx, tx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if !Public(p.Status, p.PublishAt, now) {
+		return nil, fmt.Errorf("event %q: %w", slug, store.ErrNotFound)
+	}
+	if !now.Before(p.StartsAt) {
+		return nil, ErrEventClosed
+	}
+	return p, nil
 }

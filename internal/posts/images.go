@@ -40,7 +40,7 @@ func (im Image) Validate() error {
 	if err := valid.CheckKey("key", im.Key); err != nil {
 		return err
 	}
-	if strings.TrimSpace(im.Alt) == "" {
+	if valid.Blank(im.Alt) {
 		return valid.Errorf("alt", "is required: describe what the image shows")
 	}
 	if len(im.Data) == 0 {

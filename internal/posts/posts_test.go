@@ -193,21 +193,25 @@ func TestEventsAndRegistration(t *testing.T) {
 		if err != nil || got.Location().String() != "Asia/Tehran" || len(got.Speakers) != 1 || got.Speakers[0].Author != "ali" {
 			t.Fatalf("loaded %+v (%v)", got, err)
 		}
-		if booked, err := posts.Register(ctx, db, "talk", "Reader", "reader@x.example", now); !booked || err != nil {
-			t.Fatalf("register: %v %v", booked, err)
+		reg, fresh, err := posts.RequestRegistration(ctx, db, "talk", "Reader", "reader@x.example", now)
+		if !fresh || err != nil {
+			t.Fatalf("register: %v %v", fresh, err)
+		}
+		if _, booked, err := posts.ConfirmRegistration(ctx, db, "talk", reg.ID, now); !booked || err != nil {
+			t.Fatalf("confirm: %v %v", booked, err)
 		}
 		// The same address again keeps one seat and books nothing new,
 		// even when the event is full.
-		if booked, err := posts.Register(ctx, db, "talk", "Reader", "READER@x.example", now); booked || err != nil {
-			t.Errorf("again: %v %v", booked, err)
+		if again, fresh, err := posts.RequestRegistration(ctx, db, "talk", "Reader", "READER@x.example", now); fresh || !again.Confirmed || err != nil {
+			t.Errorf("again: %v %+v %v", fresh, again, err)
 		}
-		if _, err := posts.Register(ctx, db, "talk", "Other", "other@x.example", now); !errors.Is(err, posts.ErrEventFull) {
+		if _, _, err := posts.RequestRegistration(ctx, db, "talk", "Other", "other@x.example", now); !errors.Is(err, posts.ErrEventFull) {
 			t.Errorf("full: %v", err)
 		}
-		if _, err := posts.Register(ctx, db, "talk", "Other", "not an address", now); field(err) != "email" {
+		if _, _, err := posts.RequestRegistration(ctx, db, "talk", "Other", "not an address", now); field(err) != "email" {
 			t.Errorf("bad address: %v", err)
 		}
-		if _, err := posts.Register(ctx, db, "talk", "Late", "late@x.example", start); !errors.Is(err, posts.ErrEventClosed) {
+		if _, _, err := posts.RequestRegistration(ctx, db, "talk", "Late", "late@x.example", start); !errors.Is(err, posts.ErrEventClosed) {
 			t.Errorf("after the start: %v", err)
 		}
 		up, total, err := posts.ListEvents(ctx, db, now, true, 10, 0)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/valid"
@@ -23,8 +22,8 @@ func (t Tag) Validate() error {
 	if err := valid.CheckKey("key", t.Key); err != nil {
 		return err
 	}
-	if strings.TrimSpace(t.Name) == "" {
-		return valid.Errorf("name", "is required")
+	if err := valid.Line("name", t.Name); err != nil {
+		return err
 	}
 	return nil
 }

@@ -69,7 +69,7 @@ func importFile(t *testing.T, db *store.DB, path string) *exchange.Bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := exchange.Import(context.Background(), db, path, b); err != nil {
+	if _, err := exchange.Import(context.Background(), db, path, b); err != nil {
 		t.Fatal(err)
 	}
 	return b
@@ -309,7 +309,7 @@ func TestSeedExportRoundTrip(t *testing.T) {
 		if db.Dialect() == store.Postgres {
 			fresh = storetest.Postgres(t)
 		}
-		if err := exchange.Import(context.Background(), fresh, "export", b); err != nil {
+		if _, err := exchange.Import(context.Background(), fresh, "export", b); err != nil {
 			t.Fatal(err)
 		}
 		if second := export(t, fresh); !bytes.Equal(first, second) {

@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
 // Format names an output of Render.
@@ -160,7 +162,7 @@ type htmlEntry struct {
 	Items  []Item
 }
 
-var bodyTemplate = template.Must(template.New("body").Funcs(template.FuncMap{"dir": direction}).Parse(`<div class="edition-body">
+var bodyTemplate = template.Must(template.New("body").Funcs(template.FuncMap{"dir": Direction}).Parse(`<div class="edition-body">
 {{- with .Intro}}
 <p class="intro">{{.}}</p>
 {{- end}}
@@ -194,14 +196,33 @@ var bodyTemplate = template.Must(template.New("body").Funcs(template.FuncMap{"di
 </div>
 `))
 
-// rtlLanguages are the right-to-left languages of the region's press.
-var rtlLanguages = map[string]bool{"fa": true, "ar": true, "ur": true, "he": true, "ps": true, "ckb": true}
+// rtlScripts are the ISO 15924 scripts written right to left (Unicode's
+// bidirectional class R or AL), variants such as Nastaliq (Aran) included.
+var rtlScripts = map[string]bool{
+	"Adlm": true, "Arab": true, "Aran": true, "Armi": true, "Avst": true, "Chrs": true, "Cprt": true,
+	"Elym": true, "Hatr": true, "Hebr": true, "Hung": true, "Khar": true, "Lydi": true, "Mand": true,
+	"Mani": true, "Mend": true, "Merc": true, "Mero": true, "Narb": true, "Nbat": true, "Nkoo": true,
+	"Orkh": true, "Ougr": true, "Palm": true, "Phli": true, "Phlp": true, "Phnx": true, "Prti": true,
+	"Rohg": true, "Samr": true, "Sarb": true, "Sogd": true, "Sogo": true, "Syrc": true, "Syre": true,
+	"Syrj": true, "Syrn": true, "Thaa": true, "Yezi": true,
+}
 
-// direction is the HTML dir of text in the BCP 47 language lang; only the
-// primary subtag counts, so "fa-IR" is right to left like "fa".
-func direction(lang string) string {
-	primary, _, _ := strings.Cut(strings.ToLower(lang), "-")
-	if rtlLanguages[primary] {
+// Direction is the HTML dir of text in the BCP 47 language lang, taken from
+// its script: written out ("az-Arab", "fa-Latn") or the one CLDR expects
+// for the language ("fa", "ckb" and "pes" are Arabic script, "he" Hebrew,
+// "dv" Thaana). A tag that does not parse, or whose script is unknown,
+// gets "auto" and the browser decides from the text; the import refuses
+// such tags (checkLanguage), so only older stored values meet it.
+func Direction(lang string) string {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return "auto"
+	}
+	script, conf := tag.Script()
+	switch {
+	case conf == language.No:
+		return "auto"
+	case rtlScripts[script.String()]:
 		return "rtl"
 	}
 	return "ltr"

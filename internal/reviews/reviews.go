@@ -4,8 +4,11 @@
 package reviews
 
 import (
-	"strings"
+	"fmt"
+	"net/url"
 	"time"
+
+	"golang.org/x/text/language"
 
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/posts"
@@ -29,10 +32,7 @@ func (s Series) Validate() error {
 	if err := valid.CheckKey("key", s.Key); err != nil {
 		return err
 	}
-	if strings.TrimSpace(s.Name) == "" {
-		return valid.Errorf("name", "is required")
-	}
-	return nil
+	return valid.Line("name", s.Name)
 }
 
 // Status is where an edition is in its life.
@@ -118,8 +118,9 @@ func (e Edition) Validate() error {
 	if err := checkDate("date", e.Date); err != nil {
 		return err
 	}
-	if strings.TrimSpace(e.Title) == "" {
-		return valid.Errorf("title", "is required")
+	// The title goes into mail subjects and one-line listings.
+	if err := valid.Line("title", e.Title); err != nil {
+		return err
 	}
 	switch e.Status {
 	case Draft:
@@ -158,12 +159,8 @@ func (en Entry) Validate() error {
 			return err
 		}
 	}
-	if en.LeadIn != "" {
-		if err := checkTemplate(en.LeadIn); err != nil {
-			return valid.Errorf("lead_in", "%v", err)
-		}
-	} else if en.Verb == "" {
-		return valid.Errorf("verb", "is required unless lead_in is given")
+	if err := en.checkLeadIn(); err != nil {
+		return err
 	}
 	if len(en.Items) == 0 {
 		return valid.Errorf("items", "an entry needs at least one item")
@@ -191,24 +188,83 @@ func (p Part) Validate() error {
 	default:
 		return valid.Errorf("kind", "%q is not quote or text", p.Kind)
 	}
-	if strings.TrimSpace(p.Text) == "" {
-		return valid.Errorf("text", "is required")
-	}
-	if p.Original != "" && p.OriginalLang == "" {
-		return valid.Errorf("original_lang", "is required when original is given")
+	if err := valid.Required("text", p.Text); err != nil {
+		return err
 	}
 	if p.Kind == Narration && p.Original != "" {
 		return valid.Errorf("original", "only quotes carry original-language text")
 	}
+	if p.Original != "" {
+		if err := valid.Required("original", p.Original); err != nil {
+			return err
+		}
+		if p.OriginalLang == "" {
+			return valid.Errorf("original_lang", "is required when original is given")
+		}
+	}
+	if p.OriginalLang != "" {
+		if err := checkLanguage("original_lang", p.OriginalLang); err != nil {
+			return err
+		}
+	}
+	if p.SourceURL != "" {
+		if err := checkSourceURL("source_url", p.SourceURL); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
+// checkDate accepts a Gregorian YYYY-MM-DD from minGregorianYear on; an
+// earlier year is most likely a Solar Hijri date copied from an Iranian
+// page, and the error says which Gregorian day that would be.
 func checkDate(field, s string) error {
 	if s == "" {
 		return valid.Errorf(field, "is required (YYYY-MM-DD)")
 	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil || len(s) != 10 {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil || len(s) != 10 {
+		var y, m, d int
+		if n, _ := fmt.Sscanf(s, "%4d-%2d-%2d", &y, &m, &d); n == 3 && len(s) == 10 && y < minGregorianYear {
+			return valid.Errorf(field, "%q is before %d%s", s, minGregorianYear, hijriHint(y, m, d))
+		}
 		return valid.Errorf(field, "%q is not a date in the form YYYY-MM-DD", s)
+	}
+	if t.Year() < minGregorianYear {
+		return valid.Errorf(field, "%q is before %d%s", s, minGregorianYear, hijriHint(t.Year(), int(t.Month()), t.Day()))
+	}
+	return nil
+}
+
+// checkLanguage accepts a well-formed BCP 47 tag in its canonical spelling
+// ("fa", "fa-IR", "ckb", "az-Arab") whose script is known or implied, since
+// the script decides the text direction (see Direction). "Persian" is not a
+// tag, "fa_IR" is spelled "fa-IR", and a language whose script the CLDR
+// data cannot infer needs it written out ("prs-Arab").
+func checkLanguage(field, s string) error {
+	tag, err := language.Parse(s)
+	if err != nil {
+		return valid.Errorf(field, "%q is not a BCP 47 language tag (write \"fa\", \"ar\", \"fa-IR\"…)", s)
+	}
+	if tag.String() != s {
+		return valid.Errorf(field, "%q is written %q in BCP 47", s, tag.String())
+	}
+	if base, _, _ := tag.Raw(); base.String() == "und" {
+		return valid.Errorf(field, "%q names no language", s)
+	}
+	if _, conf := tag.Script(); conf == language.No {
+		return valid.Errorf(field, "%q does not say its script: add it, as in \"%s-Arab\" or \"%s-Latn\"", s, s, s)
+	}
+	return nil
+}
+
+// checkSourceURL accepts only absolute http and https URLs: the address
+// becomes a cite attribute and a link, where javascript: or a relative path
+// has no business.
+func checkSourceURL(field, s string) error {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return valid.Errorf(field, "%q is not an absolute http or https URL", s)
 	}
 	return nil
 }

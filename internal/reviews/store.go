@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/pressreview/pressreview/internal/outlets"
@@ -112,8 +111,6 @@ func saveEntry(ctx context.Context, tx *store.Tx, editionID int64, position int,
 			return unknown("speaker", "person", en.Speaker, err)
 		}
 		speakerID = p.ID
-	} else if strings.Contains(en.LeadIn, "{speaker") {
-		return valid.Errorf("lead_in", "uses {speaker} but the entry names no speaker")
 	}
 	var entryID int64
 	err = tx.QueryRowContext(ctx, `
@@ -186,9 +183,20 @@ func utcPtr(t sql.NullTime) *time.Time {
 	return &u
 }
 
-// LoadPage reads an edition and everything it refers to. It returns
-// store.ErrNotFound when no edition has the slug.
+// LoadPage reads an edition as readers see it: a published or scheduled
+// edition from the page frozen when it was published (see Freeze), any
+// other from the working copy. It returns store.ErrNotFound when no edition
+// has the slug.
 func LoadPage(ctx context.Context, q store.Querier, slug string) (*Page, error) {
+	if p, err := loadFrozen(ctx, q, slug); p != nil || err != nil {
+		return p, err
+	}
+	return LoadWorkingPage(ctx, q, slug)
+}
+
+// LoadWorkingPage reads the working copy of an edition and everything it
+// refers to as the roster is now: what the studio edits and previews.
+func LoadWorkingPage(ctx context.Context, q store.Querier, slug string) (*Page, error) {
 	p := &Page{Outlets: map[string]outlets.Outlet{}, People: map[string]outlets.Person{}}
 	e := &p.Edition
 	var at sql.NullTime

@@ -59,7 +59,7 @@ func TestCLI(t *testing.T) {
 	seedFixture(t, db)
 	ctx := context.Background()
 	var out bytes.Buffer
-	if err := RunCLI(ctx, db, []string{"-sort", "newest", "-facets", "--", "-oman", "lang:en"}, &out); err != nil {
+	if err := RunCLI(ctx, db, []string{"--sort", "newest", "--facets", "--", "-oman", "lang:en"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"2 matches", "Diplomats expect progress in talks", "(Press TV, state-run)", "Orientations: state-run 2"} {
@@ -68,14 +68,14 @@ func TestCLI(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if err := RunCLI(ctx, db, []string{"-coverage", "day", "-by", "orientation", "putin OR پوتین"}, &out); err != nil {
+	if err := RunCLI(ctx, db, []string{"--coverage", "day", "--by", "orientation", "putin OR پوتین"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "2025-03-04") || !strings.Contains(out.String(), "total 3") {
 		t.Errorf("coverage output:\n%s", out.String())
 	}
 	out.Reset()
-	if err := RunCLI(ctx, db, []string{"-json", "میرود"}, &out); err != nil {
+	if err := RunCLI(ctx, db, []string{"--json", "میرود"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), `<mark>می رود</mark>`) {

@@ -3,8 +3,6 @@ package search
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"html"
 	"io"
@@ -12,72 +10,91 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
+	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
-// RunCLI is `pressreview search [options] QUERY`. Options come before the
-// query; a query that starts with a minus follows "--", as in
-// `pressreview search -- -oman talks`.
-func RunCLI(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("search", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	asJSON := fs.Bool("json", false, "print the result as JSON")
-	sort := fs.String("sort", "", "relevance or newest (default: relevance when the query has words)")
-	limit := fs.Int("limit", DefaultLimit, "results per page")
-	cursor := fs.String("cursor", "", "continue from a previous page's next_cursor")
-	facets := fs.Bool("facets", false, "count matches by outlet, orientation, language and day")
-	coverage := fs.String("coverage", "", "print counts per day or week instead of articles")
-	by := fs.String("by", "", "with -coverage: split by orientation, outlet or lang")
-	svg := fs.Bool("svg", false, "with -coverage: print an SVG chart")
-	terms := fs.Bool("terms", false, "print the top terms of the matches instead of articles")
-	fs.Usage = func() {
-		fmt.Fprintln(stdout, "usage: pressreview search [options] QUERY   (query language: docs/search.md)")
-		fs.PrintDefaults()
+// Commands returns `search` and `topics`. with runs a command's work on
+// the configured store once the flags are parsed.
+func Commands(with func(ctx context.Context, fn func(*store.DB) error) error) []*cobra.Command {
+	return []*cobra.Command{searchCommand(with), topicsCommand(with)}
+}
+
+func searchCommand(with func(ctx context.Context, fn func(*store.DB) error) error) *cobra.Command {
+	var asJSON, facets, svg, terms bool
+	var sort, cursor, coverage, by string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "search [flags] QUERY",
+		Short: "Search the archive (Persian, Arabic and English)",
+		Long: "Search the archive (Persian, Arabic and English); the query language is in docs/search.md.\n" +
+			"A query that starts with a minus follows \"--\", as in: pressreview search -- -oman talks",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			query := strings.Join(args, " ")
+			if strings.TrimSpace(query) == "" {
+				return cli.Usagef("search: give a query")
+			}
+			stdout := cmd.OutOrStdout()
+			return with(cmd.Context(), func(db *store.DB) error {
+				ctx := cmd.Context()
+				switch {
+				case coverage != "":
+					c, err := CoverageOf(ctx, db, CoverageRequest{Query: query, Interval: coverage, By: by})
+					if err != nil {
+						return err
+					}
+					if svg {
+						return c.WriteSVG(stdout, ChartOptions{})
+					}
+					if asJSON {
+						return writeJSON(stdout, c)
+					}
+					return printCoverage(stdout, c)
+				case terms:
+					ts, err := TopTerms(ctx, db, TermsRequest{Query: query, Limit: limit})
+					if err != nil {
+						return err
+					}
+					if asJSON {
+						return writeJSON(stdout, ts)
+					}
+					tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+					fmt.Fprintln(tw, "WORD\tARTICLES\tOCCURRENCES")
+					for _, t := range ts {
+						fmt.Fprintf(tw, "%s\t%d\t%d\n", t.Word, t.Docs, t.Count)
+					}
+					return tw.Flush()
+				}
+				res, err := Search(ctx, db, Request{Query: query, Sort: sort, Limit: limit, Cursor: cursor, Facets: facets})
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(stdout, res)
+				}
+				return printResult(stdout, res)
+			})
+		},
 	}
-	if err := fs.Parse(args); err != nil {
-		return err
+	fs := cmd.Flags()
+	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	fs.StringVar(&sort, "sort", "", "relevance or newest (default: relevance when the query has words)")
+	fs.IntVar(&limit, "limit", DefaultLimit, "results per page")
+	fs.StringVar(&cursor, "cursor", "", "continue from a previous page's next_cursor")
+	fs.BoolVar(&facets, "facets", false, "count matches by outlet, orientation, language and day")
+	fs.StringVar(&coverage, "coverage", "", "print counts per day or week instead of articles")
+	fs.StringVar(&by, "by", "", "with --coverage: split by orientation, outlet or lang")
+	fs.BoolVar(&svg, "svg", false, "with --coverage: print an SVG chart")
+	fs.BoolVar(&terms, "terms", false, "print the top terms of the matches instead of articles")
+	for flag, values := range map[string][]string{
+		"sort": {"relevance", "newest"}, "coverage": {"day", "week"}, "by": {"orientation", "outlet", "lang"},
+	} {
+		_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 	}
-	query := strings.Join(fs.Args(), " ")
-	if strings.TrimSpace(query) == "" {
-		fs.Usage()
-		return errors.New("search: give a query")
-	}
-	switch {
-	case *coverage != "":
-		c, err := CoverageOf(ctx, db, CoverageRequest{Query: query, Interval: *coverage, By: *by})
-		if err != nil {
-			return err
-		}
-		if *svg {
-			return c.WriteSVG(stdout, ChartOptions{})
-		}
-		if *asJSON {
-			return writeJSON(stdout, c)
-		}
-		return printCoverage(stdout, c)
-	case *terms:
-		ts, err := TopTerms(ctx, db, TermsRequest{Query: query, Limit: *limit})
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return writeJSON(stdout, ts)
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "WORD\tARTICLES\tOCCURRENCES")
-		for _, t := range ts {
-			fmt.Fprintf(tw, "%s\t%d\t%d\n", t.Word, t.Docs, t.Count)
-		}
-		return tw.Flush()
-	}
-	res, err := Search(ctx, db, Request{Query: query, Sort: *sort, Limit: *limit, Cursor: *cursor, Facets: *facets})
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return writeJSON(stdout, res)
-	}
-	return printResult(stdout, res)
+	return cmd
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -98,7 +115,11 @@ func printResult(w io.Writer, res Result) error {
 	if res.Approximate {
 		total += "+" // counting stopped; the hits are the newest of them
 	}
-	fmt.Fprintf(w, "%s matches for %s (%s)\n\n", total, res.Query, res.Sort)
+	noun := "matches"
+	if total == "1" {
+		noun = "match"
+	}
+	fmt.Fprintf(w, "%s %s for %s (%s)\n\n", total, noun, res.Query, res.Sort)
 	for _, h := range res.Hits {
 		outlet := h.Outlet.Name
 		if h.Outlet.Orientation != "" {

@@ -3,24 +3,31 @@ package search
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/text"
 )
 
 // A query with speaker: searches clips — the quotes and passages of
-// edition entries attributed to a speaker — instead of articles: articles
-// have no speaker, clips do. The words must occur in the clip's
-// translation or its original; outlet:, orientation: and kind: apply to
-// the entry's outlet, lang: to the original's language, after: and
-// before: to the entry date. A desk writes thousands of clips, not
+// edition entries attributed to a speaker, and the analysts' clips
+// (package clips) not yet quoted in an edition — instead of articles:
+// articles have no speaker, clips do. speaker: names a person by key, or
+// by name or alias in either script (outlets.FindPeople). The words must
+// occur in the clip's translation or its original; outlet:, orientation:
+// and kind: apply to the entry's (or clip's) outlet, lang: to the
+// original's language, after: and before: to the entry (or clip) date. A desk writes thousands of clips, not
 // millions, so the speaker's clips are read and the words matched in Go,
 // with the same normalization and the same semantics as the index.
 
 // Clip is a matching part of an edition entry.
 type Clip struct {
+	// ClipID is the analyst's clip (package clips); EntryID, Item,
+	// Position and EditionSlug are zero for a clip not in an edition.
+	ClipID      int64     `json:"clip,omitempty"`
 	EntryID     int64     `json:"entry_id"`
 	Item        int       `json:"item"`
 	Position    int       `json:"position"`
@@ -51,66 +58,85 @@ var clipColumns = filterColumns{
 
 func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res Result) (Result, error) {
 	res.Sort = SortNewest
-	var w where
-	var speakers []string
-	var args []any
-	for _, v := range p.q.Values(FieldSpeaker) {
-		v = strings.ToLower(v)
-		speakers = append(speakers, "lower(s.key) = ? OR lower(s.name) LIKE ? ESCAPE '\\' OR lower(s.native_name) LIKE ? ESCAPE '\\'")
-		like := "%" + likeEscape.Replace(v) + "%"
-		args = append(args, v, like, like)
-	}
-	w.add("("+strings.Join(speakers, " OR ")+")", args...)
 	for _, f := range p.q.Filters {
 		if f.Field == FieldSpeaker && f.Negate {
 			return res, &Error{Pos: f.Pos, Msg: "speaker: cannot be negated; it chooses whose clips to search"}
 		}
 	}
-	addFilters(&w, db.Dialect(), articleFilters(p.q.Filters), clipColumns)
-	// Before the query: in a transaction, one connection serves one
+	var ids []any
+	for _, v := range p.q.Values(FieldSpeaker) {
+		people, err := outlets.FindPeople(ctx, db, v, 0)
+		if err != nil {
+			return res, fmt.Errorf("search clips: %w", err)
+		}
+		for _, person := range people {
+			ids = append(ids, person.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return res, nil
+	}
+	// Before the queries: in a transaction, one connection serves one
 	// result set at a time.
 	roster, err := loadRoster(ctx, db)
 	if err != nil {
 		return res, err
 	}
-	rows, err := db.QueryContext(ctx, `
-		SELECT e.id, p.item, p.position, p.kind, p.text, p.original, p.original_lang, p.source_url,
+	var w where
+	w.add("s.id IN ("+placeholders(len(ids))+")", ids...)
+	addFilters(&w, db.Dialect(), articleFilters(p.q.Filters), clipColumns)
+	var found []Clip
+	mk := newMarker(newTermSet(p.e))
+	for _, query := range []string{`
+		SELECT 0, e.id, p.item, p.position, p.kind, p.text, p.original, p.original_lang, p.source_url,
 			e.entry_date, e.outlet_id, s.key, s.name, ed.slug
 		FROM entry_parts p
 		JOIN entries e ON e.id = p.entry_id
 		JOIN people s ON s.id = e.speaker_id
 		JOIN editions ed ON ed.id = e.edition_id
-		WHERE `+w.sql()+`
-		ORDER BY e.entry_date DESC, e.id DESC, p.item, p.position`, w.args...)
-	if err != nil {
-		return res, fmt.Errorf("search clips: %w", err)
-	}
-	defer rows.Close()
-	mk := newMarker(newTermSet(p.e))
-	for rows.Next() {
-		var c Clip
-		var body, original string
-		var outletID int64
-		if err := rows.Scan(&c.EntryID, &c.Item, &c.Position, &c.Kind, &body, &original, &c.OriginalLang, &c.SourceURL,
-			&c.Date, &outletID, &c.Speaker.Key, &c.Speaker.Name, &c.EditionSlug); err != nil {
+		WHERE ` + w.sql(), `
+		SELECT c.id, 0, 0, 0, 'quote', c.translation, c.original, c.original_lang, c.source_url,
+			c.clip_date, c.outlet_id, s.key, s.name, ''
+		FROM clips c
+		JOIN people s ON s.id = c.speaker_id
+		WHERE NOT EXISTS (SELECT 1 FROM entry_parts q WHERE q.clip_id = c.id) AND ` + analystClips.Replace(w.sql())} {
+		rows, err := db.QueryContext(ctx, query+` ORDER BY 10 DESC, 2 DESC, 1 DESC, 3, 4`, w.args...)
+		if err != nil {
 			return res, fmt.Errorf("search clips: %w", err)
 		}
-		if p.e != nil && !p.e.matches([][]string{text.IndexTerms(body), text.IndexTerms(original)}) {
-			continue
+		for rows.Next() {
+			var c Clip
+			var body, original string
+			var outletID int64
+			if err := rows.Scan(&c.ClipID, &c.EntryID, &c.Item, &c.Position, &c.Kind, &body, &original, &c.OriginalLang, &c.SourceURL,
+				&c.Date, &outletID, &c.Speaker.Key, &c.Speaker.Name, &c.EditionSlug); err != nil {
+				rows.Close()
+				return res, fmt.Errorf("search clips: %w", err)
+			}
+			if p.e != nil && !p.e.matches([][]string{text.IndexTerms(body), text.IndexTerms(original)}) {
+				continue
+			}
+			c.Outlet = roster.ref(outletID)
+			c.TextHTML = mk.highlightAll(body)
+			if original != "" {
+				c.OriginalHTML = mk.highlightAll(original)
+				c.OriginalDir = dir(c.OriginalLang)
+			}
+			found = append(found, c)
 		}
-		res.Total++
-		if len(res.Clips) == limit {
-			continue // keep counting
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return res, fmt.Errorf("search clips: %w", err)
 		}
-		c.Outlet = roster.ref(outletID)
-		c.TextHTML = mk.highlightAll(body)
-		if original != "" {
-			c.OriginalHTML = mk.highlightAll(original)
-			c.OriginalDir = dir(c.OriginalLang)
-		}
-		res.Clips = append(res.Clips, c)
 	}
-	return res, rows.Err()
+	// Newest first across both kinds of clip, each query's order kept
+	// within a day.
+	sort.SliceStable(found, func(i, j int) bool { return found[i].Date > found[j].Date })
+	res.Total = len(found)
+	res.Clips = found[:min(limit, len(found))]
+	return res, nil
 }
 
-var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+// analystClips rewrites the filter columns of entries (e) and their parts
+// (p) to those of the clips table (c), which filter it alike.
+var analystClips = strings.NewReplacer("e.outlet_id", "c.outlet_id", "p.original_lang", "c.original_lang", "e.entry_date", "c.clip_date")

@@ -77,7 +77,7 @@ func TestTopicsThroughAPIAndJob(t *testing.T) {
 			t.Fatalf("mark seen: %d %s", rec.Code, rec.Body)
 		}
 		var out bytes.Buffer
-		if err := RunTopicsCLI(ctx, db, []string{"alerts", "-unseen"}, &out); err != nil || out.Len() != 0 {
+		if err := RunTopicsCLI(ctx, db, []string{"alerts", "--unseen"}, &out); err != nil || out.Len() != 0 {
 			t.Errorf("unseen alerts after marking them seen: %q, %v", out.String(), err)
 		}
 		out.Reset()

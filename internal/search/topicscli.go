@@ -2,100 +2,123 @@ package search
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
+	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
-// TopicsUsage lists the subcommands of RunTopicsCLI.
-const TopicsUsage = `usage:
-  pressreview topics list
-  pressreview topics add [-digest EMAIL] NAME QUERY   create a topic, or change its query and digest address
-  pressreview topics delete NAME
-  pressreview topics alerts [-topic NAME] [-unseen] [-limit N] [-json]
-  pressreview topics seen NAME ARTICLE-ID             mark a topic's alerts up to an article as seen
-  pressreview topics check                            raise alerts for articles indexed since the last check`
+func topicsCommand(with func(ctx context.Context, fn func(*store.DB) error) error) *cobra.Command {
+	run := func(fn func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, args []string) error {
+			return with(cmd.Context(), func(db *store.DB) error { return fn(cmd.Context(), db, cmd, args) })
+		}
+	}
+	var listJSON bool
+	list := &cobra.Command{
+		Use:   "list [--json]",
+		Short: "List the saved topics",
+		Args:  cobra.NoArgs,
+		RunE: run(func(ctx context.Context, db *store.DB, cmd *cobra.Command, _ []string) error {
+			ts, err := ListTopics(ctx, db)
+			if err != nil {
+				return err
+			}
+			if listJSON {
+				return writeJSON(cmd.OutOrStdout(), ts)
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tQUERY\tDIGEST TO")
+			for _, t := range ts {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, t.Query, t.DigestEmail)
+			}
+			return tw.Flush()
+		}),
+	}
+	list.Flags().BoolVar(&listJSON, "json", false, "print JSON")
 
-// RunTopicsCLI is `pressreview topics …`; args start after "topics".
-func RunTopicsCLI(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(stdout, TopicsUsage)
-		return nil
+	var digest string
+	add := &cobra.Command{
+		Use:   "add [--digest EMAIL] NAME QUERY",
+		Short: "Create a topic, or change its query and digest address; it alerts on articles indexed from now on",
+		Args:  cobra.MinimumNArgs(2),
+		RunE: run(func(ctx context.Context, db *store.DB, cmd *cobra.Command, args []string) error {
+			t := Topic{Name: args[0], Query: strings.Join(args[1:], " "), DigestEmail: digest}
+			if err := SaveTopic(ctx, db, &t); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "topic %q saved: it alerts on articles indexed from now on\n", t.Name)
+			return nil
+		}),
 	}
-	fs := flag.NewFlagSet("topics "+args[0], flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	digest := fs.String("digest", "", "email address that receives the topic's digest")
-	topic := fs.String("topic", "", "only this topic's alerts")
-	unseen := fs.Bool("unseen", false, "only alerts not yet marked seen")
-	limit := fs.Int("limit", DefaultLimit, "how many alerts")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args[1:]); err != nil {
-		return fmt.Errorf("topics %s: %v\n%s", args[0], err, TopicsUsage)
+	add.Flags().StringVar(&digest, "digest", "", "email address that receives the topic's digest")
+
+	del := &cobra.Command{
+		Use:   "delete NAME",
+		Short: "Delete a topic and its alerts",
+		Args:  cobra.ExactArgs(1),
+		RunE: run(func(ctx context.Context, db *store.DB, _ *cobra.Command, args []string) error {
+			return DeleteTopic(ctx, db, args[0])
+		}),
 	}
-	rest := fs.Args()
-	switch args[0] {
-	case "list":
-		ts, err := ListTopics(ctx, db)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return writeJSON(stdout, ts)
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tQUERY\tDIGEST TO")
-		for _, t := range ts {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, t.Query, t.DigestEmail)
-		}
-		return tw.Flush()
-	case "add":
-		if len(rest) < 2 {
-			return errors.New("topics add: give a NAME and a QUERY\n" + TopicsUsage)
-		}
-		t := Topic{Name: rest[0], Query: strings.Join(rest[1:], " "), DigestEmail: *digest}
-		if err := SaveTopic(ctx, db, &t); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "topic %q saved: it alerts on articles indexed from now on\n", t.Name)
-		return nil
-	case "delete":
-		if len(rest) != 1 {
-			return errors.New("topics delete: give one NAME")
-		}
-		return DeleteTopic(ctx, db, rest[0])
-	case "alerts":
-		as, err := ListAlerts(ctx, db, AlertFilter{Topic: *topic, UnseenOnly: *unseen, Limit: *limit})
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return writeJSON(stdout, as)
-		}
-		for _, a := range as {
-			fmt.Fprintf(stdout, "[%s] #%d %s — %s\n", a.TopicName, a.Hit.ArticleID, plain(a.Hit.TitleHTML), a.Hit.Outlet.Name)
-		}
-		return nil
-	case "seen":
-		var id int64
-		if len(rest) != 2 {
-			return errors.New("topics seen: give a NAME and an ARTICLE-ID")
-		}
-		if _, err := fmt.Sscan(rest[1], &id); err != nil {
-			return fmt.Errorf("topics seen: article ID %q is not a number", rest[1])
-		}
-		return MarkAlertsSeen(ctx, db, rest[0], id)
-	case "check":
-		n, err := CheckTopics(ctx, db)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%d new alerts\n", n)
-		return nil
+
+	var topic string
+	var unseen, alertsJSON bool
+	var limit int
+	alerts := &cobra.Command{
+		Use:   "alerts [--topic NAME] [--unseen] [--limit N] [--json]",
+		Short: "List the topics' alerts, newest first",
+		Args:  cobra.NoArgs,
+		RunE: run(func(ctx context.Context, db *store.DB, cmd *cobra.Command, _ []string) error {
+			as, err := ListAlerts(ctx, db, AlertFilter{Topic: topic, UnseenOnly: unseen, Limit: limit})
+			if err != nil {
+				return err
+			}
+			if alertsJSON {
+				return writeJSON(cmd.OutOrStdout(), as)
+			}
+			for _, a := range as {
+				fmt.Fprintf(cmd.OutOrStdout(), "[%s] #%d %s — %s\n", a.TopicName, a.Hit.ArticleID, plain(a.Hit.TitleHTML), a.Hit.Outlet.Name)
+			}
+			return nil
+		}),
 	}
-	return fmt.Errorf("topics: unknown subcommand %q\n%s", args[0], TopicsUsage)
+	alerts.Flags().StringVar(&topic, "topic", "", "only this topic's alerts")
+	alerts.Flags().BoolVar(&unseen, "unseen", false, "only alerts not yet marked seen")
+	alerts.Flags().IntVar(&limit, "limit", DefaultLimit, "how many alerts")
+	alerts.Flags().BoolVar(&alertsJSON, "json", false, "print JSON")
+
+	seen := &cobra.Command{
+		Use:   "seen NAME ARTICLE-ID",
+		Short: "Mark a topic's alerts up to an article as seen",
+		Args:  cobra.ExactArgs(2),
+		RunE: run(func(ctx context.Context, db *store.DB, _ *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[1], 10, 64)
+			if err != nil {
+				return cli.Usagef("topics seen: article ID %q is not a number", args[1])
+			}
+			return MarkAlertsSeen(ctx, db, args[0], id)
+		}),
+	}
+
+	check := &cobra.Command{
+		Use:   "check",
+		Short: "Raise alerts for articles indexed since the last check",
+		Args:  cobra.NoArgs,
+		RunE: run(func(ctx context.Context, db *store.DB, cmd *cobra.Command, _ []string) error {
+			n, err := CheckTopics(ctx, db)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s\n", cli.Count(n, "new alert", "new alerts"))
+			return nil
+		}),
+	}
+	return cli.Group(&cobra.Command{Use: "topics", Short: "Saved topics, their alerts and email digests"},
+		list, add, del, alerts, seen, check)
 }

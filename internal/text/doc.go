@@ -1,7 +1,9 @@
 // Package text holds the language-aware text primitives of the desk:
 // normalization of Persian, Arabic and English text for matching, index
 // tokens and stemming, language detection, word counts and reading time,
-// simhash fingerprints for near-duplicate stories, and stop-word lists.
+// simhash fingerprints for near-duplicate stories (with [SameStory] to
+// tell a reprint from another report filled in from one template), and
+// stop-word lists.
 //
 // Everything here works on a matching form of the text. Stored and
 // displayed text is never rewritten: callers keep the original and use

@@ -19,6 +19,11 @@ import "math/bits"
 // binomial tail, two unrelated stories come that close about once in 10⁸
 // pairs. The 3 bits used for web pages (Manku et al. 2007) would miss most
 // reprints of news-length text.
+//
+// Different stories written from one template (weather and market
+// reports) are not unrelated: they share all but their figures and names,
+// and come within this distance as often as reprints do. SameStory tells
+// them apart; a distance alone cannot.
 const NearDuplicateDistance = 10
 
 // shingleSize is the number of consecutive tokens hashed together: three

@@ -6,6 +6,7 @@ package valid
 import (
 	"errors"
 	"fmt"
+	"unicode"
 )
 
 // Error is a problem with one field.
@@ -73,6 +74,45 @@ func CheckKey(field, k string) error {
 	}
 	if !Key(k) {
 		return Errorf(field, "%q: use lower-case letters, digits and hyphens", k)
+	}
+	return nil
+}
+
+// Blank reports whether s shows nothing to a reader: it is empty or holds
+// only white space, control characters and invisible format characters
+// (ZWNJ, ZWJ, zero-width space, direction marks, BOM, soft hyphen). A name
+// of zero-width non-joiners passes strings.TrimSpace but prints as nothing.
+func Blank(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Required returns an error naming field when s is Blank.
+func Required(field, s string) error {
+	if Blank(s) {
+		if s != "" {
+			return Errorf(field, "is required (it holds only white space or invisible characters)")
+		}
+		return Errorf(field, "is required")
+	}
+	return nil
+}
+
+// Line returns an error naming field when s is Blank or holds a line break
+// or another control character: a title or a name travels into mail
+// headers and one-line listings, where a line break breaks the message.
+func Line(field, s string) error {
+	if err := Required(field, s); err != nil {
+		return err
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return Errorf(field, "must be one line: it holds %U", r)
+		}
 	}
 	return nil
 }

@@ -52,16 +52,23 @@ func TestPublishInvalidatesEveryInstance(t *testing.T) {
 // at once.
 func TestWritesThroughTheServerShowAtOnce(t *testing.T) {
 	demoServer(t, func(t *testing.T, db *store.DB, _ *httptest.Server) {
-		ts := newTestServer(t, db, web.Options{ContentCheckEvery: time.Hour})
+		m := &fakeMailer{}
+		ts := newTestServer(t, db, web.Options{ContentCheckEvery: time.Hour, Mailer: m, MinFillTime: -1})
 		path := "/events/the-week-in-the-iranian-press"
 		mustContain(t, func() string { _, b := get(t, ts, path); return b }(), "2 seats left.")
-		if _, err := posts.Register(context.Background(), db, "the-week-in-the-iranian-press", "Outside", "out@side.example", testNow); err != nil {
+		ctx := context.Background()
+		reg, _, err := posts.RequestRegistration(ctx, db, "the-week-in-the-iranian-press", "Outside", "out@side.example", testNow)
+		if err == nil {
+			_, _, err = posts.ConfirmRegistration(ctx, db, "the-week-in-the-iranian-press", reg.ID, testNow)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 		if _, body := get(t, ts, path); !strings.Contains(body, "2 seats left.") {
 			t.Error("the version was read again within ContentCheckEvery")
 		}
-		register(t, ts, path, "Reader", "reader@x.example")
+		requestSeat(t, ts, path, "Reader", "reader@x.example")
+		confirmSeat(t, ts, m, 0)
 		if _, body := get(t, ts, path); !strings.Contains(body, "This event is full.") {
 			t.Error("a registration through the server did not show at once")
 		}
@@ -154,16 +161,16 @@ func TestMountedHandlersShareMiddleware(t *testing.T) {
 }
 
 func TestEventRegistrationHonoursCapacity(t *testing.T) {
-	demoServer(t, func(t *testing.T, db *store.DB, ts *httptest.Server) {
+	demoServer(t, func(t *testing.T, db *store.DB, _ *httptest.Server) {
+		m := &fakeMailer{}
+		ts := newTestServer(t, db, web.Options{Mailer: m, MinFillTime: -1})
 		path := "/events/the-week-in-the-iranian-press"
 		for i, email := range []string{"a@x.example", "b@x.example", "c@x.example"} {
-			resp, err := http.PostForm(ts.URL+path+"/register", map[string][]string{"name": {"Reader"}, "email": {email}})
-			if err != nil {
-				t.Fatal(err)
+			body := requestSeat(t, ts, path, "Reader", email)
+			if i < 2 {
+				body = confirmSeat(t, ts, m, i)
 			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			full := strings.Contains(string(body), "this event is full")
+			full := strings.Contains(body, "This event is full")
 			if full != (i == 2) {
 				t.Errorf("registration %d: full=%v", i, full)
 			}

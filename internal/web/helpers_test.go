@@ -60,7 +60,7 @@ func loadSite(t testing.TB, db *store.DB) {
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if err := exchange.Import(ctx, db, "site.json", &b); err != nil {
+	if _, err := exchange.Import(ctx, db, "site.json", &b); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/reviews"
 	"github.com/pressreview/pressreview/internal/web/site"
 )
 
@@ -68,6 +69,9 @@ func (s *Server) build(resp *site.Response, modified time.Time) (*rendered, erro
 	p := &rendered{ctype: resp.ContentType, filename: resp.Filename, body: resp.Raw, modified: modified, etag: resp.ETag}
 	if resp.Immutable {
 		p.cacheControl = immutable
+	}
+	if resp.NoStore {
+		p.cacheControl = "no-store"
 	}
 	if p.ctype == "" {
 		var b bytes.Buffer
@@ -148,4 +152,23 @@ func notModified(r *http.Request, etag string, modified time.Time) bool {
 	}
 	t, err := http.ParseTime(ims)
 	return err == nil && !modified.Truncate(time.Second).After(t)
+}
+
+// ServePreview answers with the studio's preview of an edition: the public
+// article page's template and layout, never cached, never indexed.
+func (s *Server) ServePreview(w http.ResponseWriter, r *http.Request, page *reviews.Page) {
+	resp, err := s.site.EditionPreview(r.Context(), page)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var b bytes.Buffer
+	if err := s.renderLayout(&b, resp.Head, resp.Body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Robots-Tag", "noindex, nofollow")
+	_, _ = w.Write(b.Bytes())
 }

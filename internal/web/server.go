@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/forms"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/web/site"
 )
@@ -42,8 +43,17 @@ type Options struct {
 	// 64 MiB, negative disables that cache.
 	ImageCacheBytes int64
 	// Mailer sends the confirmation of an event registration; nil means
-	// none is sent (and the server logs that).
+	// none is sent, and so nobody can register.
 	Mailer site.Mailer
+	// Forms holds the rate limits and one-use tokens of the public forms;
+	// nil means one keyed for this process only (see forms.New).
+	Forms *forms.Guard
+	// TrustedProxies may name the client in X-Forwarded-For; every
+	// handler, mounted ones included, reads the client with forms.Client.
+	TrustedProxies forms.Proxies
+	// MinFillTime is how long a person takes at least to fill the event
+	// registration form; 0 means 3 s, negative means no minimum.
+	MinFillTime time.Duration
 	// Now is the clock; nil means time.Now. Tests set it.
 	Now func() time.Time
 }
@@ -86,7 +96,8 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		opts.ImageCacheBytes = 64 << 20
 	}
 	st, err := site.New(db, site.Options{SiteName: opts.SiteName, SiteURL: opts.SiteURL, Now: opts.Now,
-		Logger: opts.Logger, Mailer: opts.Mailer, ImageCacheBytes: opts.ImageCacheBytes})
+		Logger: opts.Logger, Mailer: opts.Mailer, ImageCacheBytes: opts.ImageCacheBytes, Forms: opts.Forms,
+		MinFillTime: opts.MinFillTime})
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +120,7 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		s.fail(w, r, errCrossOrigin)
 	}))
 	s.routes()
-	s.handler = s.recoverPanics(s.logRequests(securityHeaders(cop.Handler(s.recheckAfterWrites(gzipResponses(s.mux))))))
+	s.handler = opts.TrustedProxies.Middleware(s.recoverPanics(s.logRequests(securityHeaders(cop.Handler(s.recheckAfterWrites(gzipResponses(s.mux)))))))
 	return s, nil
 }
 

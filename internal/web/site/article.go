@@ -32,6 +32,14 @@ type articleView struct {
 	Related      []card
 }
 
+// TitleLang and TitleDir mark a title in another language than the page
+// (a Persian title on the English site), so that its <h1> is read and laid
+// out right to left; both are "" for an English title.
+func (v articleView) TitleLang() string { l, _ := langDir(v.Title); return l }
+
+// TitleDir is the direction that goes with TitleLang.
+func (v articleView) TitleDir() string { _, d := langDir(v.Title); return d }
+
 // relatedCount is how many related analyses an article shows.
 const relatedCount = 4
 
@@ -84,6 +92,12 @@ func (s *Site) editionBody(ctx context.Context, p *posts.Post, v *articleView) e
 	if err != nil {
 		return err
 	}
+	return editionView(page, v)
+}
+
+// editionView fills the parts of the article page that come from the
+// edition itself; the studio's preview uses it on a working copy.
+func editionView(page *reviews.Page, v *articleView) error {
 	var body bytes.Buffer
 	if err := reviews.RenderHTML(&body, page); err != nil {
 		return err

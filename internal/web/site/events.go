@@ -5,7 +5,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/pressreview/pressreview/internal/posts"
@@ -79,8 +78,6 @@ type eventView struct {
 	Body      template.HTML
 	Past      bool
 	SeatsLeft int
-	Message   string // after a registration attempt
-	Problem   string
 }
 
 // loadEvent reads a public event.
@@ -101,10 +98,10 @@ func (s *Site) event(r *http.Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.eventPage(e, "", "")
+	return s.eventPage(e)
 }
 
-func (s *Site) eventPage(e *posts.EventPage, message, problem string) (*Response, error) {
+func (s *Site) eventPage(e *posts.EventPage) (*Response, error) {
 	body, err := posts.RenderMarkdown(e.Body)
 	if err != nil {
 		return nil, err
@@ -113,7 +110,7 @@ func (s *Site) eventPage(e *posts.EventPage, message, problem string) (*Response
 	start, end := e.StartsAt.In(loc), e.EndsAt.In(loc)
 	v := eventView{EventPage: e, Path: "/events/" + e.Slug, When: eventTime(start, end),
 		StartISO: start.Format(time.RFC3339), EndISO: end.Format(time.RFC3339), Image: newImageView(e.ImageMeta),
-		Body: body, Past: !s.now().Before(e.StartsAt), SeatsLeft: e.SeatsLeft(), Message: message, Problem: problem}
+		Body: body, Past: !s.now().Before(e.StartsAt), SeatsLeft: e.SeatsLeft()}
 	html, err := s.render("event", v)
 	if err != nil {
 		return nil, err
@@ -133,50 +130,6 @@ func eventTime(start, end time.Time) string {
 		return s + " – " + end.Format("3:04 PM MST")
 	}
 	return s + " MST – " + end.Format("Monday, January 2, 2006, 3:04 PM MST")
-}
-
-// register serves POST /events/{slug}/register: it books a seat, emails a
-// confirmation of a new booking and shows the event page again with the
-// outcome. A full or closed event and a bad address are shown on the form,
-// not as error pages; so is a confirmation that could not be sent, since
-// the seat is booked all the same.
-//
-// Only a new booking is confirmed: anyone can type any address into the
-// form, and mailing on every post would let them flood a stranger's inbox.
-func (s *Site) register(r *http.Request) (*Response, error) {
-	ctx, slug := r.Context(), r.PathValue("slug")
-	name, email := r.PostFormValue("name"), r.PostFormValue("email")
-	booked, err := posts.Register(ctx, s.db, slug, name, email, s.now())
-	var message, problem string
-	switch {
-	case err == nil && !booked:
-		message = "You were already registered with this address; your seat is kept."
-	case err == nil:
-		message = "You are registered. We look forward to seeing you."
-	case errors.Is(err, posts.ErrEventFull), errors.Is(err, posts.ErrEventClosed), isValidation(err):
-		problem = err.Error()
-	default:
-		return nil, err
-	}
-	e, err := s.loadEvent(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	if booked {
-		sent, err := s.confirmRegistration(ctx, e, strings.TrimSpace(name), strings.TrimSpace(email))
-		switch {
-		case err != nil:
-			s.log.ErrorContext(ctx, "registration confirmation", "err", err)
-			message = "You are registered, but we could not send the confirmation email. Please keep the details on this page."
-		case sent:
-			message = "You are registered. We have sent a confirmation to " + strings.TrimSpace(email) + "."
-		}
-	}
-	resp, err := s.eventPage(e, message, problem)
-	if err == nil {
-		resp.Head.NoIndex = true
-	}
-	return resp, err
 }
 
 // errNotPublic explains in logs why an existing page answered 404.

@@ -3,6 +3,7 @@ package site
 import (
 	"encoding/json"
 	"encoding/xml"
+	"html"
 	"net/http"
 	"time"
 
@@ -144,8 +145,26 @@ type rssItem struct {
 	Link        string   `xml:"link"`
 	GUID        string   `xml:"guid"`
 	PubDate     string   `xml:"pubDate"`
-	Description string   `xml:"description,omitempty"`
+	Description *rssHTML `xml:"description,omitempty"`
 	Category    []string `xml:"category,omitempty"`
+}
+
+// rssHTML is an item description. RSS 2.0 calls it an "entity-encoded
+// HTML" synopsis, and readers render it as HTML: plain text must be
+// HTML-escaped first, or "<" and "&" in it are taken for markup (the W3C
+// validator reports this). The HTML goes into a CDATA section, which
+// encoding/xml splits around any "]]>", so the XML layer adds no second
+// escaping for a reader to undo.
+type rssHTML struct {
+	HTML string `xml:",cdata"`
+}
+
+// rssDescription is the description of plain text, or nil for none.
+func rssDescription(text string) *rssHTML {
+	if text == "" {
+		return nil
+	}
+	return &rssHTML{HTML: html.EscapeString(text)}
 }
 
 func (s *Site) rss(ps []*posts.Post, src feedSource, self string) (*Response, error) {
@@ -158,7 +177,7 @@ func (s *Site) rss(ps []*posts.Post, src feedSource, self string) (*Response, er
 	}
 	for _, p := range ps {
 		it := rssItem{Title: p.Title, Link: s.URL(postPath(p)), GUID: s.URL(postPath(p)),
-			PubDate: p.PublishAt.UTC().Format(time.RFC1123Z), Description: p.Dek}
+			PubDate: p.PublishAt.UTC().Format(time.RFC1123Z), Description: rssDescription(p.Dek)}
 		if p.Category != "" {
 			it.Category = append(it.Category, p.Category)
 		}

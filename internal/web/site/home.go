@@ -2,6 +2,7 @@ package site
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/pressreview/pressreview/internal/posts"
 	"github.com/pressreview/pressreview/internal/reviews"
@@ -37,10 +38,16 @@ func (s *Site) home(r *http.Request) (*Response, error) {
 		}
 		v.Series = &sr
 	}
-	latest, _, err := posts.List(ctx, s.db, posts.Filter{}, s.now(), 5, 0)
+	// The featured edition is not listed again under it: one more is read
+	// so the list stays five long without it.
+	latest, _, err := posts.List(ctx, s.db, posts.Filter{}, s.now(), 6, 0)
 	if err != nil {
 		return nil, err
 	}
+	latest = slices.DeleteFunc(latest, func(p *posts.Post) bool {
+		return len(eds) == 1 && p.Kind == posts.KindEdition && p.ID == eds[0].ID
+	})
+	latest = latest[:min(5, len(latest))]
 	if v.Latest, err = s.cards(ctx, latest); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -27,13 +28,16 @@ func (s *Site) ics(r *http.Request) (*Response, error) {
 	line("CALSCALE", "GREGORIAN")
 	line("BEGIN", "VEVENT")
 	line("UID", e.Slug+"@"+hostOf(s.opts.SiteURL))
-	// DTSTAMP must be stable for the file to be cacheable: the publish
-	// time stands for "when this version was made".
-	dtstamp := e.StartsAt
-	if e.PublishAt != nil {
-		dtstamp = *e.PublishAt
-	}
-	line("DTSTAMP", dtstamp.UTC().Format(stamp))
+	// The file has no METHOD, so RFC 5545 §3.8.7.2 makes DTSTAMP the time
+	// the event was last revised in the calendar store, the same as
+	// LAST-MODIFIED (§3.8.7.3) — not the time the file was generated,
+	// which would also keep it from being cached. SEQUENCE (§3.8.7.4)
+	// grows with each change of time or place, so a calendar that holds
+	// the event replaces it with the rescheduled one.
+	modified := e.UpdatedAt.UTC().Format(stamp)
+	line("DTSTAMP", modified)
+	line("LAST-MODIFIED", modified)
+	line("SEQUENCE", strconv.Itoa(e.Sequence))
 	line("DTSTART", e.StartsAt.UTC().Format(stamp))
 	line("DTEND", e.EndsAt.UTC().Format(stamp))
 	line("SUMMARY", escapeICS(e.Title))

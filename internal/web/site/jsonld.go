@@ -18,11 +18,13 @@ func (s *Site) newsArticle(v articleView, path string, p *posts.Post) map[string
 		"@context":         "https://schema.org",
 		"@type":            "NewsArticle",
 		"headline":         v.Title,
-		"description":      v.Dek,
 		"author":           authors,
 		"datePublished":    p.PublishAt.UTC().Format(time.RFC3339),
 		"mainEntityOfPage": s.URL(path),
 		"publisher":        map[string]any{"@type": "Organization", "name": s.opts.SiteName, "url": s.URL("/")},
+	}
+	if v.Dek != "" {
+		m["description"] = v.Dek
 	}
 	if v.Image != nil {
 		m["image"] = s.URL(v.Image.Src)
@@ -80,12 +82,16 @@ func (s *Site) eventLD(e *posts.EventPage, path string) map[string]any {
 		"@context":    "https://schema.org",
 		"@type":       "Event",
 		"name":        e.Title,
-		"description": e.Summary,
 		"startDate":   e.StartsAt.In(e.Location()).Format(time.RFC3339),
 		"endDate":     e.EndsAt.In(e.Location()).Format(time.RFC3339),
 		"url":         s.URL(path),
 		"eventStatus": "https://schema.org/EventScheduled",
 		"organizer":   map[string]any{"@type": "Organization", "name": s.opts.SiteName, "url": s.URL("/")},
+	}
+	// Empty properties are left out: "description": "" tells a search
+	// engine the event has an empty description.
+	if e.Summary != "" {
+		m["description"] = e.Summary
 	}
 	var locs []map[string]any
 	if e.Place != "" {

@@ -20,46 +20,52 @@ type Mailer interface {
 // the reader waits for.
 const mailTimeout = 30 * time.Second
 
-// registrationMail is a registration's confirmation.
+// registrationMail asks a registrant to confirm. It holds nothing the
+// registrant typed — no name, no greeting — since anyone can type any
+// address into the form: a mail the site sends to a stranger must carry
+// only the site's own words, or the form becomes a way to send spam.
 type registrationMail struct {
 	SiteName string
-	Name     string
 	Title    string
+	Sentence string // the title ending a sentence: "What Next?", "The Week."
 	When     string // in the event's own zone, with the zone's abbreviation
 	Place    string
 	Online   string
-	Page     string // absolute URLs
+	Confirm  string // absolute URLs
+	Page     string
 	ICS      string
 }
 
-func (s *Site) newRegistrationMail(e *posts.EventPage, name string) registrationMail {
+func (s *Site) newRegistrationMail(e *posts.EventPage, confirm string) registrationMail {
 	loc := e.Location()
 	path := "/events/" + e.Slug
-	return registrationMail{SiteName: s.opts.SiteName, Name: name, Title: e.Title,
+	return registrationMail{SiteName: s.opts.SiteName, Title: e.Title, Sentence: sentence(e.Title),
 		When: eventTime(e.StartsAt.In(loc), e.EndsAt.In(loc)), Place: e.Place, Online: e.OnlineURL,
-		Page: s.URL(path), ICS: s.URL(path + "/event.ics")}
+		Confirm: confirm, Page: s.URL(path), ICS: s.URL(path + "/event.ics")}
 }
 
 // text is the plain-text part.
 func (m registrationMail) text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Dear %s,\n\nyou are registered for %s.\n\nWhen: %s\n", m.Name, m.Title, m.When)
+	fmt.Fprintf(&b, "You asked to register for %s\n\nTo hold your seat, open this link within 24 hours:\n%s\n\nWhen: %s\n",
+		m.Sentence, m.Confirm, m.When)
 	if m.Place != "" {
 		fmt.Fprintf(&b, "Where: %s\n", m.Place)
 	}
 	if m.Online != "" {
 		fmt.Fprintf(&b, "Online: %s\n", m.Online)
 	}
-	fmt.Fprintf(&b, "\nAdd it to your calendar: %s\nEvent page: %s\n\n%s\n", m.ICS, m.Page, m.SiteName)
+	fmt.Fprintf(&b, "\nAdd it to your calendar: %s\nEvent page: %s\n\n"+
+		"If you did not ask for this, ignore this email: nothing is booked without the link.\n\n%s\n", m.ICS, m.Page, m.SiteName)
 	return b.String()
 }
 
 var registrationHTML = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 <html lang="en" dir="ltr">
-<head><meta charset="utf-8"><title>Registered: {{.Title}}</title></head>
+<head><meta charset="utf-8"><title>Confirm your registration: {{.Title}}</title></head>
 <body>
-<p>Dear {{.Name}},</p>
-<p>you are registered for <a href="{{.Page}}">{{.Title}}</a>.</p>
+<p>You asked to register for <a href="{{.Page}}">{{.Sentence}}</a></p>
+<p><a href="{{.Confirm}}">Confirm your registration</a> within 24 hours to hold your seat.</p>
 <dl>
 <dt>When</dt><dd>{{.When}}</dd>
 {{- with .Place}}
@@ -70,29 +76,26 @@ var registrationHTML = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 {{- end}}
 </dl>
 <p><a href="{{.ICS}}">Add it to your calendar (.ics)</a></p>
+<p>If you did not ask for this, ignore this email: nothing is booked without the link.</p>
 <p>{{.SiteName}}</p>
 </body>
 </html>
 `))
 
-// confirmRegistration emails the confirmation of a new registration. It
-// reports whether a message went out; without a Mailer none does.
-func (s *Site) confirmRegistration(ctx context.Context, e *posts.EventPage, name, email string) (bool, error) {
+// mailConfirmation emails the link that confirms reg.
+func (s *Site) mailConfirmation(ctx context.Context, e *posts.EventPage, reg posts.Registration) error {
 	if s.opts.Mailer == nil {
-		s.log.InfoContext(ctx, "no mailer configured: registration confirmation not sent", "event", e.Slug)
-		return false, nil
+		return fmt.Errorf("no mailer configured: cannot confirm a registration for %q", e.Slug)
 	}
-	m := s.newRegistrationMail(e, name)
+	m := s.newRegistrationMail(e, s.confirmURL(e, reg))
 	var html strings.Builder
 	if err := registrationHTML.Execute(&html, m); err != nil {
-		return false, err
+		return err
 	}
-	// The seat is booked: a reader who closes the tab must still get
-	// the confirmation.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), mailTimeout)
+	ctx, cancel := mailContext(ctx)
 	defer cancel()
-	if err := s.opts.Mailer.Notify(ctx, email, "Registered: "+e.Title, m.text(), html.String()); err != nil {
-		return false, fmt.Errorf("registration confirmation for %q: %w", e.Slug, err)
+	if err := s.opts.Mailer.Notify(ctx, reg.Email, "Confirm your registration: "+e.Title, m.text(), html.String()); err != nil {
+		return fmt.Errorf("registration confirmation for %q: %w", e.Slug, err)
 	}
-	return true, nil
+	return nil
 }

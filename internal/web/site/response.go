@@ -37,6 +37,9 @@ type Response struct {
 	// ETag, when set, spares the server hashing Raw for one: content
 	// addressed by a digest already has one.
 	ETag string
+	// NoStore keeps the page out of every cache, the browser's included:
+	// it carries a form token made for one reader.
+	NoStore bool
 }
 
 // Head is what the layout puts in <head> and around the body.
@@ -57,6 +60,18 @@ type Head struct {
 	Feeds []Feed
 	// NoIndex keeps search engines off pages such as search results.
 	NoIndex bool
+}
+
+// LinksFeed reports whether the page links the feed at path itself; the
+// layout links the site's RSS feed on pages that do not, so that no page
+// links a feed twice.
+func (h Head) LinksFeed(path string) bool {
+	for _, f := range h.Feeds {
+		if f.Path == path {
+			return true
+		}
+	}
+	return false
 }
 
 // Feed is one alternate representation of a listing.

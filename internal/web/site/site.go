@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/forms"
 	"github.com/pressreview/pressreview/internal/posts"
 	"github.com/pressreview/pressreview/internal/store"
 )
@@ -32,8 +33,16 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives what readers are not shown; nil means slog.Default().
 	Logger *slog.Logger
-	// Mailer sends registration confirmations; nil sends none.
+	// Mailer sends registration confirmations; without it nobody can
+	// register, since registrations are confirmed by mail.
 	Mailer Mailer
+	// Forms holds the registration form's tokens and rate limits; nil
+	// means one with a key of this process (see forms.New).
+	Forms *forms.Guard
+	// MinFillTime is how long a person takes at least to fill the
+	// registration form; faster posts are taken for bots. 0 means 3 s,
+	// negative no minimum.
+	MinFillTime time.Duration
 	// ImageCacheBytes bounds the resized images kept in memory; zero or
 	// negative keeps none.
 	ImageCacheBytes int64
@@ -47,6 +56,7 @@ type Site struct {
 	tmpl    *template.Template
 	images  *imageCache
 	indexer searchIndexer
+	forms   *forms.Guard
 }
 
 // New parses the page templates.
@@ -58,11 +68,17 @@ func New(db *store.DB, opts Options) (*Site, error) {
 		opts.Logger = slog.Default()
 	}
 	opts.SiteURL = strings.TrimRight(opts.SiteURL, "/")
+	if opts.Forms == nil {
+		opts.Forms = forms.New(db, nil)
+	}
+	if opts.MinFillTime == 0 {
+		opts.MinFillTime = defaultFillTime
+	}
 	t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("site templates: %w", err)
 	}
-	return &Site{db: db, opts: opts, log: opts.Logger, tmpl: t, images: newImageCache(opts.ImageCacheBytes)}, nil
+	return &Site{db: db, opts: opts, log: opts.Logger, tmpl: t, images: newImageCache(opts.ImageCacheBytes), forms: opts.Forms}, nil
 }
 
 // Routes lists the public pages. Routes are kept in this one place so the
@@ -83,7 +99,10 @@ func (s *Site) Routes() []Route {
 		{Pattern: "GET /events", Handler: s.events},
 		{Pattern: "GET /events/{slug}", Handler: s.event},
 		{Pattern: "GET /events/{slug}/event.ics", Handler: s.ics},
+		{Pattern: "GET /events/{slug}/register", Handler: s.registerForm, Dynamic: true},
 		{Pattern: "POST /events/{slug}/register", Handler: s.register, Dynamic: true},
+		{Pattern: "GET /events/{slug}/confirm", Handler: s.confirmForm, Dynamic: true},
+		{Pattern: "POST /events/{slug}/confirm", Handler: s.confirm, Dynamic: true},
 		{Pattern: "GET /images/{file}", Handler: s.image, Dynamic: true},
 		{Pattern: "GET /privacy", Handler: s.privacy},
 		{Pattern: "GET /search", Handler: s.search, Dynamic: true},

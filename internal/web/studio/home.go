@@ -32,8 +32,20 @@ func (s *studio) home(w http.ResponseWriter, r *http.Request) {
 	}
 	ac, _ := accounts.ActorFrom(r.Context())
 	p := homePage{Actor: ac}
+	// The table shows each series by its name, as readers know it; a desk
+	// has a handful of series, read once each.
+	names := map[string]string{}
 	for _, e := range eds {
-		row := editionRow{Date: e.Date, Title: e.Title, Series: e.Series, Status: e.Status}
+		name, ok := names[e.Series]
+		if !ok {
+			sr, err := reviews.SeriesByKey(r.Context(), s.db, e.Series)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			name, names[e.Series] = sr.Name, sr.Name
+		}
+		row := editionRow{Date: e.Date, Title: e.Title, Series: name, Status: e.Status}
 		if e.Status == reviews.Published {
 			row.PublicURL = "/analysis/" + e.Slug
 		}

@@ -9,80 +9,130 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/forms"
 	"github.com/pressreview/pressreview/internal/newsletter"
+	"github.com/pressreview/pressreview/internal/reviews"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/valid"
 )
 
 type formPage struct {
 	Title, Action, Email, Name, FormToken, Wording, PrivacyURL string
-	Lists                                                      []newsletter.List
-	Chosen                                                     map[string]bool
-	Errors                                                     []string
+	// Notice tells a reader who came from the site-wide box what is left
+	// to do.
+	Notice string
+	Lists  []newsletter.List
+	Chosen map[string]bool
+	// Errors are the problems, by field ("email", "name", "lists"): each
+	// is shown next to its field and in a summary above the form.
+	Errors map[string]string
+	// MaxName is the longest name the form takes, in characters.
+	MaxName int
 }
 
-func (h *handler) formData(r *http.Request) (formPage, error) {
+// fieldLabels name the fields in the error summary.
+var fieldLabels = map[string]string{"email": "Email", "name": "Name", "lists": "Lists"}
+
+// Summary is the error summary, in the order of the fields.
+func (p formPage) Summary() []link {
+	var out []link
+	for _, f := range []string{"email", "name", "lists"} {
+		if e, ok := p.Errors[f]; ok {
+			target := "#" + f
+			if f == "lists" && len(p.Lists) > 0 {
+				target = "#list-" + p.Lists[0].Key
+			}
+			out = append(out, link{URL: target, Text: fieldLabels[f] + ": " + e})
+		}
+	}
+	return out
+}
+
+// formData is the form with a token issued at issued: the form's clock
+// starts then (see isBot).
+func (h *handler) formData(r *http.Request, issued time.Time) (formPage, error) {
 	lists, err := newsletter.Lists(r.Context(), h.Service.DB(), true)
 	if err != nil {
 		return formPage{}, err
 	}
 	return formPage{
 		Title: "Subscribe to our newsletters", Action: newsletter.PathSubscribe,
-		FormToken: h.Service.Signer().Sign(newsletter.PurposeForm, newsletter.Token{Subject: "form", Issued: h.Now()}),
+		FormToken: h.Forms.Issue(formName, forms.Client(r), issued),
 		Wording:   h.Wording, PrivacyURL: h.PrivacyURL, Lists: lists, Chosen: map[string]bool{},
+		Errors: map[string]string{}, MaxName: newsletter.MaxNameLength,
 	}, nil
 }
 
 func (h *handler) form(w http.ResponseWriter, r *http.Request) {
-	p, err := h.formData(r)
+	p, err := h.formData(r, h.Now())
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, http.StatusOK, "subscribe", p)
+	h.render(w, r, http.StatusOK, p.Title, "subscribe", p)
 }
 
-func (h *handler) thanks(w http.ResponseWriter) {
-	h.message(w, http.StatusOK, "Please check your inbox",
+func (h *handler) thanks(w http.ResponseWriter, r *http.Request) {
+	h.message(w, r, http.StatusOK, "Please check your inbox",
 		"We have sent you an email. Open the link in it to confirm your subscription; until then we will send you nothing else.")
 }
 
 // isBot reads the traps: the honeypot field, and a form token that is
-// missing, forged, too fresh (filled faster than a person can) or a day old.
-func (h *handler) isBot(r *http.Request) bool {
+// missing, forged, issued to another address, too fresh (filled faster
+// than a person can), a day old or used before. It also counts the post
+// against the rate limits; a flood is answered like a bot.
+func (h *handler) isBot(r *http.Request, email string) (bool, error) {
 	if r.PostFormValue("website") != "" {
-		return true
+		return true, nil
 	}
-	tok, err := h.Service.Signer().Verify(newsletter.PurposeForm, r.PostFormValue("ft"), h.Now())
+	ctx, client, now := r.Context(), forms.Client(r), h.Now()
+	err := h.Forms.Consume(ctx, formName, r.PostFormValue("ft"), client, now, h.MinFillTime)
+	if forms.Refused(err) {
+		return true, nil
+	}
 	if err != nil {
-		return true
+		return false, err
 	}
-	age := h.Now().Sub(tok.Issued)
-	return age < h.MinFillTime || age > 24*time.Hour
+	if ok, err := h.Forms.Allow(ctx, h.byIP, client, now); !ok || err != nil {
+		return !ok, err
+	}
+	ok, err := h.Forms.Allow(ctx, h.byAddress, strings.ToLower(email), now)
+	return !ok, err
 }
 
 func (h *handler) subscribe(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		h.message(w, http.StatusBadRequest, "The form could not be read", err.Error())
+		h.message(w, r, http.StatusBadRequest, "The form could not be read", err.Error())
 		return
 	}
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	// The site-wide box carries no form token (its pages are cached): it
-	// leads to this full form, prefilled, where the reader chooses lists and
-	// the fill-time clock starts. Nothing is stored yet.
+	// leads to this full form, prefilled, with the list of the page it was
+	// sent from ticked and a word on what is left to do. Nothing is stored
+	// yet. The reader spent the fill time in the box already, so the
+	// form's clock is set back by it: pressing Subscribe at once is not
+	// taken for a bot.
 	if r.PostFormValue("ft") == "" && r.PostFormValue("website") == "" {
-		p, err := h.formData(r)
+		p, err := h.formData(r, h.Now().Add(-h.MinFillTime))
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
 		p.Email, p.Name = email, r.PostFormValue("name")
-		h.render(w, http.StatusOK, "subscribe", p)
+		p.Notice = "One more step: choose your lists and press Subscribe. We will then send you an email to confirm."
+		if k := h.contextList(r, r.PostFormValue("context"), p.Lists); k != "" {
+			p.Chosen[k] = true
+			p.Notice = "One more step: check your details and press Subscribe. We will then send you an email to confirm."
+		}
+		h.render(w, r, http.StatusOK, p.Title, "subscribe", p)
 		return
 	}
-	if h.isBot(r) || !h.byIP.allow(clientIP(r), h.Now()) || !h.byAddress.allow(strings.ToLower(email), h.Now()) {
+	if bot, err := h.isBot(r, email); err != nil {
+		h.fail(w, r, err)
+		return
+	} else if bot {
 		// A bot, or a flood: the same answer as a success, and nothing stored.
-		h.thanks(w)
+		h.thanks(w, r)
 		return
 	}
 	c := h.consent(r, h.Form)
@@ -92,23 +142,53 @@ func (h *handler) subscribe(w http.ResponseWriter, r *http.Request) {
 	})
 	var ve *valid.Error
 	if errors.As(err, &ve) {
-		p, ferr := h.formData(r)
+		p, ferr := h.formData(r, h.Now())
 		if ferr != nil {
 			h.fail(w, r, ferr)
 			return
 		}
-		p.Email, p.Name, p.Errors = email, r.PostFormValue("name"), []string{ve.Problem}
+		p.Email, p.Name, p.Errors[ve.Path] = email, r.PostFormValue("name"), ve.Problem
 		for _, k := range r.PostForm["list"] {
 			p.Chosen[k] = true
 		}
-		h.render(w, http.StatusUnprocessableEntity, "subscribe", p)
+		h.render(w, r, http.StatusUnprocessableEntity, p.Title, "subscribe", p)
 		return
 	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.thanks(w)
+	h.thanks(w, r)
+}
+
+// contextList is the key of the public list that fits the page the
+// site-wide box was sent from (its path): the edition's series on an
+// edition, the series on a series page, analyses on an analysis, events on
+// the events pages. "" when none fits.
+func (h *handler) contextList(r *http.Request, path string, public []newsletter.List) string {
+	var want []string
+	switch {
+	case strings.HasPrefix(path, "/analysis/"):
+		slug := strings.TrimPrefix(path, "/analysis/")
+		if page, err := reviews.LoadPage(r.Context(), h.Service.DB(), slug); err == nil {
+			want = append(want, page.Series.Key)
+		}
+		want = append(want, "analysis")
+	case path == "/analysis":
+		want = append(want, "analysis")
+	case strings.HasPrefix(path, "/series/"):
+		want = append(want, strings.TrimPrefix(path, "/series/"))
+	case path == "/events" || strings.HasPrefix(path, "/events/"):
+		want = append(want, "events")
+	}
+	for _, k := range want {
+		for _, l := range public {
+			if l.Key == k {
+				return k
+			}
+		}
+	}
+	return ""
 }
 
 // confirmPage only shows a button: link scanners that fetch the URL must
@@ -119,7 +199,7 @@ func (h *handler) confirmPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, http.StatusOK, "button", buttonPage{Title: "Confirm your subscription",
+	h.render(w, r, http.StatusOK, "Confirm your subscription", "button", buttonPage{Title: "Confirm your subscription",
 		Paragraphs: []string{"Press the button to start receiving our newsletters."},
 		Action:     newsletter.PathConfirm, Token: raw, Button: "Confirm my subscription"})
 }
@@ -134,7 +214,7 @@ func (h *handler) confirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	settings := h.Service.Links().Settings(tok.Subject, 0, h.Now())
-	h.render(w, http.StatusOK, "message", messagePage{Title: "Subscription confirmed",
+	h.render(w, r, http.StatusOK, "Subscription confirmed", "message", messagePage{Title: "Subscription confirmed",
 		Paragraphs: []string{"Thank you. Your subscription is confirmed."},
 		Link:       &link{URL: settings, Text: "Subscription settings"}})
 }
@@ -188,7 +268,7 @@ func (h *handler) settingsPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, http.StatusOK, "settings", p)
+	h.render(w, r, http.StatusOK, p.Title, "settings", p)
 }
 
 func (h *handler) settings(w http.ResponseWriter, r *http.Request) {
@@ -203,7 +283,7 @@ func (h *handler) settings(w http.ResponseWriter, r *http.Request) {
 		err = h.Service.UpdateSettings(ctx, tok.Subject, r.PostFormValue("name"), r.PostForm["list"], c)
 	case "unsubscribe":
 		if err = h.Service.Unsubscribe(ctx, tok.Subject, c); err == nil {
-			h.message(w, http.StatusOK, "You are unsubscribed", "We will send you no more newsletters.")
+			h.message(w, r, http.StatusOK, "You are unsubscribed", "We will send you no more newsletters.")
 			return
 		}
 	case "erase":
@@ -212,7 +292,7 @@ func (h *handler) settings(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		if err = h.Service.Erase(ctx, tok.Subject, c); err == nil {
-			h.message(w, http.StatusOK, "Your data is erased",
+			h.message(w, r, http.StatusOK, "Your data is erased",
 				"We keep only a one-way hash of your address, so that no one can add it to our lists again without you.")
 			return
 		}
@@ -235,7 +315,7 @@ func (h *handler) settings(w http.ResponseWriter, r *http.Request) {
 	} else {
 		p.Notice = "Your settings are saved."
 	}
-	h.render(w, status, "settings", p)
+	h.render(w, r, status, p.Title, "settings", p)
 }
 
 func (h *handler) data(w http.ResponseWriter, r *http.Request) {
@@ -265,7 +345,7 @@ func (h *handler) unsubscribePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, http.StatusOK, "button", buttonPage{Title: "Unsubscribe",
+	h.render(w, r, http.StatusOK, "Unsubscribe", "button", buttonPage{Title: "Unsubscribe",
 		Paragraphs: []string{"Press the button to stop receiving all our newsletters."},
 		Action:     newsletter.PathUnsubscribe + "?t=" + url.QueryEscape(raw), Token: raw, Button: "Unsubscribe"})
 }
@@ -287,10 +367,16 @@ func (h *handler) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.message(w, http.StatusOK, "You are unsubscribed", "We will send you no more newsletters.")
+	h.message(w, r, http.StatusOK, "You are unsubscribed", "We will send you no more newsletters.")
 }
 
 func (h *handler) webhook(w http.ResponseWriter, r *http.Request) {
+	// Switched off, the webhook is not there: a quiet 404, nothing logged,
+	// whatever probes it.
+	if len(h.Service.Config().WebhookKey) == 0 {
+		http.NotFound(w, r)
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {
 		http.Error(w, "cannot read body", http.StatusBadRequest)

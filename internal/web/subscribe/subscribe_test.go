@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,6 +21,7 @@ import (
 	"github.com/pressreview/pressreview/internal/newsletter/mailtest"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/store/storetest"
+	webpkg "github.com/pressreview/pressreview/internal/web"
 	"github.com/pressreview/pressreview/internal/web/subscribe"
 )
 
@@ -49,9 +51,37 @@ type site struct {
 	sink  *mailtest.Server
 	srv   *httptest.Server
 	clock *clock
+	// web is the site server the pages are mounted on, and their layout.
+	web  *webpkg.Server
+	logs *logBuffer
 }
 
 func newSite(t testing.TB, db *store.DB, tweak func(*subscribe.Deps)) *site {
+	t.Helper()
+	return newSiteWith(t, db, nil, tweak)
+}
+
+// logBuffer collects the log lines of the site and the pages.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// newSiteWith is newSite with the newsletter's configuration changed by
+// config before use.
+func newSiteWith(t testing.TB, db *store.DB, config func(*newsletter.Config), tweak func(*subscribe.Deps)) *site {
 	t.Helper()
 	ctx := context.Background()
 	sink, err := mailtest.Start()
@@ -59,17 +89,32 @@ func newSite(t testing.TB, db *store.DB, tweak func(*subscribe.Deps)) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sink.Close() })
-	mux := http.NewServeMux()
-	srv := httptest.NewServer(mux)
+	// The pages are served as in production: mounted on the site's own
+	// server, inside its layout and behind its middleware (CSP and all).
+	var root http.Handler
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { root.ServeHTTP(w, r) }))
 	t.Cleanup(srv.Close)
-	svc, err := newsletter.New(db, newsletter.Config{
+	logs := &logBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	web, err := webpkg.New(db, webpkg.Options{SiteName: "pressreview", SiteURL: srv.URL, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	web.Handle("/newsletter/", mux)
+	root = web.Handler()
+	cfg := newsletter.Config{
 		SiteURL:    srv.URL,
 		SigningKey: []byte("0123456789abcdef0123456789abcdef-web"),
 		From:       "Iran Media Review <review@pressreview.test>",
 		SMTP:       newsletter.SMTP{Host: sink.Host, Port: sink.Port, TLS: "none", Timeout: 5 * time.Second},
 		WebhookKey: []byte("hook"),
 		Batch:      5,
-	})
+	}
+	if config != nil {
+		config(&cfg)
+	}
+	svc, err := newsletter.New(db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +137,7 @@ func newSite(t testing.TB, db *store.DB, tweak func(*subscribe.Deps)) *site {
 		_ = client.Stop(c)
 	})
 	for _, l := range []newsletter.List{
-		{Key: "analysis", Name: "Analysis", Public: true},
+		{Key: "analysis", Name: "Analysis", Description: "New analyses as they are published.", Public: true},
 		{Key: "imr", Name: "Iran Media Review", Public: true},
 		{Key: "staff", Name: "Staff notes"},
 	} {
@@ -101,12 +146,12 @@ func newSite(t testing.TB, db *store.DB, tweak func(*subscribe.Deps)) *site {
 		}
 	}
 	clk := &clock{}
-	d := subscribe.Deps{Service: svc, PrivacyURL: "/privacy", Now: clk.now}
+	d := subscribe.Deps{Service: svc, Layout: web, PrivacyURL: "/privacy", Now: clk.now, Logger: logger}
 	if tweak != nil {
 		tweak(&d)
 	}
 	subscribe.Register(mux, d)
-	return &site{t: t, db: db, svc: svc, sink: sink, srv: srv, clock: clk}
+	return &site{t: t, db: db, svc: svc, sink: sink, srv: srv, clock: clk, web: web, logs: logs}
 }
 
 // client never follows redirects: the tests check there are none.
@@ -210,7 +255,7 @@ func TestSubscribeConfirmSettingsUnsubscribe(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("form: %d", resp.StatusCode)
 		}
-		for _, want := range []string{`<html lang="en" dir="ltr">`, `<label for="email">Email *</label>`, `name="website"`,
+		for _, want := range []string{`<html lang="en" dir="ltr">`, `<label for="email">Email <span aria-hidden="true">*</span></label>`, `name="website"`,
 			`href="/privacy"`, "By subscribing you agree to our", `value="analysis"`, `value="imr"`} {
 			if !strings.Contains(form, want) {
 				t.Errorf("form lacks %s", want)
@@ -323,7 +368,7 @@ func TestBotsAndFloodsStoreNothing(t *testing.T) {
 		noToken := s.fillForm("bot4@example.org", "", "imr")
 		noToken.Del("ft")
 		// Filled in a second: a token issued just now.
-		tooFast.Set("ft", s.svc.Signer().Sign(newsletter.PurposeForm, newsletter.Token{Subject: "form", Issued: s.clock.now().Add(-time.Second)}))
+		tooFast.Set("ft", s.freshToken())
 		for name, f := range map[string]url.Values{"honeypot": honeypot, "too fast": tooFast, "forged token": forged} {
 			resp, body := s.post(newsletter.PathSubscribe, f)
 			if resp.StatusCode != 200 || !strings.Contains(body, "check your inbox") {

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pressreview/pressreview/internal/demo"
+)
+
+// TestImportReportsAndDryRun covers issue 11 item 19 on the command line:
+// an import that relabels a stored outlet names the editions whose text it
+// changes, and --dry-run says so without writing.
+func TestImportReportsAndDryRun(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "pr.db")
+	if _, err := run(t, "import", "--database", db, seedFile(t)); err != nil {
+		t.Fatal(err)
+	}
+	later := filepath.Join(t.TempDir(), "later.json")
+	err := os.WriteFile(later, []byte(`{"format": "pressreview/1", "outlets": [{"key": "kayhan", "name": "Kayhan",
+		"native_name": "کیهان", "kind": "newspaper", "language": "fa", "country": "IR",
+		"orientation": "ultra-conservative", "homepage": "https://kayhan.ir"}]}`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change := `changes outlet kayhan: orientation "hard-line" → "ultra-conservative"; this changes the text of 1 published edition: ` + demo.SeedSlug
+	render := func() string {
+		out, err := run(t, "render", "--database", db, demo.SeedSlug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	out, err := run(t, "import", "--dry-run", "--database", db, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "would import (dry run, nothing written) "+later) || !strings.Contains(out, change) {
+		t.Errorf("dry-run output:\n%s\nwant the change:\n%s", out, change)
+	}
+	if !strings.Contains(render(), "Hard-line Kayhan") {
+		t.Error("the dry run wrote the new label")
+	}
+
+	if out, err = run(t, "import", "--database", db, later); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "imported "+later) || !strings.Contains(out, change) {
+		t.Errorf("import output:\n%s\nwant the change:\n%s", out, change)
+	}
+	if !strings.Contains(render(), "Ultra-conservative Kayhan") {
+		t.Error("the import did not write the new label")
+	}
+}
