@@ -70,7 +70,9 @@ func (e *env) rootCommand() *cobra.Command {
 		Short: "pressreview runs a foreign-press monitoring desk and publishes what it finds.",
 		Long: "pressreview runs a foreign-press monitoring desk and publishes what it finds.\n\n" +
 			"Every setting is a flag of the commands that use it and a PRESSREVIEW_* variable; a flag wins.\n" +
-			"Exit status: 0 done, 1 failure, 2 usage error.\n\nEnvironment:\n" + config.EnvHelp(),
+			"Exit status: 0 done, 1 failure, 2 usage error.\n\nEnvironment:\n" + config.EnvHelp() +
+			"\nSecrets (PRESSREVIEW_NEWSLETTER_KEY, SMTP, DKIM) and the fetcher's limits come from the\n" +
+			"environment only; README.md lists them all.",
 	}
 	e.cfg.Register(root.PersistentFlags(), "log-level")
 	cli.Group(root,

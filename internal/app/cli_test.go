@@ -151,3 +151,26 @@ func TestDemoLogsQuietly(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsFlagWins: a setting's flag wins over its variable, a group's
+// settings are taken before or after the subcommand, and every bad setting
+// is reported at once.
+func TestSettingsFlagWins(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "pr.db")
+	t.Setenv("PRESSREVIEW_DATABASE", "mysql://nowhere")
+	for _, args := range [][]string{
+		{"migrate", "--database", db},
+		{"feeds", "--database", db, "list"},
+		{"feeds", "list", "--database=" + db},
+	} {
+		if _, errOut, err := runAll(args...); err != nil {
+			t.Errorf("%v: %v\n%s", args, err, errOut)
+		}
+	}
+	t.Setenv("PRESSREVIEW_LOG_LEVEL", "loud")
+	_, _, err := runAll("migrate")
+	if err == nil || !strings.Contains(err.Error(), "PRESSREVIEW_DATABASE") || !strings.Contains(err.Error(), "PRESSREVIEW_LOG_LEVEL") ||
+		cli.ExitCode(err) != 1 {
+		t.Errorf("two bad settings: %v", err)
+	}
+}

@@ -141,6 +141,7 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	auth := accounts.New(db, accounts.Config{SiteURL: e.cfg.SiteURL, Logger: e.log, Forbidden: studio.Forbidden(site)})
 	go auth.RunCleanup(ctx, 10*time.Minute)
 	studio.Register(site, db, auth)
+	studio.RegisterIntake(site, db, auth, d.monitor)
 	staffOnly := auth.RequireRole(accounts.Analyst)
 	pages := http.NewServeMux()
 	subscribe.Register(pages, subscribe.Deps{Service: letters, Layout: site, PrivacyURL: "/privacy", Forms: guard})
@@ -149,6 +150,7 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	monitoring := staffOnly(ingest.Handler(db, d.monitorCfg))
 	site.Handle("/api/feeds", monitoring)
 	site.Handle("/api/articles/", monitoring)
+	site.Handle("POST /api/articles", staffOnly(ingest.IntakeHandler(d.monitor)))
 	site.Handle("/archive/", monitoring)
 	clipsAPI := staffOnly(clips.Handler(clips.New(db, d.monitorCfg.ArchiveDir()), e.cfg.SiteURL))
 	for _, p := range clips.Patterns {

@@ -67,6 +67,9 @@ func Group(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {
 				names = append(names, c.Name())
 			}
 		}
+		if len(args) == 1 && args[0] == "help" {
+			return cmd.Help() // `campaigns help`, as the old command line had it
+		}
 		if len(args) == 0 {
 			fmt.Fprint(cmd.ErrOrStderr(), cmd.UsageString())
 			return Usagef("%s needs a command: %s", cmd.CommandPath(), strings.Join(names, ", "))
@@ -83,8 +86,8 @@ func Group(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {
 	return cmd
 }
 
-// IsGroup reports whether cmd was made with Group.
-func IsGroup(cmd *cobra.Command) bool { return cmd.Annotations[groupAnnotation] == "true" }
+// isGroup reports whether cmd was made with Group.
+func isGroup(cmd *cobra.Command) bool { return cmd.Annotations[groupAnnotation] == "true" }
 
 // Execute runs root with args. prepare, when set, runs before every
 // command's own code except groups' (to load settings once the flags are
@@ -110,7 +113,7 @@ func Execute(ctx context.Context, root *cobra.Command, args []string, stdout, st
 		if run == nil {
 			return
 		}
-		group := IsGroup(c)
+		group := isGroup(c)
 		c.RunE = func(cmd *cobra.Command, args []string) error {
 			if prepare != nil && !group {
 				if err := prepare(cmd); err != nil {

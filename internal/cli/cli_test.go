@@ -27,6 +27,7 @@ func TestExecuteExitCodes(t *testing.T) {
 		{[]string{"ok"}, 0, ""},
 		{[]string{"ok", "--help"}, 0, ""},
 		{[]string{"group", "--help"}, 0, ""},
+		{[]string{"group", "help"}, 0, ""},
 		{[]string{"fail"}, 1, "the relay refused the message"},
 		{[]string{"misuse"}, 2, "misuse needs a FILE\nRun 'tool misuse --help' for usage."},
 		{[]string{"ok", "extra"}, 2, `unknown command "extra" for "tool ok"`},

@@ -19,7 +19,7 @@ import (
 // Handler serves the clips API:
 //
 //	POST /api/clips                 clip a passage → 201 with the clip and its anchor
-//	GET  /api/clips?speaker=&outlet=&camp=&edition=&status=&article=&limit=&offset=
+//	GET  /api/clips?speaker=&outlet=&camp=&edition=&status=&after=&before=&article=&limit=&offset=
 //	GET  /api/clips/{id}            a clip with all its anchors and re-checks
 //	GET  /api/clips.csv, .json      every clip the same filters choose, for export
 //	GET  /api/speakers?q=           people by key, name or alias in either script
@@ -108,7 +108,7 @@ func actorName(r *http.Request) string {
 
 func filterOf(q url.Values) (Filter, error) {
 	f := Filter{Speaker: q.Get("speaker"), Outlet: q.Get("outlet"), Camp: q.Get("camp"),
-		Edition: q.Get("edition"), Status: q.Get("status")}
+		Edition: q.Get("edition"), Status: q.Get("status"), After: q.Get("after"), Before: q.Get("before")}
 	if v := q.Get("article"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {

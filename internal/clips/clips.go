@@ -204,6 +204,7 @@ func New(db *store.DB, archiveDir string) *Service {
 type source struct {
 	id, outletID int64
 	text, lang   string
+	contentHash  string
 	url          string
 	published    time.Time
 	captureID    *int64
@@ -218,9 +219,9 @@ func loadSource(ctx context.Context, q store.Querier, id int64) (source, error) 
 	var gone sql.NullTime
 	var canonical string
 	err := q.QueryRowContext(ctx, `
-		SELECT outlet_id, text, lang, url, canonical_url, published_at, fetched_at, capture_id, gone_at
+		SELECT outlet_id, text, lang, content_hash, url, canonical_url, published_at, fetched_at, capture_id, gone_at
 		FROM articles WHERE id = ?`, id,
-	).Scan(&s.outletID, &s.text, &s.lang, &s.url, &canonical, &published, &fetched, &capID, &gone)
+	).Scan(&s.outletID, &s.text, &s.lang, &s.contentHash, &s.url, &canonical, &published, &fetched, &capID, &gone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, &Error{Code: NotFound, Field: "article", Message: fmt.Sprintf("no article %d", id)}
 	}
@@ -258,21 +259,26 @@ func (s *Service) Save(ctx context.Context, in NewClip) (Clip, error) {
 			return Clip{}, invalid("date", "%q is not a date in the form 2025-03-07", in.Date)
 		}
 	}
+	// The article is read, and its capture's WARC record verified, before
+	// the transaction, which on SQLite holds the one write lock.
+	src, err := loadSource(ctx, s.db, in.Article)
+	if err != nil {
+		return Clip{}, err
+	}
+	a, err := anchorAt(src.text, in.Start, in.End)
+	if err != nil {
+		return Clip{}, err
+	}
+	if src.captureID != nil {
+		a.Capture = src.captureID
+		if a.CaptureDigest, err = payloadDigest(ctx, s.db, s.archiveDir, *src.captureID); err != nil {
+			return Clip{}, err
+		}
+	}
 	var id int64
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		src, err := loadSource(ctx, tx, in.Article)
-		if err != nil {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := lockUnchanged(ctx, tx, src); err != nil {
 			return err
-		}
-		a, err := anchorAt(src.text, in.Start, in.End)
-		if err != nil {
-			return err
-		}
-		if src.captureID != nil {
-			a.Capture = src.captureID
-			if a.CaptureDigest, err = payloadDigest(ctx, tx, s.archiveDir, *src.captureID); err != nil {
-				return err
-			}
 		}
 		speakerID, err := resolveSpeaker(ctx, tx, in.Speaker)
 		if err != nil {
@@ -319,6 +325,32 @@ func (s *Service) Save(ctx context.Context, in NewClip) (Clip, error) {
 	}
 	cs[0].Anchors = []Anchor{cs[0].Anchor}
 	return cs[0], nil
+}
+
+// lockUnchanged makes sure the article is still the text src read, and
+// keeps it so until the transaction ends: a re-fetch that records an edit
+// updates the article's row, so on PostgreSQL it waits for the clip and
+// then re-checks it (on SQLite the transaction's write lock does the
+// same). A clip is never anchored on a text that has already been
+// replaced without being checked against the new one.
+func lockUnchanged(ctx context.Context, tx *store.Tx, src source) error {
+	lock := ""
+	if tx.Dialect() == store.Postgres {
+		lock = " FOR UPDATE"
+	}
+	var hash string
+	var captureID int64
+	err := tx.QueryRowContext(ctx, `SELECT content_hash, COALESCE(capture_id, 0) FROM articles WHERE id = ?`+lock, src.id).
+		Scan(&hash, &captureID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("article %d: %w", src.id, err)
+	}
+	if err != nil || hash != src.contentHash || (src.captureID == nil) != (captureID == 0) ||
+		src.captureID != nil && *src.captureID != captureID {
+		return &Error{Code: Conflict, Field: "article", Message: fmt.Sprintf(
+			"article %d changed while the passage was clipped (a re-fetch recorded an edit); select the passage again", src.id)}
+	}
+	return nil
 }
 
 // anchorAt makes the anchor of the code points start–end of text.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
@@ -20,7 +21,10 @@ type Filter struct {
 	Camp    string // outlet orientation, any case
 	Edition string // slug of an edition that quotes the clip
 	Status  string // ok, changed or deleted
-	Article int64
+	// After and Before (YYYY-MM-DD) bound the clip date: after: includes
+	// its day, before: excludes it, as in search.
+	After, Before string
+	Article       int64
 	// Limit caps the clips returned (0: all); Offset skips the first ones.
 	Limit, Offset int
 
@@ -62,6 +66,11 @@ func list(ctx context.Context, q store.Querier, f Filter) ([]Clip, error) {
 	default:
 		return nil, invalid("status", "%q: want ok, changed or deleted", f.Status)
 	}
+	for _, d := range []struct{ field, day string }{{"after", f.After}, {"before", f.Before}} {
+		if _, err := time.Parse(time.DateOnly, d.day); d.day != "" && err != nil {
+			return nil, invalid(d.field, "%q is not a date in the form 2025-03-07", d.day)
+		}
+	}
 	if f.Speaker != "" {
 		people, err := outlets.FindPeople(ctx, q, f.Speaker, 0)
 		if err != nil {
@@ -87,6 +96,8 @@ func list(ctx context.Context, q store.Querier, f Filter) ([]Clip, error) {
 		{f.Outlet != "", "o.key = ?", strings.ToLower(f.Outlet)},
 		{f.Camp != "", "lower(o.orientation) = ?", strings.ToLower(f.Camp)},
 		{f.Status != "", "c.status = ?", f.Status},
+		{f.After != "", "c.clip_date >= ?", f.After},
+		{f.Before != "", "c.clip_date < ?", f.Before},
 		{f.Edition != "", `c.id IN (SELECT p.clip_id FROM entry_parts p JOIN entries e ON e.id = p.entry_id
 			JOIN editions ed ON ed.id = e.edition_id WHERE ed.slug = ?)`, f.Edition},
 	} {

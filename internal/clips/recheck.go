@@ -64,8 +64,8 @@ func Recheck(ctx context.Context, q store.Querier, archiveDir string, articleID 
 	runes := []rune(src.text)
 	digest := ""
 	for _, c := range anchors {
-		status, note, anchorID := StatusDeleted, "The outlet deleted the article; the archived copy remains.", &c.anchor.ID
-		after := ""
+		status, note, after := StatusDeleted, "The outlet deleted the article; the archived copy remains.", ""
+		var anchorID *int64 // the anchor found, none when flagged
 		if src.goneAt == nil {
 			start, why := Locate(runes, c.anchor)
 			status, note, after = StatusChanged, why, src.text
@@ -80,7 +80,6 @@ func Recheck(ctx context.Context, q store.Querier, archiveDir string, articleID 
 		}
 		diff := ""
 		if status != StatusOK {
-			anchorID = nil
 			if diff = clipDiff(before, after, c.anchor); diff == "" {
 				diff = revisionDiff
 			}

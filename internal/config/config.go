@@ -142,8 +142,12 @@ func (c *Config) Level() (slog.Level, error) {
 // EnvHelp lists the environment variables, for the top-level help text.
 func EnvHelp() string {
 	var b strings.Builder
+	width := 0
 	for _, s := range (&Config{}).settings() {
-		fmt.Fprintf(&b, "  %-24s %s", s.env, s.usage)
+		width = max(width, len(s.env))
+	}
+	for _, s := range (&Config{}).settings() {
+		fmt.Fprintf(&b, "  %-*s  %s", width, s.env, s.usage)
 		if s.def != "" {
 			fmt.Fprintf(&b, " (default %s)", s.def)
 		}

@@ -6,12 +6,13 @@ import (
 	"image/png"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/demo/press"
+	"github.com/pressreview/pressreview/internal/fetch"
 	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/posts"
@@ -146,13 +147,22 @@ func TestStartPressSubscribesAndMovesFeeds(t *testing.T) {
 	}
 }
 
-// TestTuneIngestAllowsLoopback: without the tuning the desk's fetcher
-// refuses the press; with it, it reaches it.
+// TestTuneIngestAllowsLoopback: with the intake's default settings the
+// fetcher refuses the press on loopback; with the demo's, it reads it.
 func TestTuneIngestAllowsLoopback(t *testing.T) {
+	p, err := press.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	feed := p.Feeds(p.URL())[0].URL
 	var c ingest.Config
+	if _, err := fetch.New(fetch.Config{Allow: c.Fetch.Allow}).Fetch(context.Background(), fetch.Request{URL: feed}); err == nil {
+		t.Fatalf("the default fetcher read %s on loopback", feed)
+	}
 	TuneIngest(&c)
-	if len(c.Fetch.Allow) != 1 || !c.Fetch.Allow[0].Contains(mustAddr("127.0.0.1")) {
-		t.Errorf("Allow = %v, want 127.0.0.0/8", c.Fetch.Allow)
+	if _, err := fetch.New(fetch.Config{Allow: c.Fetch.Allow}).Fetch(context.Background(), fetch.Request{URL: feed}); err != nil {
+		t.Errorf("the demo's fetcher: %v", err)
 	}
 	if c.MaxInterval > time.Minute {
 		t.Errorf("feeds checked every %v: the press's new articles would not show during the demo", c.MaxInterval)
@@ -160,5 +170,3 @@ func TestTuneIngestAllowsLoopback(t *testing.T) {
 }
 
 func listen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
-
-func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }

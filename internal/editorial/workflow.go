@@ -258,9 +258,23 @@ func Text(e reviews.Edition) string {
 		fmt.Fprintf(&b, "\nEntry %d — %s\n", i+1, en.Date)
 		line("  Outlet", en.Outlet)
 		line("  Speaker", en.Speaker)
+		for _, o := range en.Outlets {
+			role := string(o.Role)
+			if o.Intermediary != "" {
+				role += ", " + o.Intermediary
+			}
+			line("  Outlet", fmt.Sprintf("%s (%s) %q", o.Key, role, o.Label))
+		}
+		for _, sp := range en.Speakers {
+			line("  Speaker", fmt.Sprintf("%s %q", sp.Key, sp.Label))
+		}
 		line("  Intermediary", en.Intermediary)
 		line("  Verb", en.Verb)
 		line("  Lead-in", en.LeadIn)
+		for _, pt := range en.Inline {
+			fmt.Fprintf(&b, "  Inline %s: %s\n", pt.Kind, pt.Text)
+			line("     Original", pt.Original)
+		}
 		for j, it := range en.Items {
 			for _, pt := range it.Parts {
 				kind := "Text"

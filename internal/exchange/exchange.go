@@ -24,8 +24,15 @@ import (
 	"github.com/pressreview/pressreview/internal/valid"
 )
 
-// Format is the value of a bundle's "format" field.
-const Format = "pressreview/1"
+// Format is the value of the "format" field of the bundles Export writes.
+// pressreview/2 entries name zero or more outlets and speakers with their
+// labels and carry a literal lead-in; FormatV1 bundles, one outlet and at
+// most one speaker per entry with the lead-in composed from the roster,
+// still import: their entries are upgraded when saved (reviews.Upgrade).
+const Format = "pressreview/2"
+
+// FormatV1 is the first bundle format.
+const FormatV1 = "pressreview/1"
 
 // Bundle is the unit of import and export. Besides editions it carries the
 // site's own content — images, tags, analyses, events — until the studio
@@ -87,8 +94,8 @@ func Decode(name string, data []byte) (*Bundle, error) {
 		line, col := position(data, int(dec.InputOffset()))
 		return nil, &Error{File: name, Line: line, Column: col, Err: errors.New("unexpected data after the bundle")}
 	}
-	if b.Format != Format {
-		return nil, &Error{File: name, Path: "$.format", Err: fmt.Errorf("is %q, want %q", b.Format, Format)}
+	if b.Format != Format && b.Format != FormatV1 {
+		return nil, &Error{File: name, Path: "$.format", Err: fmt.Errorf("is %q, want %q (or %q)", b.Format, Format, FormatV1)}
 	}
 	if err := b.Validate(); err != nil {
 		return nil, located(name, err)
@@ -208,6 +215,11 @@ func (b *Bundle) Validate() error {
 	}
 	for i, e := range b.Editions {
 		p := valid.Index("editions", i)
+		for j, en := range e.Entries {
+			if err := valid.In(p+"."+valid.Index("entries", j), b.checkEntryFormat(en)); err != nil {
+				return err
+			}
+		}
 		if err := valid.In(p, e.Validate()); err != nil {
 			return err
 		}
@@ -215,6 +227,51 @@ func (b *Bundle) Validate() error {
 			return valid.Errorf(p+".slug", "%q appears twice", e.Slug)
 		}
 		seen["edition\x00"+e.Slug] = true
+	}
+	return nil
+}
+
+// checkEntryFormat holds an entry to the form of its bundle's format: a
+// pressreview/1 entry names one outlet in "outlet"; a pressreview/2 entry
+// names its outlets and speakers in lists and states every label, so that
+// the file says exactly what the page prints.
+func (b *Bundle) checkEntryFormat(en reviews.Entry) error {
+	if b.Format == FormatV1 {
+		for _, f := range []struct {
+			field string
+			used  bool
+		}{{"outlets", en.Outlets != nil}, {"speakers", en.Speakers != nil}, {"inline", en.Inline != nil}} {
+			if f.used {
+				return valid.Errorf(f.field, "is a %s field: set \"format\" to %q to use it", Format, Format)
+			}
+		}
+		for i, it := range en.Items {
+			for j, pt := range it.Parts {
+				if pt.Clip != 0 {
+					return valid.Errorf(valid.Index("items", i)+"."+valid.Index("parts", j)+".clip", "is a %s field: set \"format\" to %q to use it", Format, Format)
+				}
+			}
+		}
+		if en.Outlet == "" {
+			return valid.Errorf("outlet", "is required")
+		}
+		return nil
+	}
+	if en.Outlet != "" {
+		return valid.Errorf("outlet", "is %s: in %s an entry names its outlets in \"outlets\": [{\"key\", \"label\", \"role\"}]", FormatV1, Format)
+	}
+	if en.Speaker != "" {
+		return valid.Errorf("speaker", "is %s: in %s an entry names its speakers in \"speakers\": [{\"key\", \"label\"}]", FormatV1, Format)
+	}
+	for i, o := range en.Outlets {
+		if o.Label == "" {
+			return valid.Errorf(valid.Index("outlets", i)+".label", "is required: a bundle states how the entry names each outlet")
+		}
+	}
+	for i, sp := range en.Speakers {
+		if sp.Label == "" {
+			return valid.Errorf(valid.Index("speakers", i)+".label", "is required: a bundle states how the entry names each speaker")
+		}
 	}
 	return nil
 }
@@ -254,7 +311,7 @@ func ImportTx(ctx context.Context, tx *store.Tx, name string, b *Bundle) (*Repor
 		{"people", len(b.People), func(i int) error { return outlets.SavePerson(ctx, tx, &b.People[i]) }},
 		{"authors", len(b.Authors), func(i int) error { return posts.SaveAuthor(ctx, tx, &b.Authors[i]) }},
 		{"series", len(b.Series), func(i int) error { return reviews.SaveSeries(ctx, tx, &b.Series[i]) }},
-		{"editions", len(b.Editions), func(i int) error { return reviews.SaveEdition(ctx, tx, &b.Editions[i]) }},
+		{"editions", len(b.Editions), func(i int) error { return saveEdition(ctx, tx, &b.Editions[i]) }},
 		{"images", len(b.Images), func(i int) error { return posts.SaveImage(ctx, tx, &b.Images[i]) }},
 		{"tags", len(b.Tags), func(i int) error { return posts.SaveTag(ctx, tx, &b.Tags[i]) }},
 		{"analyses", len(b.Analyses), func(i int) error { return posts.SaveAnalysis(ctx, tx, &b.Analyses[i]) }},
@@ -277,6 +334,19 @@ func ImportTx(ctx context.Context, tx *store.Tx, name string, b *Bundle) (*Repor
 	return r, nil
 }
 
+// saveEdition saves an edition of a bundle and, when it is published or
+// scheduled, freezes the page readers see: a later import that relabels an
+// outlet or a person then leaves it as it was published.
+func saveEdition(ctx context.Context, tx *store.Tx, e *reviews.Edition) error {
+	if err := reviews.SaveEdition(ctx, tx, e); err != nil {
+		return err
+	}
+	if e.Status == reviews.Published || e.Status == reviews.Scheduled {
+		return reviews.Freeze(ctx, tx, e.Slug, 0, "import")
+	}
+	return nil
+}
+
 // Export builds the bundle for the editions with the given slugs, with
 // exactly the outlets, people, authors and series they refer to.
 func Export(ctx context.Context, q store.Querier, slugs []string) (*Bundle, error) {
@@ -290,6 +360,7 @@ func Export(ctx context.Context, q store.Querier, slugs []string) (*Bundle, erro
 		if err != nil {
 			return nil, err
 		}
+		p.Resolve()
 		b.Editions = append(b.Editions, p.Edition)
 		seriesSet[p.Series.Key] = p.Series
 		for _, a := range p.Authors {

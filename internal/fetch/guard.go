@@ -25,7 +25,7 @@ type AddressError struct {
 }
 
 func (e *AddressError) Error() string {
-	return fmt.Sprintf("refused to connect to %s, a %s address (allow it with PRESSREVIEW_FETCH_ALLOW)", e.Addr, e.Reason)
+	return fmt.Sprintf("refused to connect to %s: %s address, not public (allow it with PRESSREVIEW_FETCH_ALLOW)", e.Addr, e.Reason)
 }
 
 func (e *AddressError) Is(target error) bool { return target == ErrForbiddenAddress }
@@ -45,6 +45,8 @@ var nonPublic = []struct {
 	{netip.MustParsePrefix("198.51.100.0/24"), "documentation"},
 	{netip.MustParsePrefix("203.0.113.0/24"), "documentation"},
 	{netip.MustParsePrefix("240.0.0.0/4"), "reserved"}, // and the broadcast address
+	{netip.MustParsePrefix("::/96"), "IPv4-compatible (deprecated)"},
+	{netip.MustParsePrefix("64:ff9b:1::/48"), "local-use NAT64"},
 	{netip.MustParsePrefix("100::/64"), "discard-only"},
 	{netip.MustParsePrefix("2001:db8::/32"), "documentation"},
 	{netip.MustParsePrefix("fec0::/10"), "site-local"},

@@ -36,6 +36,8 @@ func TestForbiddenAddresses(t *testing.T) {
 		"224.0.0.1":           "multicast",
 		"ff02::1":             "multicast",
 		"255.255.255.255":     "reserved",
+		"::7f00:1":            "IPv4-compatible (deprecated)",
+		"64:ff9b:1::a00:1":    "local-use NAT64",
 		"64:ff9b::a00:1":      "private",  // NAT64 of 10.0.0.1
 		"2002:7f00:1::1":      "loopback", // 6to4 of 127.0.0.1
 		"93.184.215.14":       "",

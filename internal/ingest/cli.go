@@ -19,15 +19,14 @@ import (
 // articles. with runs a command's work with the intake on the configured
 // store (migrated, job queue tables included), once the flags are parsed.
 func Commands(with func(ctx context.Context, fn func(*Service) error) error) []*cobra.Command {
-	run := func(fn func(c *console, args []string) error) func(*cobra.Command, []string) error {
+	run := runner(func(fn func(c *console, args []string) error) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, args []string) error {
 			return with(cmd.Context(), func(svc *Service) error {
-				c := &console{ctx: cmd.Context(), db: svc.db, svc: svc,
-					stdin: cmd.InOrStdin(), stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr()}
+				c := &console{ctx: cmd.Context(), db: svc.db, svc: svc, stdin: cmd.InOrStdin(), stdout: cmd.OutOrStdout()}
 				return fn(c, args)
 			})
 		}
-	}
+	})
 	return []*cobra.Command{
 		cli.Group(&cobra.Command{Use: "outlets", Short: "List and add the outlets the desk watches"},
 			outletsAddCommand(run), outletsListCommand(run)),
@@ -45,11 +44,11 @@ type runner func(fn func(c *console, args []string) error) func(*cobra.Command, 
 
 // console is one command's run: the intake and the terminal.
 type console struct {
-	ctx            context.Context
-	db             *store.DB
-	svc            *Service
-	stdin          io.Reader
-	stdout, stderr io.Writer
+	ctx    context.Context
+	db     *store.DB
+	svc    *Service
+	stdin  io.Reader
+	stdout io.Writer
 }
 
 func table(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) }

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pressreview/pressreview/internal/cli"
-	"github.com/pressreview/pressreview/internal/fetch"
 	"github.com/pressreview/pressreview/internal/outlets"
 )
 
@@ -126,10 +125,7 @@ func articlesPasteCommand(run runner) *cobra.Command {
 // configured, else its default): a paste is held to what a fetched page
 // may be, and a larger one is refused rather than cut.
 func (c *console) readPaste() ([]byte, error) {
-	limit := c.svc.cfg.fetchConfig().MaxBodyBytes
-	if limit <= 0 {
-		limit = fetch.DefaultConfig().MaxBodyBytes
-	}
+	limit := c.svc.PasteLimit()
 	body, err := io.ReadAll(io.LimitReader(c.stdin, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("articles paste: read standard input: %w", err)
@@ -221,7 +217,8 @@ func articlesDeleteCommand(run runner) *cobra.Command {
 		Long: "Remove articles from the archive's index, search and coverage (a mistaken paste, an\n" +
 			"article filed under the wrong outlet). The archived WARC records of their pages stay, as\n" +
 			"does the feed's note that the item was seen, so polling does not bring them back;\n" +
-			"`articles add URL` does. An article quoted in an edition is refused: remove the quote first.",
+			"`articles add URL` does. An article quoted in an edition or clipped is refused: remove the\n" +
+			"quote or the clips first.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: run(func(c *console, args []string) error {
 			ids, err := parseIDs("an article", args)

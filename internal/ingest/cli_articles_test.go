@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/exchange"
@@ -55,9 +56,9 @@ func TestPasteStoresWholeText(t *testing.T) {
 	})
 }
 
-// TestDeleteArticle deletes an original and a pasted article: they leave
-// the index and search, their captures stay, a reprint keeps its place as
-// its own story; a quoted article is refused.
+// TestDeleteArticle deletes the original of a story: it leaves the index
+// and search, its capture stays, its two reprints stay one story; a quoted
+// article is refused.
 func TestDeleteArticle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		migrateQueue(t, db)
@@ -70,6 +71,19 @@ func TestDeleteArticle(t *testing.T) {
 		reprint, _, err := d.svc.AddURL(ctx, "agency", d.url("/agency/news/1"))
 		if err != nil {
 			t.Fatal(err)
+		}
+		// A second reprint, on another outlet's site: the story has three
+		// articles.
+		s := d.stories[1]
+		d.press.set("/alef/news/1", page{ctype: "text/html; charset=utf-8",
+			body: []byte(articleHTML("fa", "utf-8", d.url("/alef/news/1"), s.Title, "الف", d.feedDate.Add(2*time.Hour),
+				append([]string{agencyCredit}, append([]string{s.Lead}, s.Paras...)...)))})
+		printed, _, err := d.svc.AddURL(ctx, "alef", d.url("/alef/news/1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reprint.StoryID != orig.ID || printed.StoryID != orig.ID {
+			t.Fatalf("stories before the delete: %d and %d, want %d", reprint.StoryID, printed.StoryID, orig.ID)
 		}
 		quoted, _, err := d.svc.AddURL(ctx, "hamshahri", d.url("/fa/news/2"))
 		if err != nil {
@@ -101,9 +115,12 @@ func TestDeleteArticle(t *testing.T) {
 		if n := count(t, db, `SELECT COUNT(*) FROM captures WHERE id = ?`, *orig.CaptureID); n != 1 {
 			t.Error("the deleted article's capture is gone")
 		}
-		story, err := Story(ctx, db, reprint.ID)
-		if err != nil || len(story) != 1 || story[0].ID != reprint.ID {
-			t.Errorf("the reprint's story after its original went: %v, %v", story, err)
+		// The reprints stay one story, under the older of them.
+		for _, id := range []int64{reprint.ID, printed.ID} {
+			story, err := Story(ctx, db, id)
+			if err != nil || len(story) != 2 || story[0].ID != min(reprint.ID, printed.ID) {
+				t.Errorf("the story of article %d after its original went: %d articles, %v", id, len(story), err)
+			}
 		}
 
 		// An edition quotes the third article: it stays.
@@ -126,6 +143,17 @@ func TestDeleteArticle(t *testing.T) {
 		}
 		if _, err := ArticleByID(ctx, db, quoted.ID); err != nil {
 			t.Errorf("the quoted article went: %v", err)
+		}
+		// A clip was taken from the first reprint: it stays.
+		if _, err := db.ExecContext(ctx, `INSERT INTO people (key, name) VALUES ('speaker', 'A Speaker')`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO clips (article_id, speaker_id, outlet_id, clip_date, original, translation)
+			SELECT ?, p.id, ?, '2025-03-04', 'متن', 'Text' FROM people p WHERE p.key = 'speaker'`, reprint.ID, reprint.OutletID); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.svc.DeleteArticle(ctx, reprint.ID); !errors.Is(err, ErrClipped) || !strings.Contains(err.Error(), "1 clip holds a passage") {
+			t.Errorf("deleting a clipped article: %v", err)
 		}
 		if err := d.svc.DeleteArticle(ctx, orig.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("deleting it again: %v", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/pressreview/pressreview/internal/cli"
 	"github.com/pressreview/pressreview/internal/extract"
 	"github.com/pressreview/pressreview/internal/store"
 )
@@ -14,14 +15,18 @@ import (
 // edition's source link must keep leading to the archived article.
 var ErrQuoted = errors.New("quoted in an edition")
 
+// ErrClipped refuses to delete an article that clips were taken from: a
+// clip stays anchored to its article's text.
+var ErrClipped = errors.New("clipped")
+
 // DeleteArticle removes an article from the archive: its row, the URLs it
 // was met under, its revisions, its search entry (and with it coverage and
 // alerts). The evidence stays: the WARC records and their captures rows are
 // never removed, and the feed's entry stays marked as seen, so polling does
 // not bring the article back (`articles add URL` does). Reprints of the
 // article stay grouped, under the oldest of them. An article quoted in an
-// edition (a quote's source_url among its URLs) is refused with ErrQuoted;
-// a missing one is store.ErrNotFound.
+// edition (a quote's source_url among its URLs) is refused with ErrQuoted,
+// one with clips with ErrClipped; a missing one is store.ErrNotFound.
 func (s *Service) DeleteArticle(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx *store.Tx) error {
 		if err := lockStories(ctx, tx); err != nil {
@@ -35,6 +40,13 @@ func (s *Service) DeleteArticle(ctx context.Context, id int64) error {
 			return err
 		} else if slug != "" {
 			return fmt.Errorf("%w %q: remove the quote from the edition first", ErrQuoted, slug)
+		}
+		var clips int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM clips WHERE article_id = ?`, id).Scan(&clips); err != nil {
+			return fmt.Errorf("article %d: clips: %w", id, err)
+		}
+		if clips > 0 {
+			return fmt.Errorf("%w: %s of it; delete the clips first", ErrClipped, cli.Count(clips, "clip holds a passage", "clips hold passages"))
 		}
 		// The reprints of an original keep their story under the oldest
 		// remaining one, which becomes the original.

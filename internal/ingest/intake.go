@@ -13,6 +13,7 @@ import (
 	"github.com/pressreview/pressreview/internal/fetch"
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/valid"
 )
 
 // AddURL fetches an article now and stores it as added by hand (source
@@ -22,7 +23,7 @@ import (
 func (s *Service) AddURL(ctx context.Context, outletKey, rawURL string) (a Article, created bool, err error) {
 	u := extract.CanonicalURL(rawURL)
 	if p, perr := url.Parse(u); perr != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return a, false, fmt.Errorf("article URL %q: want an absolute http(s) URL", rawURL)
+		return a, false, valid.Errorf("url", "%q: want an absolute http(s) URL", rawURL)
 	}
 	o, err := s.outletFor(ctx, outletKey, u)
 	if err != nil {
@@ -72,7 +73,11 @@ func (s *Service) AddURL(ctx context.Context, outletKey, rawURL string) (a Artic
 // outletFor resolves the outlet of a manual addition.
 func (s *Service) outletFor(ctx context.Context, key, rawURL string) (outlets.Outlet, error) {
 	if key != "" {
-		return outlets.OutletByKey(ctx, s.db, key)
+		o, err := outlets.OutletByKey(ctx, s.db, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return o, valid.Errorf("outlet", "no outlet has the key %q", key)
+		}
+		return o, err
 	}
 	host := siteHost(rawURL)
 	all, err := outlets.ListOutlets(ctx, s.db)
@@ -93,7 +98,7 @@ func (s *Service) outletFor(ctx context.Context, key, rawURL string) (outlets.Ou
 			return outlets.OutletByKey(ctx, s.db, f.OutletKey)
 		}
 	}
-	return outlets.Outlet{}, fmt.Errorf("no outlet has a homepage or feed on %s: name one with --outlet", host)
+	return outlets.Outlet{}, valid.Errorf("outlet", "no outlet has a homepage or feed on %s: name the outlet", host)
 }
 
 // siteHost is a URL's host without "www.", for matching a page to its outlet.
@@ -117,18 +122,32 @@ type Paste struct {
 	Body      []byte    // text or HTML, in UTF-8 or a legacy charset
 }
 
+// Validate names the first required field of a paste that is missing;
+// the field names are those of the JSON API (outlet, date, source, text).
+func (p Paste) Validate() error {
+	switch {
+	case p.OutletKey == "":
+		return valid.Errorf("outlet", "the outlet is required")
+	case p.Date.IsZero():
+		return valid.Errorf("date", "the publication date is required")
+	case valid.Blank(p.Source):
+		return valid.Errorf("source", "the source is required (e.g. \"print edition, p. 2\")")
+	case valid.Blank(string(p.Body)):
+		return valid.Errorf("text", "the pasted article has no text")
+	}
+	return nil
+}
+
 // AddPasted stores a pasted article (source "paste"). The same text pasted
 // twice for one outlet is stored once; created reports a new row.
 func (s *Service) AddPasted(ctx context.Context, p Paste) (a Article, created bool, err error) {
-	switch {
-	case p.OutletKey == "":
-		return a, false, errors.New("pasted article: the outlet is required")
-	case p.Date.IsZero():
-		return a, false, errors.New("pasted article: the publication date is required")
-	case strings.TrimSpace(p.Source) == "":
-		return a, false, errors.New("pasted article: the source is required (e.g. \"print edition, p. 2\")")
+	if err := p.Validate(); err != nil {
+		return a, false, err
 	}
 	o, err := outlets.OutletByKey(ctx, s.db, p.OutletKey)
+	if errors.Is(err, store.ErrNotFound) {
+		return a, false, valid.Errorf("outlet", "no outlet has the key %q", p.OutletKey)
+	}
 	if err != nil {
 		return a, false, err
 	}
@@ -163,7 +182,7 @@ func (s *Service) AddPasted(ctx context.Context, p Paste) (a Article, created bo
 		}
 	}
 	if strings.TrimSpace(na.Text) == "" {
-		return a, false, errors.New("pasted article: no text")
+		return a, false, valid.Errorf("text", "the pasted article has no text")
 	}
 	if na.Lang == "" {
 		na.Lang = detectLanguage(na.Text, "")

@@ -22,7 +22,7 @@ func refetchInterval(age time.Duration) time.Duration {
 
 // dueRefetches lists the articles quoted in editions (entry_parts
 // source_url, compared in canonical form with every URL the article was
-// met under) whose next re-fetch is due.
+// met under) or clipped, whose next re-fetch is due.
 func (s *Service) dueRefetches(ctx context.Context, now time.Time) ([]int64, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT source_url FROM entry_parts WHERE source_url <> ''`)
 	if err != nil {
@@ -41,8 +41,10 @@ func (s *Service) dueRefetches(ctx context.Context, now time.Time) ([]int64, err
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("quoted articles: %w", err)
 	}
-	// Clipped articles are followed too: their clips are re-checked.
-	clipped, err := s.db.QueryContext(ctx, `SELECT DISTINCT article_id FROM clips`)
+	// Clipped articles are followed too, so their clips are re-checked;
+	// pasted ones have no page of their own to fetch again.
+	clipped, err := s.db.QueryContext(ctx, `SELECT DISTINCT c.article_id FROM clips c
+		JOIN articles a ON a.id = c.article_id WHERE a.source <> 'paste'`)
 	if err != nil {
 		return nil, fmt.Errorf("clipped articles: %w", err)
 	}

@@ -251,7 +251,7 @@ func TestRefusedAddressIsNeitherStoredNorArchived(t *testing.T) {
 		if err := db.QueryRowContext(ctx, `SELECT state, last_error FROM feed_entries WHERE url = ?`, secretURL).Scan(&state, &lastErr); err != nil {
 			t.Fatal(err)
 		}
-		if state == "done" || !strings.Contains(lastErr, "refused to connect to 127.0.0.2, a loopback address") {
+		if state == "done" || !strings.Contains(lastErr, "refused to connect to 127.0.0.2: loopback address") {
 			t.Errorf("entry %s, error %q", state, lastErr)
 		}
 		if n := count(t, db, `SELECT COUNT(*) FROM articles`); n != 0 {

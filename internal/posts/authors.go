@@ -80,3 +80,21 @@ func AuthorByKey(ctx context.Context, q store.Querier, key string) (Author, erro
 	}
 	return a, err
 }
+
+// ListAuthors returns every author ordered by name.
+func ListAuthors(ctx context.Context, q store.Querier) ([]Author, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+authorColumns+` FROM authors ORDER BY name, key`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Author
+	for rows.Next() {
+		a, err := scanAuthor(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -28,6 +28,9 @@ var update = flag.Bool("update", false, "rewrite the demo bundles in the canonic
 const (
 	seedSlug   = "russian-nuclear-mediation-a-nonstarter"
 	seedBundle = "../demo/data/" + seedSlug + ".json"
+	// seedBundleV2 is the seed in pressreview/2, as Export writes it: the
+	// v1 file upgraded, labels and lead-ins stated.
+	seedBundleV2 = "testdata/" + seedSlug + ".v2.json"
 	// seedBody is the body of the AGSI article, the golden reference.
 	seedBody = "testdata/seed-body.txt"
 	// seedArticle is the whole article as saved from AGSI's site. It lives
@@ -75,9 +78,9 @@ func importFile(t *testing.T, db *store.DB, path string) *exchange.Bundle {
 	return b
 }
 
-func loadSeed(t *testing.T, db *store.DB) *reviews.Page {
+func loadSeed(t *testing.T, db *store.DB, bundle string) *reviews.Page {
 	t.Helper()
-	importFile(t, db, seedBundle)
+	importFile(t, db, bundle)
 	p, err := reviews.LoadPage(context.Background(), db, seedSlug)
 	if err != nil {
 		t.Fatal(err)
@@ -86,9 +89,17 @@ func loadSeed(t *testing.T, db *store.DB) *reviews.Page {
 }
 
 func TestSeedGolden(t *testing.T) {
+	for _, bundle := range []string{seedBundle, seedBundleV2} {
+		t.Run(strings.TrimSuffix(bundle[strings.LastIndexByte(bundle, '.')-2:], ".json"), func(t *testing.T) {
+			testSeedGolden(t, bundle)
+		})
+	}
+}
+
+func testSeedGolden(t *testing.T, bundle string) {
 	want := words(string(readFile(t, seedBody)))
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		p := loadSeed(t, db)
+		p := loadSeed(t, db, bundle)
 		var buf bytes.Buffer
 		if err := reviews.RenderText(&buf, p); err != nil {
 			t.Fatal(err)
@@ -284,38 +295,65 @@ func TestSeedBodyIsTheArticle(t *testing.T) {
 	}
 }
 
-// TestSeedExportRoundTrip checks that the seed file is exactly what export
-// writes, and that export → import → export changes nothing, on each store.
+// TestSeedExportRoundTrip checks that exporting the seed, imported from
+// its pressreview/1 file, writes exactly the pressreview/2 copy; that the
+// copy imports to the same bundle; that export → import → export changes
+// nothing, on each store; and that both files render the same page in
+// every format.
 func TestSeedExportRoundTrip(t *testing.T) {
-	file := readFile(t, seedBundle)
+	file := readFile(t, seedBundleV2)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		importFile(t, db, seedBundle)
 		first := export(t, db)
 		if *update && db.Dialect() == store.SQLite {
-			if err := os.WriteFile(seedBundle, first, 0o644); err != nil {
+			if err := os.WriteFile(seedBundleV2, first, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			file = first
 		}
 		if !bytes.Equal(first, file) {
-			t.Errorf("exporting %s does not reproduce the file; run go test -run TestSeedExportRoundTrip -update to rewrite it in canonical form:\n%s",
-				seedBundle, byteDiff(first, file))
+			t.Errorf("exporting %s does not reproduce %s; run go test -run TestSeedExportRoundTrip -update to rewrite it:\n%s",
+				seedBundle, seedBundleV2, byteDiff(first, file))
 		}
 		b, err := exchange.Decode("export", first)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fresh := storetest.SQLite(t)
-		if db.Dialect() == store.Postgres {
-			fresh = storetest.Postgres(t)
-		}
+		fresh := freshDB(t, db)
 		if _, err := exchange.Import(context.Background(), fresh, "export", b); err != nil {
 			t.Fatal(err)
 		}
 		if second := export(t, fresh); !bytes.Equal(first, second) {
 			t.Errorf("export → import → export changed the bundle:\n%s", byteDiff(second, first))
 		}
+		v2 := freshDB(t, db)
+		importFile(t, v2, seedBundleV2)
+		for _, f := range reviews.Formats {
+			if a, b := renderSeed(t, db, f), renderSeed(t, v2, f); a != b {
+				t.Errorf("%s: the pressreview/1 and pressreview/2 seeds render differently:\n%s", f, byteDiff([]byte(b), []byte(a)))
+			}
+		}
 	})
+}
+
+func freshDB(t *testing.T, like *store.DB) *store.DB {
+	if like.Dialect() == store.Postgres {
+		return storetest.Postgres(t)
+	}
+	return storetest.SQLite(t)
+}
+
+func renderSeed(t *testing.T, db *store.DB, f reviews.Format) string {
+	t.Helper()
+	p, err := reviews.LoadPage(context.Background(), db, seedSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := reviews.Render(&buf, p, f); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
 }
 
 func export(t *testing.T, db *store.DB) []byte {
@@ -346,8 +384,8 @@ func byteDiff(got, want []byte) string {
 // imports into both stores, and is already in the form Encode writes, so
 // the files diff cleanly after an export.
 func TestDemoBundles(t *testing.T) {
-	for _, name := range []string{seedBundle, "../demo/data/outlets.json"} {
-		t.Run(strings.TrimPrefix(name, "../demo/data/"), func(t *testing.T) {
+	for _, name := range []string{seedBundle, "../demo/data/outlets.json", seedBundleV2} {
+		t.Run(name[strings.LastIndexByte(name, '/')+1:], func(t *testing.T) {
 			data := readFile(t, name)
 			b, err := exchange.Decode(name, data)
 			if err != nil {

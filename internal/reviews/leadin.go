@@ -2,6 +2,7 @@ package reviews
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -78,12 +79,219 @@ func restrictive(role, intermediary string) bool {
 	return strings.HasSuffix(first, "ed") || strings.HasSuffix(first, "ing")
 }
 
-// LeadIn composes the sentence that opens an entry, from the entry's
-// template (or the house default) and the outlet and person metadata. The
-// first letter is capitalized.
+// Roster is the outlets and people an entry may name, by key: what labels
+// default from and what a pressreview/1 lead-in is composed against.
+type Roster struct {
+	Outlets map[string]outlets.Outlet
+	People  map[string]outlets.Person
+}
+
+// Roster is the outlets and people of the page.
+func (p *Page) Roster() Roster { return Roster{Outlets: p.Outlets, People: p.People} }
+
+// LeadIn is the sentence that opens an entry as printed: the stored text,
+// the suggestion when none is stored, or for a pressreview/1 entry its
+// template or the house default composed against the page's roster.
 func (p *Page) LeadIn(en Entry) string {
-	o := p.Outlets[en.Outlet]
-	sp, hasSpeaker := p.People[en.Speaker]
+	switch {
+	case en.Legacy():
+		return p.Roster().legacyLeadIn(en)
+	case en.LeadIn != "":
+		return en.LeadIn
+	}
+	return SuggestLeadIn(en, p.Roster())
+}
+
+// DefaultOutletLabel is how an entry names outlet o unless the analyst
+// says otherwise: as the subject of the lead-in ("hard-line Kayhan") when
+// the outlet itself speaks, else as an object ("the reformist newspaper
+// Shargh Daily").
+func DefaultOutletLabel(o outlets.Outlet, subject bool) string {
+	if subject {
+		return o.Subject()
+	}
+	return o.Reference()
+}
+
+// DefaultSpeakerLabel is how an entry names person pe unless the analyst
+// says otherwise: "Abbas Araghchi, Iran’s foreign minister", or with the
+// role as a title before the name, "Foreign Minister Abbas Araghchi".
+func DefaultSpeakerLabel(pe outlets.Person, titleBefore bool) string {
+	if titleBefore {
+		return strings.TrimSpace(pe.Role + " " + pe.Name)
+	}
+	return pe.Described()
+}
+
+// WithLabels returns the entry with every empty label filled from the
+// roster: what the studio shows when an entry is made, and what is stored.
+// Keys the roster lacks keep an empty label.
+func WithLabels(en Entry, r Roster) Entry {
+	subject := len(en.Speakers) == 0
+	en.Outlets = slices.Clone(en.Outlets)
+	for i, o := range en.Outlets {
+		if ro, ok := r.Outlets[o.Key]; ok && o.Label == "" {
+			en.Outlets[i].Label = DefaultOutletLabel(ro, subject && o.Role == Source)
+		}
+	}
+	en.Speakers = slices.Clone(en.Speakers)
+	for i, sp := range en.Speakers {
+		if pe, ok := r.People[sp.Key]; ok && sp.Label == "" {
+			en.Speakers[i].Label = DefaultSpeakerLabel(pe, sp.TitleBefore)
+		}
+	}
+	return en
+}
+
+// Upgrade turns a pressreview/1 entry into the current model: its outlet
+// and speaker become one-element lists labelled from the roster as the old
+// lead-in named them, and the lead-in it printed becomes literal text, so
+// the page reads word for word as before. Other entries come back as they
+// are.
+func Upgrade(en Entry, r Roster) Entry {
+	if !en.Legacy() {
+		return en
+	}
+	out := en
+	out.Outlet, out.Speaker = "", ""
+	// The label takes the form the old lead-in gave the outlet: the subject
+	// form when the outlet spoke, or when only {outlet_subject} was used.
+	subject := en.Speaker == ""
+	if en.LeadIn != "" {
+		names, _ := templateNames(en.LeadIn)
+		subject = slices.Contains(names, "outlet_subject") && !slices.Contains(names, "outlet")
+	}
+	o := r.Outlets[en.Outlet]
+	out.Outlets = []OutletRef{{Key: en.Outlet, Label: DefaultOutletLabel(o, subject), Role: Source}}
+	if en.Speaker != "" {
+		out.Speakers = []SpeakerRef{{Key: en.Speaker, Label: DefaultSpeakerLabel(r.People[en.Speaker], false)}}
+	}
+	out.LeadIn = r.legacyLeadIn(en)
+	return out
+}
+
+// SuggestLeadIn composes the lead-in of a pressreview/2 entry in the
+// desk's house style from its labels (empty ones defaulted from the
+// roster), verb and intermediaries; the studio offers it and the analyst
+// accepts or edits it. The rules are those of the pressreview/1 lead-ins,
+// generalized:
+//
+//	Hard-line Kayhan altogether dismissed …:                  outlets alone are the subject
+//	Foreign Minister Abbas Araghchi said:                     a person speaks, no outlet
+//	X, an expert interviewed by Jamaran News, …, warned …:    intermediary after an indefinite role
+//	Abbas Araghchi, Iran’s foreign minister, told CNN:         intermediary as the predicate
+//	X, a political scientist, wrote … in the … newspaper Y:   a writer, "on" for websites, TV, X…
+//	…, as reported by IRNA:                                   each via outlet with its intermediary
+//
+// A narration-only entry ends with a period instead of a colon.
+func SuggestLeadIn(en Entry, r Roster) string {
+	if en.Legacy() {
+		return r.legacyLeadIn(en)
+	}
+	en = WithLabels(en, r)
+	var sources, vias []OutletRef
+	for _, o := range en.Outlets {
+		if o.Role == Via {
+			vias = append(vias, o)
+		} else {
+			sources = append(sources, o)
+		}
+	}
+	speakers := make([]string, len(en.Speakers))
+	for i, sp := range en.Speakers {
+		speakers[i] = sp.Label
+	}
+	// A label with a comma is an appositive ("Jamaran News, which is close
+	// to …", "X, a political scientist"): a comma must close it before the
+	// predicate. A title before the name is not.
+	spAppositive := len(en.Speakers) > 0 && !en.Speakers[len(en.Speakers)-1].TitleBefore &&
+		strings.Contains(speakers[len(speakers)-1], ", ")
+	closeSpeakers := func() string {
+		if spAppositive {
+			return ","
+		}
+		return ""
+	}
+	var s string
+	switch {
+	case len(en.Speakers) == 0 && len(sources) > 0:
+		s = joinLabels(labels(sources))
+		if strings.Contains(sources[len(sources)-1].Label, ", ") {
+			s += ","
+		}
+		s = joinWords(s, en.Verb)
+	case len(en.Speakers) == 0:
+		s = en.Verb
+	case len(sources) == 0:
+		s = joinWords(joinLabels(speakers)+closeSpeakers(), en.Verb)
+	case en.Intermediary != "" && en.Verb == "":
+		// The intermediary is the predicate: "told CNN".
+		s = joinWords(joinLabels(speakers)+closeSpeakers(), en.Intermediary, joinLabels(labels(sources)))
+	case en.Intermediary != "" && len(en.Speakers) == 1 && restrictive(roleOf(en.Speakers[0]), en.Intermediary):
+		s = joinWords(speakers[0], en.Intermediary, joinLabels(labels(sources))) + ", " + en.Verb
+	case en.Intermediary != "":
+		s = joinLabels(speakers) + ", " + joinWords(en.Intermediary, joinLabels(labels(sources))) + ", " + en.Verb
+	default:
+		prep := preposition(r.Outlets[sources[0].Key].Kind)
+		s = joinWords(joinLabels(speakers)+closeSpeakers(), en.Verb, prep, joinLabels(labels(sources)))
+	}
+	for _, v := range vias {
+		s += ", " + joinWords(v.Intermediary, v.Label)
+	}
+	if en.NarrationOnly() {
+		s += "."
+	} else {
+		s += ":"
+	}
+	return capitalize(s)
+}
+
+// roleOf is the role in a speaker's label: what follows the name after a
+// comma ("an international affairs expert"), or "" for a title.
+func roleOf(sp SpeakerRef) string {
+	if sp.TitleBefore {
+		return ""
+	}
+	_, role, _ := strings.Cut(sp.Label, ", ")
+	return role
+}
+
+func labels(refs []OutletRef) []string {
+	out := make([]string, len(refs))
+	for i, o := range refs {
+		out[i] = o.Label
+	}
+	return out
+}
+
+// joinLabels joins names as a list: "A", "A and B", "A, B, and C".
+func joinLabels(ls []string) string {
+	switch len(ls) {
+	case 0:
+		return ""
+	case 1, 2:
+		return strings.Join(ls, " and ")
+	}
+	return strings.Join(ls[:len(ls)-1], ", ") + ", and " + ls[len(ls)-1]
+}
+
+// joinWords joins the non-empty words with single spaces.
+func joinWords(words ...string) string {
+	var parts []string
+	for _, w := range words {
+		if w != "" {
+			parts = append(parts, w)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// legacyLeadIn composes the lead-in of a pressreview/1 entry from its
+// template (or the house default) and the roster's outlet and person
+// metadata. The first letter is capitalized.
+func (r Roster) legacyLeadIn(en Entry) string {
+	o := r.Outlets[en.Outlet]
+	sp, hasSpeaker := r.People[en.Speaker]
 	tmpl := en.LeadIn
 	if tmpl == "" {
 		switch {

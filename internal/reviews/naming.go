@@ -12,9 +12,11 @@ import (
 // series as the edition's own.
 var namingQueries = map[string]string{
 	"outlet": `SELECT DISTINCT e.slug, e.status FROM editions e
-		JOIN entries en ON en.edition_id = e.id JOIN outlets o ON o.id = en.outlet_id WHERE o.key = ?`,
+		JOIN entries en ON en.edition_id = e.id JOIN entry_outlets eo ON eo.entry_id = en.id
+		JOIN outlets o ON o.id = eo.outlet_id WHERE o.key = ?`,
 	"person": `SELECT DISTINCT e.slug, e.status FROM editions e
-		JOIN entries en ON en.edition_id = e.id JOIN people p ON p.id = en.speaker_id WHERE p.key = ?`,
+		JOIN entries en ON en.edition_id = e.id JOIN entry_speakers es ON es.entry_id = en.id
+		JOIN people p ON p.id = es.person_id WHERE p.key = ?`,
 	"author": `SELECT DISTINCT e.slug, e.status FROM editions e
 		JOIN edition_authors ea ON ea.edition_id = e.id JOIN authors a ON a.id = ea.author_id WHERE a.key = ?`,
 	"series": `SELECT e.slug, e.status FROM editions e JOIN series s ON s.id = e.series_id WHERE s.key = ?`,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/posts"
@@ -103,21 +104,23 @@ func PageFor(ctx context.Context, q store.Querier, e Edition) (*Page, error) {
 		p.Authors = append(p.Authors, a)
 	}
 	for i, en := range e.Entries {
-		at := valid.Index("entries", i)
-		if _, ok := p.Outlets[en.Outlet]; !ok {
-			o, err := outlets.OutletByKey(ctx, q, en.Outlet)
-			if err != nil {
-				return nil, valid.In(at, unknown("outlet", "outlet", en.Outlet, err))
-			}
-			p.Outlets[o.Key] = o
+		r, _, err := lookUp(ctx, q, en)
+		if err != nil {
+			return nil, valid.In(valid.Index("entries", i), err)
 		}
-		if _, ok := p.People[en.Speaker]; en.Speaker != "" && !ok {
-			per, err := outlets.PersonByKey(ctx, q, en.Speaker)
-			if err != nil {
-				return nil, valid.In(at, unknown("speaker", "person", en.Speaker, err))
-			}
-			p.People[per.Key] = per
-		}
+		maps.Copy(p.Outlets, r.Outlets)
+		maps.Copy(p.People, r.People)
 	}
 	return p, nil
+}
+
+// Resolve brings every entry of the page into the current model against
+// the page's own roster — pressreview/1 entries upgraded, empty labels
+// filled — so that the edition can be written as a pressreview/2 bundle
+// and reads exactly as the page does.
+func (p *Page) Resolve() {
+	r := p.Roster()
+	for i, en := range p.Edition.Entries {
+		p.Edition.Entries[i] = WithLabels(Upgrade(en, r), r)
+	}
 }

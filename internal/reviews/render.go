@@ -53,7 +53,12 @@ func RenderText(w io.Writer, p *Page) error {
 	header := lines(e.Category, e.Title, e.Dek, p.byline())
 	var entries strings.Builder
 	for _, en := range e.Entries {
-		fmt.Fprintf(&entries, "• %s: %s\n", DateLabel(en.Date), oneLine(p.LeadIn(en)))
+		fmt.Fprintf(&entries, "• %s: %s\n", DateLabel(en.Date), withInline(oneLine(p.LeadIn(en)), en.Inline, func(s string) string { return s }))
+		for _, pt := range en.Inline {
+			if pt.Original != "" {
+				fmt.Fprintf(&entries, "    «%s»\n", oneLine(pt.Original))
+			}
+		}
 		for _, it := range en.Items {
 			fmt.Fprintf(&entries, "    ◦ %s\n", itemLine(it, func(s string) string { return s }))
 			for _, pt := range it.Parts {
@@ -81,7 +86,14 @@ func RenderMarkdown(w io.Writer, p *Page) error {
 	blocks = append(blocks, mdEmphasis(e.Dek), mdLine(p.byline()), mdLine(e.Intro))
 	var list strings.Builder
 	for _, en := range e.Entries {
-		fmt.Fprintf(&list, "- **%s:** %s\n", mdEscape(DateLabel(en.Date)), mdEscape(oneLine(p.LeadIn(en))))
+		fmt.Fprintf(&list, "- **%s:** %s\n", mdEscape(DateLabel(en.Date)), withInline(mdEscape(oneLine(p.LeadIn(en))), en.Inline, mdEscape))
+		var inlineOriginals []string
+		for _, pt := range en.Inline {
+			if pt.Original != "" {
+				inlineOriginals = append(inlineOriginals, "  > «"+mdEscape(oneLine(pt.Original))+"»\n")
+			}
+		}
+		list.WriteString(strings.Join(inlineOriginals, "  >\n"))
 		for _, it := range en.Items {
 			fmt.Fprintf(&list, "  - %s\n", mdLineStart(itemLine(it, mdEscape)))
 			var originals []string
@@ -112,7 +124,7 @@ func RenderMarkdown(w io.Writer, p *Page) error {
 func RenderHTML(w io.Writer, p *Page) error {
 	v := htmlBody{Intro: p.Edition.Intro, Disclaimer: p.Disclaimer(), Description: p.Series.Description}
 	for _, en := range p.Edition.Entries {
-		v.Entries = append(v.Entries, htmlEntry{Date: en.Date, Label: DateLabel(en.Date), LeadIn: p.LeadIn(en), Items: en.Items})
+		v.Entries = append(v.Entries, htmlEntry{Date: en.Date, Label: DateLabel(en.Date), LeadIn: p.LeadIn(en), Inline: en.Inline, Items: en.Items})
 	}
 	// Render into a buffer so a template error never leaves half a body
 	// in a response.
@@ -138,6 +150,10 @@ func PlainWords(p *Page) string {
 	add(p.Edition.Intro)
 	for _, en := range p.Edition.Entries {
 		add(p.LeadIn(en))
+		for _, pt := range en.Inline {
+			add(pt.Text)
+			add(pt.Original)
+		}
 		for _, it := range en.Items {
 			for _, pt := range it.Parts {
 				add(pt.Text)
@@ -159,6 +175,7 @@ type htmlEntry struct {
 	Date   string // YYYY-MM-DD, for <time datetime>
 	Label  string // "March 4"
 	LeadIn string
+	Inline []Part
 	Items  []Item
 }
 
@@ -170,9 +187,14 @@ var bodyTemplate = template.Must(template.New("body").Funcs(template.FuncMap{"di
 <ul class="entries">
 {{- range .}}
 <li class="entry">
-<p class="lead-in"><time datetime="{{.Date}}">{{.Label}}</time>: {{.LeadIn}}</p>
+<p class="lead-in"><time datetime="{{.Date}}">{{.Label}}</time>: {{.LeadIn}}
+{{- range .Inline}} {{if eq .Kind "quote"}}<q{{with .SourceURL}} cite="{{.}}"{{end}}>{{.Text}}</q>{{else}}{{.Text}}{{end}}{{end}}</p>
+{{- range .Inline}}{{if .Original}}
+<blockquote class="original" lang="{{.OriginalLang}}" dir="{{dir .OriginalLang}}">{{.Original}}</blockquote>
+{{- end}}{{end}}
+{{- with .Items}}
 <ul class="items">
-{{- range .Items}}
+{{- range .}}
 <li>
 {{- range $i, $p := .Parts}}{{if $i}} {{end}}
 {{- if eq $p.Kind "quote"}}<q{{with $p.SourceURL}} cite="{{.}}"{{end}}>{{$p.Text}}</q>{{else}}{{$p.Text}}{{end}}
@@ -183,6 +205,7 @@ var bodyTemplate = template.Must(template.New("body").Funcs(template.FuncMap{"di
 </li>
 {{- end}}
 </ul>
+{{- end}}
 </li>
 {{- end}}
 </ul>
@@ -256,6 +279,15 @@ func itemLine(it Item, esc func(string) string) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// withInline is a lead-in followed by the entry's inline parts, as
+// itemLine writes them.
+func withInline(leadIn string, inline []Part, esc func(string) string) string {
+	if len(inline) == 0 {
+		return leadIn
+	}
+	return leadIn + " " + itemLine(Item{Parts: inline}, esc)
 }
 
 // oneLine joins the lines of stored text with single spaces: every

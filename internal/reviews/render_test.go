@@ -104,6 +104,23 @@ func TestLeadIn(t *testing.T) {
 			if got := newPage().LeadIn(tt.entry); got != tt.want {
 				t.Errorf("LeadIn =\n%q\nwant\n%q", got, tt.want)
 			}
+			// Upgraded to pressreview/2, the entry prints the same text,
+			// now stored; and the generalized composer, asked afresh from
+			// the upgraded labels, suggests it too.
+			r := newPage().Roster()
+			up := reviews.Upgrade(en, r)
+			if err := up.Validate(); err != nil || up.Legacy() {
+				t.Fatalf("upgraded entry %+v: legacy %v, %v", up, up.Legacy(), err)
+			}
+			if got := newPage().LeadIn(up); got != tt.want {
+				t.Errorf("upgraded LeadIn =\n%q\nwant\n%q", got, tt.want)
+			}
+			if tt.entry.LeadIn == "" {
+				up.LeadIn = ""
+				if got := reviews.SuggestLeadIn(up, r); got != tt.want {
+					t.Errorf("SuggestLeadIn =\n%q\nwant\n%q", got, tt.want)
+				}
+			}
 		})
 	}
 }

@@ -99,39 +99,121 @@ func SaveEdition(ctx context.Context, tx *store.Tx, e *Edition) error {
 	return nil
 }
 
+// saveEntry stores one entry in the current model: a pressreview/1 entry is
+// upgraded first (see Upgrade), and empty labels are filled from the
+// roster, since an entry's labels are its own from the moment it is made.
 func saveEntry(ctx context.Context, tx *store.Tx, editionID int64, position int, en Entry) error {
-	o, err := outlets.OutletByKey(ctx, tx, en.Outlet)
-	if err != nil {
-		return unknown("outlet", "outlet", en.Outlet, err)
-	}
-	var speakerID any
-	if en.Speaker != "" {
-		p, err := outlets.PersonByKey(ctx, tx, en.Speaker)
-		if err != nil {
-			return unknown("speaker", "person", en.Speaker, err)
-		}
-		speakerID = p.ID
-	}
-	var entryID int64
-	err = tx.QueryRowContext(ctx, `
-		INSERT INTO entries (edition_id, position, entry_date, outlet_id, speaker_id, intermediary, verb, lead_in)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		editionID, position, en.Date, o.ID, speakerID, en.Intermediary, en.Verb, en.LeadIn).Scan(&entryID)
+	r, ids, err := lookUp(ctx, tx, en)
 	if err != nil {
 		return err
 	}
-	for i, it := range en.Items {
+	en = WithLabels(Upgrade(en, r), r)
+	var entryID int64
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO entries (edition_id, position, entry_date, intermediary, verb, lead_in)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		editionID, position, en.Date, en.Intermediary, en.Verb, en.LeadIn).Scan(&entryID)
+	if err != nil {
+		return err
+	}
+	for i, o := range en.Outlets {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO entry_outlets (entry_id, position, outlet_id, role, label, intermediary) VALUES (?, ?, ?, ?, ?, ?)`,
+			entryID, i, ids.outlets[o.Key], o.Role, o.Label, o.Intermediary); err != nil {
+			return err
+		}
+	}
+	for i, sp := range en.Speakers {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO entry_speakers (entry_id, position, person_id, label, title_before) VALUES (?, ?, ?, ?, ?)`,
+			entryID, i, ids.people[sp.Key], sp.Label, sp.TitleBefore); err != nil {
+			return err
+		}
+	}
+	// The inline parts are stored as item -1, before the sub-bullets.
+	items := append([]Item{{Parts: en.Inline}}, en.Items...)
+	for i, it := range items {
 		for j, p := range it.Parts {
+			at := valid.Index("items", i-1) + "." + valid.Index("parts", j)
+			if i == 0 {
+				at = valid.Index("inline", j)
+			}
+			var clip any
+			if p.Clip != 0 {
+				if err := clipExists(ctx, tx, p.Clip); err != nil {
+					return valid.In(at, err)
+				}
+				clip = p.Clip
+			}
 			_, err := tx.ExecContext(ctx, `
-				INSERT INTO entry_parts (entry_id, item, position, kind, text, original, original_lang, source_url)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				entryID, i, j, p.Kind, p.Text, p.Original, p.OriginalLang, p.SourceURL)
+				INSERT INTO entry_parts (entry_id, item, position, kind, text, original, original_lang, source_url, clip_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				entryID, i-1, j, p.Kind, p.Text, p.Original, p.OriginalLang, p.SourceURL, clip)
 			if err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// entryIDs are the store ids of the outlets and people an entry names.
+type entryIDs struct{ outlets, people map[string]int64 }
+
+// lookUp reads the outlets and people an entry names from the store, and
+// refuses an unknown key at its field: "outlet" or "speaker" in a
+// pressreview/1 entry, "outlets[1].key" in the current model.
+func lookUp(ctx context.Context, q store.Querier, en Entry) (Roster, entryIDs, error) {
+	r := Roster{Outlets: map[string]outlets.Outlet{}, People: map[string]outlets.Person{}}
+	ids := entryIDs{outlets: map[string]int64{}, people: map[string]int64{}}
+	outletAt := func(field, key string) error {
+		o, err := outlets.OutletByKey(ctx, q, key)
+		if err != nil {
+			return unknown(field, "outlet", key, err)
+		}
+		r.Outlets[key], ids.outlets[key] = o, o.ID
+		return nil
+	}
+	personAt := func(field, key string) error {
+		pe, err := outlets.PersonByKey(ctx, q, key)
+		if err != nil {
+			return unknown(field, "person", key, err)
+		}
+		r.People[key], ids.people[key] = pe, pe.ID
+		return nil
+	}
+	if en.Outlet != "" {
+		if err := outletAt("outlet", en.Outlet); err != nil {
+			return r, ids, err
+		}
+	}
+	if en.Speaker != "" {
+		if err := personAt("speaker", en.Speaker); err != nil {
+			return r, ids, err
+		}
+	}
+	for i, o := range en.Outlets {
+		if err := outletAt(valid.Index("outlets", i)+".key", o.Key); err != nil {
+			return r, ids, err
+		}
+	}
+	for i, sp := range en.Speakers {
+		if err := personAt(valid.Index("speakers", i)+".key", sp.Key); err != nil {
+			return r, ids, err
+		}
+	}
+	return r, ids, nil
+}
+
+// clipExists refuses a clip id that names no clip, before the foreign key
+// would with a message that names no field.
+func clipExists(ctx context.Context, q store.Querier, id int64) error {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM clips WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return valid.Errorf("clip", "unknown clip %d", id)
+	}
+	return err
 }
 
 // unknown turns a failed lookup into a validation error on field.
@@ -243,51 +325,57 @@ func loadAuthors(ctx context.Context, q store.Querier, p *Page) error {
 	return rows.Err()
 }
 
-// loadEntries reads entries, their outlets and speakers, and their parts in
-// two queries, whatever the number of entries.
+// loadEntries reads entries, their outlets, speakers and parts in four
+// queries, whatever the number of entries. Rows written before the
+// pressreview/2 model (lead_in_template) come back in the pressreview/1
+// form, their lead-in composed against the roster as before.
 func loadEntries(ctx context.Context, q store.Querier, p *Page) error {
 	rows, err := q.QueryContext(ctx, `
-		SELECT en.id, en.entry_date, en.intermediary, en.verb, en.lead_in,
-		       o.id, o.key, o.name, o.native_name, o.kind, o.language, o.country, o.orientation, o.affiliation, o.homepage,
-		       pe.id, pe.key, pe.name, pe.native_name, pe.role
-		FROM entries en
-		JOIN outlets o ON o.id = en.outlet_id
-		LEFT JOIN people pe ON pe.id = en.speaker_id
-		WHERE en.edition_id = ? ORDER BY en.position`, p.Edition.ID)
+		SELECT id, entry_date, intermediary, verb, lead_in, lead_in_template
+		FROM entries WHERE edition_id = ? ORDER BY position`, p.Edition.ID)
 	if err != nil {
 		return err
 	}
 	index := map[int64]int{}
+	var legacy []int
 	for rows.Next() {
 		var (
-			id   int64
-			en   Entry
-			o    outlets.Outlet
-			pid  sql.NullInt64
-			pkey sql.NullString
-			per  [3]sql.NullString
+			id       int64
+			en       Entry
+			template bool
 		)
-		if err := rows.Scan(&id, &en.Date, &en.Intermediary, &en.Verb, &en.LeadIn,
-			&o.ID, &o.Key, &o.Name, &o.NativeName, &o.Kind, &o.Language, &o.Country, &o.Orientation, &o.Affiliation, &o.Homepage,
-			&pid, &pkey, &per[0], &per[1], &per[2]); err != nil {
+		if err := rows.Scan(&id, &en.Date, &en.Intermediary, &en.Verb, &en.LeadIn, &template); err != nil {
 			rows.Close()
 			return err
 		}
-		en.Outlet = o.Key
-		p.Outlets[o.Key] = o
-		if pid.Valid {
-			en.Speaker = pkey.String
-			p.People[pkey.String] = outlets.Person{ID: pid.Int64, Key: pkey.String, Name: per[0].String, NativeName: per[1].String, Role: per[2].String}
-		}
 		index[id] = len(p.Edition.Entries)
 		p.Edition.Entries = append(p.Edition.Entries, en)
+		if template {
+			legacy = append(legacy, len(p.Edition.Entries)-1)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	if err := loadEntryOutlets(ctx, q, p, index); err != nil {
+		return err
+	}
+	if err := loadEntrySpeakers(ctx, q, p, index); err != nil {
+		return err
+	}
+	for _, i := range legacy {
+		en := &p.Edition.Entries[i]
+		if len(en.Outlets) > 0 {
+			en.Outlet = en.Outlets[0].Key
+		}
+		if len(en.Speakers) > 0 {
+			en.Speaker = en.Speakers[0].Key
+		}
+		en.Outlets, en.Speakers = nil, nil
+	}
 	parts, err := q.QueryContext(ctx, `
-		SELECT ep.entry_id, ep.item, ep.kind, ep.text, ep.original, ep.original_lang, ep.source_url
+		SELECT ep.entry_id, ep.item, ep.kind, ep.text, ep.original, ep.original_lang, ep.source_url, COALESCE(ep.clip_id, 0)
 		FROM entry_parts ep JOIN entries en ON en.id = ep.entry_id
 		WHERE en.edition_id = ? ORDER BY en.position, ep.item, ep.position`, p.Edition.ID)
 	if err != nil {
@@ -300,14 +388,72 @@ func loadEntries(ctx context.Context, q store.Querier, p *Page) error {
 			item    int
 			pt      Part
 		)
-		if err := parts.Scan(&entryID, &item, &pt.Kind, &pt.Text, &pt.Original, &pt.OriginalLang, &pt.SourceURL); err != nil {
+		if err := parts.Scan(&entryID, &item, &pt.Kind, &pt.Text, &pt.Original, &pt.OriginalLang, &pt.SourceURL, &pt.Clip); err != nil {
 			return err
 		}
 		en := &p.Edition.Entries[index[entryID]]
+		if item < 0 {
+			en.Inline = append(en.Inline, pt)
+			continue
+		}
 		for len(en.Items) <= item {
 			en.Items = append(en.Items, Item{})
 		}
 		en.Items[item].Parts = append(en.Items[item].Parts, pt)
 	}
 	return parts.Err()
+}
+
+func loadEntryOutlets(ctx context.Context, q store.Querier, p *Page, index map[int64]int) error {
+	rows, err := q.QueryContext(ctx, `
+		SELECT eo.entry_id, eo.role, eo.label, eo.intermediary,
+		       o.id, o.key, o.name, o.native_name, o.kind, o.language, o.country, o.orientation, o.affiliation, o.homepage
+		FROM entry_outlets eo JOIN entries en ON en.id = eo.entry_id JOIN outlets o ON o.id = eo.outlet_id
+		WHERE en.edition_id = ? ORDER BY en.position, eo.position`, p.Edition.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			entryID int64
+			ref     OutletRef
+			o       outlets.Outlet
+		)
+		if err := rows.Scan(&entryID, &ref.Role, &ref.Label, &ref.Intermediary,
+			&o.ID, &o.Key, &o.Name, &o.NativeName, &o.Kind, &o.Language, &o.Country, &o.Orientation, &o.Affiliation, &o.Homepage); err != nil {
+			return err
+		}
+		ref.Key = o.Key
+		p.Outlets[o.Key] = o
+		en := &p.Edition.Entries[index[entryID]]
+		en.Outlets = append(en.Outlets, ref)
+	}
+	return rows.Err()
+}
+
+func loadEntrySpeakers(ctx context.Context, q store.Querier, p *Page, index map[int64]int) error {
+	rows, err := q.QueryContext(ctx, `
+		SELECT es.entry_id, es.label, es.title_before, pe.id, pe.key, pe.name, pe.native_name, pe.role
+		FROM entry_speakers es JOIN entries en ON en.id = es.entry_id JOIN people pe ON pe.id = es.person_id
+		WHERE en.edition_id = ? ORDER BY en.position, es.position`, p.Edition.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			entryID int64
+			ref     SpeakerRef
+			pe      outlets.Person
+		)
+		if err := rows.Scan(&entryID, &ref.Label, &ref.TitleBefore, &pe.ID, &pe.Key, &pe.Name, &pe.NativeName, &pe.Role); err != nil {
+			return err
+		}
+		ref.Key = pe.Key
+		p.People[pe.Key] = pe
+		en := &p.Edition.Entries[index[entryID]]
+		en.Speakers = append(en.Speakers, ref)
+	}
+	return rows.Err()
 }

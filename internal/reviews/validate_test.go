@@ -187,6 +187,11 @@ func TestLeadInHouseStyle(t *testing.T) {
 			if got := p.LeadIn(en); got != tt.want {
 				t.Errorf("LeadIn =\n%q\nwant\n%q", got, tt.want)
 			}
+			up := reviews.Upgrade(en, p.Roster())
+			up.LeadIn = ""
+			if got := reviews.SuggestLeadIn(up, p.Roster()); got != tt.want {
+				t.Errorf("SuggestLeadIn of the upgraded entry =\n%q\nwant\n%q", got, tt.want)
+			}
 		})
 	}
 }

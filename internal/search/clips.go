@@ -51,8 +51,14 @@ type PersonRef struct {
 	Name string `json:"name"`
 }
 
+// entryOutlet is an entry's first outlet, a source before one that
+// relayed it; outlet:, orientation: and kind: compare it. NULL for an
+// entry that names no outlet.
+const entryOutlet = `(SELECT eo.outlet_id FROM entry_outlets eo WHERE eo.entry_id = e.id
+	ORDER BY eo.role <> 'source', eo.position LIMIT 1)`
+
 var clipColumns = filterColumns{
-	outletID: "e.outlet_id", lang: "p.original_lang", time: "e.entry_date",
+	outletID: entryOutlet, lang: "p.original_lang", time: "e.entry_date",
 	timeArg: func(t time.Time) any { return t.Format(dayLayout) },
 }
 
@@ -83,24 +89,27 @@ func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res R
 		return res, err
 	}
 	var w where
-	w.add("s.id IN ("+placeholders(len(ids))+")", ids...)
 	addFilters(&w, db.Dialect(), articleFilters(p.q.Filters), clipColumns)
+	people := "(" + placeholders(len(ids)) + ")"
+	args := append(ids, w.args...)
 	var found []Clip
 	mk := newMarker(newTermSet(p.e))
+	// An entry's part is shown under the first of its speakers asked for.
 	for _, query := range []string{`
 		SELECT 0, e.id, p.item, p.position, p.kind, p.text, p.original, p.original_lang, p.source_url,
-			e.entry_date, e.outlet_id, s.key, s.name, ed.slug
+			e.entry_date, COALESCE(` + entryOutlet + `, 0), s.key, s.name, ed.slug
 		FROM entry_parts p
 		JOIN entries e ON e.id = p.entry_id
-		JOIN people s ON s.id = e.speaker_id
+		JOIN people s ON s.id = (SELECT es.person_id FROM entry_speakers es
+			WHERE es.entry_id = e.id AND es.person_id IN ` + people + ` ORDER BY es.position LIMIT 1)
 		JOIN editions ed ON ed.id = e.edition_id
 		WHERE ` + w.sql(), `
 		SELECT c.id, 0, 0, 0, 'quote', c.translation, c.original, c.original_lang, c.source_url,
 			c.clip_date, c.outlet_id, s.key, s.name, ''
 		FROM clips c
-		JOIN people s ON s.id = c.speaker_id
+		JOIN people s ON s.id = c.speaker_id AND s.id IN ` + people + `
 		WHERE NOT EXISTS (SELECT 1 FROM entry_parts q WHERE q.clip_id = c.id) AND ` + analystClips.Replace(w.sql())} {
-		rows, err := db.QueryContext(ctx, query+` ORDER BY 10 DESC, 2 DESC, 1 DESC, 3, 4`, w.args...)
+		rows, err := db.QueryContext(ctx, query+` ORDER BY 10 DESC, 2 DESC, 1 DESC, 3, 4`, args...)
 		if err != nil {
 			return res, fmt.Errorf("search clips: %w", err)
 		}
@@ -139,4 +148,4 @@ func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res R
 
 // analystClips rewrites the filter columns of entries (e) and their parts
 // (p) to those of the clips table (c), which filter it alike.
-var analystClips = strings.NewReplacer("e.outlet_id", "c.outlet_id", "p.original_lang", "c.original_lang", "e.entry_date", "c.clip_date")
+var analystClips = strings.NewReplacer(entryOutlet, "c.outlet_id", "p.original_lang", "c.original_lang", "e.entry_date", "c.clip_date")

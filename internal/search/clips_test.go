@@ -17,8 +17,9 @@ func TestSpeakerSearchesClips(t *testing.T) {
 			`INSERT INTO series (key, name) VALUES ('imr', 'Iran Media Review')`,
 			`INSERT INTO people (key, name, role) VALUES ('moheb-ali', 'Qassem Moheb-Ali', 'an international affairs expert')`,
 			`INSERT INTO editions (slug, series_id, edition_date, title, status) SELECT 'imr-2025-03-07', id, '2025-03-07', 'IMR', 'draft' FROM series`,
-			`INSERT INTO entries (edition_id, position, entry_date, outlet_id, speaker_id)
-				SELECT e.id, 1, '2025-03-06', o.id, p.id FROM editions e, outlets o, people p WHERE o.key = 'shargh'`,
+			`INSERT INTO entries (edition_id, position, entry_date) SELECT id, 1, '2025-03-06' FROM editions`,
+			`INSERT INTO entry_outlets (entry_id, position, outlet_id, role) SELECT e.id, 0, o.id, 'source' FROM entries e, outlets o WHERE o.key = 'shargh'`,
+			`INSERT INTO entry_speakers (entry_id, position, person_id) SELECT e.id, 0, p.id FROM entries e, people p`,
 			`INSERT INTO entry_parts (entry_id, item, position, kind, text, original, original_lang)
 				SELECT id, 1, 1, 'quote', 'Russia’s mediation offer is a chance for diplomacy.', 'پیشنهاد میانجی‌گری روسیه فرصتی برای دیپلماسی است.', 'fa' FROM entries`,
 			`INSERT INTO entry_parts (entry_id, item, position, kind, text)
@@ -72,8 +73,9 @@ func TestSpeakerSearchesAnalystClips(t *testing.T) {
 				FROM articles a, people p, outlets o WHERE o.key = 'shargh' GROUP BY p.id, o.id`,
 			`INSERT INTO series (key, name) VALUES ('imr', 'Iran Media Review')`,
 			`INSERT INTO editions (slug, series_id, edition_date, title, status) SELECT 'imr-2025-03-07', id, '2025-03-07', 'IMR', 'draft' FROM series`,
-			`INSERT INTO entries (edition_id, position, entry_date, outlet_id, speaker_id)
-				SELECT e.id, 1, '2025-03-06', o.id, p.id FROM editions e, outlets o, people p WHERE o.key = 'shargh'`,
+			`INSERT INTO entries (edition_id, position, entry_date) SELECT id, 1, '2025-03-06' FROM editions`,
+			`INSERT INTO entry_outlets (entry_id, position, outlet_id, role) SELECT e.id, 0, o.id, 'source' FROM entries e, outlets o WHERE o.key = 'shargh'`,
+			`INSERT INTO entry_speakers (entry_id, position, person_id) SELECT e.id, 0, p.id FROM entries e, people p`,
 			`INSERT INTO entry_parts (entry_id, item, position, kind, text, clip_id)
 				SELECT e.id, 1, 1, 'quote', 'Sanctions must be lifted.', MAX(c.id) FROM entries e, clips c GROUP BY e.id`,
 		} {

@@ -48,6 +48,11 @@ func (s *Server) renderLayout(w io.Writer, head site.Head, body template.HTML) e
 	return err
 }
 
+// Asset returns the hashed URL of an embedded static file ("studio.css"
+// → "/static/studio.3f2a9c1e.css"), for pages rendered outside this
+// package that link their own stylesheet or script.
+func (s *Server) Asset(name string) (string, error) { return s.assets.path(name) }
+
 // RenderPage writes body inside the site layout — header, navigation,
 // subscribe box, footer — as a complete HTML page with status 200. Other
 // packages (the newsletter's pages) use it to look like the rest of the

@@ -389,7 +389,6 @@ var pageTemplates = template.Must(template.New("pages").Funcs(timeFuncs).Parse(`
 <p lang="en" dir="ltr"><em>{{.Notice}}</em></p>
 </article>
 </main>
-<footer><p lang="en" dir="ltr">{{.Notice}}</p></footer>
 </body>
 </html>
 {{end}}

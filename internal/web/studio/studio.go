@@ -44,6 +44,7 @@ func Register(srv *web.Server, db *store.DB, auth *accounts.Auth) {
 	srv.Handle("POST "+PathLogout, auth.WithSession(http.HandlerFunc(s.logout)))
 	srv.Handle("GET /studio", http.RedirectHandler(PathHome, http.StatusMovedPermanently))
 	srv.Handle("GET "+PathHome+"{$}", auth.RequireRole(accounts.Analyst)(http.HandlerFunc(s.home)))
+	s.registerDesk()
 }
 
 // Forbidden is the page for a signed-in person whose role is too low, in
@@ -79,10 +80,16 @@ func (s *studio) render(w http.ResponseWriter, r *http.Request, status int, titl
 		http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)
 		return
 	}
+	// Every studio page links the studio's own stylesheet (a <link> in
+	// the body is valid HTML and keeps the site's layout untouched).
+	page := body.String()
+	if css, err := s.srv.Asset("studio.css"); err == nil {
+		page = `<link rel="stylesheet" href="` + template.HTMLEscapeString(css) + `">` + "\n" + page
+	}
 	// Staff pages are private and change with every edit.
 	w.Header().Set("X-Robots-Tag", "noindex, nofollow")
 	sw := &statusWriter{ResponseWriter: w, status: status}
-	if err := s.srv.RenderPage(sw, r, title, template.HTML(body.String())); err != nil {
+	if err := s.srv.RenderPage(sw, r, title, template.HTML(page)); err != nil {
 		s.log.ErrorContext(r.Context(), "studio layout", "name", name, "err", err)
 		if !sw.wrote {
 			http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)

@@ -201,7 +201,8 @@ var shotPages = map[string]bool{"subscribe": true, "subscribe-error": true, "che
 // home, its navigation, stylesheet and footer, and no accessibility
 // violations axe-core can find. They used to be bare HTML. With
 // PRESSREVIEW_SCREENSHOTS=DIR the walk also saves a screenshot of each
-// page there (docs/screenshots/newsletter-*.png come from it).
+// page there, and one of the seed edition (docs/screenshots/newsletter-*.png
+// and edition.png come from it).
 func TestBrowserNewsletterPagesLookLikeTheSite(t *testing.T) {
 	db := storetest.SQLite(t)
 	if err := demo.Load(context.Background(), db); err != nil {
@@ -215,11 +216,24 @@ func TestBrowserNewsletterPagesLookLikeTheSite(t *testing.T) {
 	axe := axeSource(t)
 	shots := os.Getenv("PRESSREVIEW_SCREENSHOTS")
 	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(s.srv.URL+newsletter.PathSubscribe)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.srv.URL+"/analysis/"+demo.SeedSlug)); err != nil {
 		t.Fatal(err)
 	}
 	step, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
+	// The README's picture of the seed edition, with the box at its foot.
+	if shots != "" {
+		png, err := chromedp.Run(step, chromedp.FullScreenshot(100))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(shots, "edition.png"), png, 0o644)
+		}
+		if err != nil {
+			t.Fatalf("edition screenshot: %v", err)
+		}
+	}
+	if err := chromedp.Do(step, chromedp.Navigate(s.srv.URL+newsletter.PathSubscribe)); err != nil {
+		t.Fatal(err)
+	}
 	check := func(name, heading string) {
 		t.Helper()
 		got, err := chromedp.Run(step, chromedp.Evaluate[map[string]any](`({

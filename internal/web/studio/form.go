@@ -1,0 +1,131 @@
+package studio
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/pressreview/pressreview/internal/text"
+	"github.com/pressreview/pressreview/internal/valid"
+)
+
+// bidi is a piece of text with the lang and dir it needs: Persian and
+// Arabic get theirs, English and the rest take the page's.
+type bidi struct{ Text, Lang, Dir string }
+
+func newBidi(s string) bidi {
+	switch l := text.Language(s); l {
+	case text.Persian, text.Arabic:
+		return bidi{Text: s, Lang: l, Dir: "rtl"}
+	}
+	return bidi{Text: s}
+}
+
+// bidiIn is text in a known language: lang from the record, the direction
+// from the language.
+func bidiIn(s, lang string) bidi {
+	if s == "" {
+		return bidi{}
+	}
+	if lang == "" {
+		return newBidi(s)
+	}
+	b := bidi{Text: s, Lang: lang, Dir: "ltr"}
+	switch lang {
+	case text.Persian, text.Arabic, "ur", "ps", "ku", "he":
+		b.Dir = "rtl"
+	}
+	return b
+}
+
+// field is one input of a studio form. The template gives it an id
+// (form ID + "-" + Name), its label, and when Error is set the message
+// beside it, with aria-invalid and aria-describedby pointing at it.
+type field struct {
+	Name, Label, Value, Hint, Error string
+	// Kind is "text" (default), "url", "textarea", "select" or "date".
+	Kind     string
+	Options  []option
+	Required bool
+	ReadOnly bool
+	// Auto marks inputs that take text in either direction (names in
+	// English or the original script): dir="auto".
+	Auto bool
+	// Size is a textarea's rows.
+	Size int
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// form is a studio form: where it posts, its fields, and a summary of
+// the errors at its top.
+type form struct {
+	ID, Action, Submit string
+	Fields             []field
+	Errors             []fieldError
+}
+
+type fieldError struct{ ID, Message string }
+
+// fieldOf is the form field a validation path names: "aliases[2]" is the
+// aliases field.
+func fieldOf(path string) string {
+	name, _, _ := strings.Cut(path, "[")
+	name, _, _ = strings.Cut(name, ".")
+	return name
+}
+
+// setError puts err beside the field it names, or at the top of the form
+// when it names none of them. It reports false for an error that is not
+// about the input (a database failure), which the caller must handle.
+func (f *form) setError(err error) bool {
+	var ve *valid.Error
+	if !errors.As(err, &ve) {
+		return false
+	}
+	name := fieldOf(ve.Path)
+	for i := range f.Fields {
+		if f.Fields[i].Name == name {
+			f.Fields[i].Error = ve.Problem
+			f.Errors = append(f.Errors, fieldError{ID: f.ID + "-" + name, Message: f.Fields[i].Label + ": " + ve.Problem})
+			return true
+		}
+	}
+	f.Errors = append(f.Errors, fieldError{Message: ve.Error()})
+	return true
+}
+
+// value returns the field's submitted value.
+func (f *form) value(name string) string {
+	for _, fl := range f.Fields {
+		if fl.Name == name {
+			return fl.Value
+		}
+	}
+	return ""
+}
+
+// fill copies the submitted values into the form's fields.
+func (f *form) fill(get func(string) string) {
+	for i := range f.Fields {
+		if !f.Fields[i].ReadOnly {
+			f.Fields[i].Value = get(f.Fields[i].Name)
+		}
+		for j := range f.Fields[i].Options {
+			f.Fields[i].Options[j].Selected = f.Fields[i].Options[j].Value == f.Fields[i].Value
+		}
+	}
+}
+
+// lines splits a textarea into its non-empty lines, trimmed.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
