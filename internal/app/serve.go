@@ -152,7 +152,9 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	site.Handle("/api/articles/", monitoring)
 	site.Handle("POST /api/articles", staffOnly(ingest.IntakeHandler(d.monitor)))
 	site.Handle("/archive/", monitoring)
-	clipsAPI := staffOnly(clips.Handler(clips.New(db, d.monitorCfg.ArchiveDir()), e.cfg.SiteURL))
+	clipper := clips.New(db, d.monitorCfg.ArchiveDir())
+	clipsAPI := staffOnly(clips.Handler(clipper, e.cfg.SiteURL))
+	studio.RegisterWork(site, db, auth, studio.Work{Clips: clipper, Letters: letters})
 	for _, p := range clips.Patterns {
 		site.Handle(p, clipsAPI)
 	}

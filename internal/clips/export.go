@@ -64,10 +64,25 @@ func WriteCSV(w io.Writer, rows []Row) error {
 		rec := []string{strconv.FormatInt(r.ID, 10), r.Date, r.Outlet, r.OutletName, r.Camp, r.Speaker, r.SpeakerName,
 			r.Role, r.Original, r.OriginalLang, r.Translation, strconv.FormatBool(r.TranslationMachine), r.Intermediary,
 			r.SourceURL, r.ArchiveURL, r.Status, strings.Join(r.Editions, " ")}
+		for i, v := range rec {
+			rec[i] = inert(v)
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// inert keeps a spreadsheet from running a cell as a formula: a quote or
+// translation that starts with = + - @ (or a tab or carriage return, which
+// some spreadsheets skip before reading one) gets a leading apostrophe, as
+// OWASP's CSV-injection guidance recommends. Analysts open these exports in
+// spreadsheets, and the text comes from outlets nobody vets.
+func inert(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }

@@ -208,6 +208,9 @@ func adopt(ctx context.Context, tx *store.Tx, slug string) error {
 	if err != nil {
 		return err
 	}
+	// Entries stored before the pressreview/2 model become editable ones,
+	// with their labels and lead-ins as they read now.
+	p.Resolve()
 	state := Draft
 	switch p.Edition.Status {
 	case reviews.Published:

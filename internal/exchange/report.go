@@ -20,10 +20,12 @@ import (
 
 // Report says which records already in the store an import changed, and
 // which editions read differently because of it. Outlets, people, authors
-// and series are shared by every edition that names them, and lead-ins are
-// composed when a page is drawn, so a new label in a later bundle rewrites
-// the text of earlier editions: the analyst must see that before it goes
-// out (or, with a dry run, before it is written).
+// and series are shared by every edition that names them. A pressreview/2
+// entry keeps its own labels and lead-in, and an imported published
+// edition is frozen, but a byline, a series' disclaimer and the entries
+// stored before pressreview/2 (whose lead-ins are still composed when the
+// page is drawn) follow the roster: the analyst must see such a change
+// before it goes out (or, with a dry run, before it is written).
 type Report struct {
 	File    string
 	Changes []Change

@@ -227,11 +227,20 @@ func articlesDeleteCommand(run runner) *cobra.Command {
 			}
 			var errs []error
 			for _, id := range ids {
+				a, err := ArticleByID(c.ctx, c.db, id) // its errors name the article
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
 				if err := c.svc.DeleteArticle(c.ctx, id); err != nil {
 					errs = append(errs, fmt.Errorf("article %d: %w", id, err))
 					continue
 				}
-				fmt.Fprintf(c.stdout, "article %d deleted (its archived copy stays)\n", id)
+				if a.CaptureID != nil {
+					fmt.Fprintf(c.stdout, "article %d deleted: %s (its archived copy stays, /archive/%d)\n", id, a.Title, *a.CaptureID)
+				} else {
+					fmt.Fprintf(c.stdout, "article %d deleted: %s\n", id, a.Title)
+				}
 			}
 			return errors.Join(errs...)
 		}),

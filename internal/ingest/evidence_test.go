@@ -24,7 +24,8 @@ func quote(t *testing.T, db *store.DB, outletID int64, sourceURL string) {
 	}{
 		{`INSERT INTO series (key, name) VALUES ('imr', 'Iran Media Review')`, nil},
 		{`INSERT INTO editions (slug, series_id, edition_date, title, status) VALUES ('e1', (SELECT id FROM series WHERE key = 'imr'), '2024-03-07', 'Edition', 'draft')`, nil},
-		{`INSERT INTO entries (edition_id, position, entry_date, outlet_id) VALUES ((SELECT id FROM editions WHERE slug = 'e1'), 1, '2024-03-07', ?)`, []any{outletID}},
+		{`INSERT INTO entries (edition_id, position, entry_date) VALUES ((SELECT id FROM editions WHERE slug = 'e1'), 1, '2024-03-07')`, nil},
+		{`INSERT INTO entry_outlets (entry_id, position, outlet_id, role) VALUES ((SELECT MIN(id) FROM entries), 0, ?, 'source')`, []any{outletID}},
 		{`INSERT INTO entry_parts (entry_id, item, position, kind, text, source_url) VALUES ((SELECT MIN(id) FROM entries), 1, 1, 'quote', 'a quote', ?)`, []any{sourceURL}},
 	} {
 		if _, err := db.ExecContext(ctx, q.sql, q.args...); err != nil {

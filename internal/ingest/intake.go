@@ -46,7 +46,9 @@ func (s *Service) AddURL(ctx context.Context, outletKey, rawURL string) (a Artic
 				return a, false, err
 			}
 		}
-		return a, false, remote
+		// The outlet's server failed or refused: the URL is what cannot
+		// be used, not the desk.
+		return a, false, valid.Errorf("url", "%v", remote)
 	}
 	na := articleFrom(f, o.ID, "url")
 	err = s.inTx(ctx, func(tx *store.Tx) error {
@@ -98,7 +100,7 @@ func (s *Service) outletFor(ctx context.Context, key, rawURL string) (outlets.Ou
 			return outlets.OutletByKey(ctx, s.db, f.OutletKey)
 		}
 	}
-	return outlets.Outlet{}, valid.Errorf("outlet", "no outlet has a homepage or feed on %s: name the outlet", host)
+	return outlets.Outlet{}, valid.Errorf("outlet", "no outlet has a homepage or feed on %s: name one (--outlet)", host)
 }
 
 // siteHost is a URL's host without "www.", for matching a page to its outlet.

@@ -44,6 +44,8 @@ func TestHelperSender(t *testing.T) {
 	cfg := testConfig(&mailtest.Server{Host: "127.0.0.1", Port: port})
 	cfg.Lease = time.Second
 	cfg.Rate = 150
+	// Large batches: what a kill can repeat must not grow with them.
+	cfg.Batch = 20
 	svc, _ := newService(t, db, cfg, true)
 	if err := svc.Resume(ctx); err != nil {
 		t.Fatal(err)
@@ -116,7 +118,7 @@ func TestSIGKILLNeverSkipsAndRepeatsOnlyInFlight(t *testing.T) {
 }
 
 func killTest(t *testing.T, dsn string) {
-	const subscribers = 300
+	const subscribers = 1000
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
@@ -164,11 +166,6 @@ func killTest(t *testing.T, dsn string) {
 			t.Fatal(err)
 		}
 		inFlight += n
-		// The package's bound: at most one row in flight per SMTP
-		// connection, however many a sender has claimed.
-		if bound := testConfig(sink).Concurrency; n > bound {
-			t.Errorf("kill %d: %d rows in flight, more than the %d connections", kills, n, bound)
-		}
 		t.Logf("kill %d: worker %s had %d in flight; sink has %d", kills, victim.worker, n, sink.Count())
 		mu.Lock()
 		children[i] = startChild(t, dsn, sink.Port)
@@ -201,8 +198,13 @@ func killTest(t *testing.T, dsn string) {
 	if repeats > inFlight {
 		t.Errorf("%d repeats, but only %d messages were in flight at the kills", repeats, inFlight)
 	}
+	// The package's bound: a kill repeats at most the messages in the
+	// middle of DATA, one per SMTP connection, however many rows the
+	// sender had claimed. (Counting the victim's rows in sending at each
+	// kill can overstate it: rows a dead sender left in sending stay so
+	// while the next sender holds them, before it sends them again.)
 	if bound := kills * testConfig(sink).Concurrency; repeats > bound {
-		t.Errorf("%d repeats after %d kills of senders with %d connections: more than one a connection", repeats, kills, testConfig(sink).Concurrency)
+		t.Errorf("%d repeats after %d kills of senders with %d connections each: more than one per connection", repeats, kills, testConfig(sink).Concurrency)
 	}
 	if kills < 8 {
 		t.Errorf("only %d kills", kills)

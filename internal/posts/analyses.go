@@ -142,6 +142,9 @@ func AnalysisBySlug(ctx context.Context, q store.Querier, slug string) (Analysis
 	if at.Valid {
 		a.PublishAt = &at.Time
 	}
+	if a.Authors, a.Tags, err = analysisLinks(ctx, q, a.ID); err != nil {
+		return a, fmt.Errorf("load analysis %q: %w", slug, err)
+	}
 	return a, nil
 }
 

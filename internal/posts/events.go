@@ -77,6 +77,9 @@ func (e Event) Validate() error {
 	if e.Capacity < 0 {
 		return valid.Errorf("capacity", "cannot be negative")
 	}
+	if err := checkOnlineURL(e.OnlineURL); err != nil {
+		return err
+	}
 	for i, sp := range e.Speakers {
 		if err := valid.Line(valid.Index("speakers", i)+".name", sp.Name); err != nil {
 			return err

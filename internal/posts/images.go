@@ -59,6 +59,9 @@ func SaveImage(ctx context.Context, q store.Querier, im *Image) error {
 	if err != nil {
 		return valid.Errorf("data", "is not a JPEG, PNG or GIF image: %v", err)
 	}
+	if cfg.Width*cfg.Height > MaxImagePixels {
+		return valid.Errorf("data", "is %d×%d pixels; at most %d megapixels are allowed", cfg.Width, cfg.Height, MaxImagePixels/1_000_000)
+	}
 	im.ContentType, im.Width, im.Height = "image/"+format, cfg.Width, cfg.Height
 	sum := sha256.Sum256(im.Data)
 	im.Digest = hex.EncodeToString(sum[:])

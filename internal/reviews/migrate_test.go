@@ -70,6 +70,10 @@ func TestMigrateEntryModel(t *testing.T) {
 		if !page.Edition.Entries[2].Legacy() || page.Edition.Entries[2].LeadIn != "Interviewed by {outlet}, {speaker}, said:" {
 			t.Errorf("a migrated entry reads %+v", page.Edition.Entries[2])
 		}
+		page.Resolve()
+		if en := page.Edition.Entries[2]; en.Legacy() || en.LeadIn != seedLeadIns[2][len("March 5: "):] {
+			t.Errorf("a resolved migrated entry reads %+v", en)
+		}
 		if got := workingHTML(t, db); got != want {
 			t.Errorf("the migrated edition reads differently:\n%s", byteDiff([]byte(got), []byte(want)))
 		}

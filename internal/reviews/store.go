@@ -328,7 +328,9 @@ func loadAuthors(ctx context.Context, q store.Querier, p *Page) error {
 // loadEntries reads entries, their outlets, speakers and parts in four
 // queries, whatever the number of entries. Rows written before the
 // pressreview/2 model (lead_in_template) come back in the pressreview/1
-// form, their lead-in composed against the roster as before.
+// form, their lead-in composed against the page's roster as before, so a
+// roster change shows in them (and the import report can say so) until
+// the edition is saved again; Page.Resolve upgrades them for editing.
 func loadEntries(ctx context.Context, q store.Querier, p *Page) error {
 	rows, err := q.QueryContext(ctx, `
 		SELECT id, entry_date, intermediary, verb, lead_in, lead_in_template

@@ -170,5 +170,9 @@ func (s *Server) ServePreview(w http.ResponseWriter, r *http.Request, page *revi
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Robots-Tag", "noindex, nofollow")
+	// The studio's composer shows the preview in a frame beside the form:
+	// only this response may be framed, and only by the site itself.
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	w.Header().Set("Content-Security-Policy", strings.Replace(contentSecurityPolicy, "frame-ancestors 'none'", "frame-ancestors 'self'", 1))
 	_, _ = w.Write(b.Bytes())
 }

@@ -68,6 +68,10 @@ func imagePath(im *posts.Image, width int) string {
 	return fmt.Sprintf("/images/%s-%s-%d%s", im.Key, im.Digest[:10], width, ext)
 }
 
+// ImagePath is imagePath for pages outside the site (the studio's image
+// list), so they show a stored image at the URL the site serves it from.
+func ImagePath(im *posts.Image, width int) string { return imagePath(im, width) }
+
 func postPath(p *posts.Post) string { return "/analysis/" + p.Slug }
 
 // cards turns posts into cards; editions need their entries loaded to

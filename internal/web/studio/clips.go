@@ -200,8 +200,13 @@ func entryOfClips(cs []clips.Clip, verb string) reviews.Entry {
 		if en.Intermediary == "" {
 			en.Intermediary = c.Intermediary
 		}
-		en.Items = append(en.Items, reviews.Item{Parts: []reviews.Part{{Kind: reviews.Quote, Text: c.Translation,
-			Original: c.Original, OriginalLang: c.OriginalLang, SourceURL: c.SourceURL, Clip: c.ID}}})
+		q := reviews.Part{Kind: reviews.Quote, Text: c.Translation, SourceURL: c.SourceURL, Clip: c.ID}
+		// An original is printed in its language's direction; without a
+		// language the clip's translation stands alone.
+		if c.OriginalLang != "" {
+			q.Original, q.OriginalLang = c.Original, c.OriginalLang
+		}
+		en.Items = append(en.Items, reviews.Item{Parts: []reviews.Part{q}})
 	}
 	return en
 }

@@ -54,7 +54,9 @@ type composeItem struct {
 }
 
 type composePart struct {
-	ID string
+	// Owner is the repeated field that lists the part: "e3.inline" or
+	// "i15.part".
+	ID, Owner string
 	reviews.Part
 	Dir string
 }
@@ -62,8 +64,8 @@ type composePart struct {
 // composeEntries gives every list element of the edition an id.
 func composeEntries(e reviews.Edition, r reviews.Roster) []composeEntry {
 	ids := &formIDs{}
-	part := func(p reviews.Part) composePart {
-		return composePart{ID: ids.next(), Part: p, Dir: bidiIn(p.Original, p.OriginalLang).Dir}
+	part := func(owner string, p reviews.Part) composePart {
+		return composePart{ID: ids.next(), Owner: owner, Part: p, Dir: bidiIn(p.Original, p.OriginalLang).Dir}
 	}
 	out := make([]composeEntry, len(e.Entries))
 	for i, en := range e.Entries {
@@ -75,12 +77,12 @@ func composeEntries(e reviews.Edition, r reviews.Roster) []composeEntry {
 			ce.Speakers = append(ce.Speakers, composeSpeaker{ID: ids.next(), SpeakerRef: sp})
 		}
 		for _, p := range en.Inline {
-			ce.Inline = append(ce.Inline, part(p))
+			ce.Inline = append(ce.Inline, part("e"+ce.ID+".inline", p))
 		}
 		for _, it := range en.Items {
 			ci := composeItem{ID: ids.next()}
 			for _, p := range it.Parts {
-				ci.Parts = append(ci.Parts, part(p))
+				ci.Parts = append(ci.Parts, part("i"+ci.ID+".part", p))
 			}
 			ce.Items = append(ce.Items, ci)
 		}
@@ -89,10 +91,36 @@ func composeEntries(e reviews.Edition, r reviews.Roster) []composeEntry {
 	return out
 }
 
+// formIndex maps the form's ids to positions in the edition read from it.
+type formIndex struct {
+	entries []string          // entry ids in order
+	items   map[string][2]int // item id → entry and item position
+}
+
+// positional turns an op that names form ids ("up:7", "item-up:15") into
+// one that names positions, as applyOp takes them.
+func (ix formIndex) positional(op string) (string, error) {
+	name, id, _ := strings.Cut(op, ":")
+	if id == "" {
+		return name, nil
+	}
+	if strings.HasPrefix(name, "item-") || name == "remove-item" || name == "add-narration" {
+		at, ok := ix.items[id]
+		if !ok {
+			return "", fmt.Errorf("op %q: no such item", op)
+		}
+		return fmt.Sprintf("%s:%d:%d", name, at[0], at[1]), nil
+	}
+	if i := slices.Index(ix.entries, id); i >= 0 {
+		return name + ":" + strconv.Itoa(i), nil
+	}
+	return "", fmt.Errorf("op %q: no such entry", op)
+}
+
 // editionFromForm reads the composer's fields over base, which supplies
-// what the form does not edit (slug, series, status, disclaimer). It
-// returns the entry ids in order, to map errors and suggestions back.
-func editionFromForm(base reviews.Edition, f url.Values) (reviews.Edition, []string, error) {
+// what the form does not edit (slug, series, status, disclaimer), with
+// the index of its ids, to map ops, errors and suggestions back.
+func editionFromForm(base reviews.Edition, f url.Values) (reviews.Edition, formIndex, error) {
 	e := base
 	e.Title = strings.TrimSpace(f.Get("title"))
 	e.Date = strings.TrimSpace(f.Get("date"))
@@ -101,23 +129,23 @@ func editionFromForm(base reviews.Edition, f url.Values) (reviews.Edition, []str
 	e.Authors = splitKeys(f.Get("authors"))
 	e.Entries = nil
 	ids := f["entry"]
-	var kept []string
+	ix := formIndex{items: map[string][2]int{}}
 	for _, id := range ids {
-		en, err := entryFromForm(f, id)
+		en, items, err := entryFromForm(f, id)
 		if err != nil {
-			return e, kept, err
+			return e, ix, err
 		}
-		// A blank entry left by "add entry" is not part of the edition.
-		if len(en.Outlets) == 0 && len(en.Speakers) == 0 && en.LeadIn == "" && en.Verb == "" && len(en.Inline) == 0 && len(en.Items) == 0 {
-			continue
+		for k, it := range items {
+			ix.items[it] = [2]int{len(e.Entries), k}
 		}
 		e.Entries = append(e.Entries, en)
-		kept = append(kept, id)
+		ix.entries = append(ix.entries, id)
 	}
-	return e, kept, nil
+	return e, ix, nil
 }
 
-func entryFromForm(f url.Values, id string) (reviews.Entry, error) {
+// entryFromForm reads entry id and the ids of the items it kept.
+func entryFromForm(f url.Values, id string) (reviews.Entry, []string, error) {
 	p := "e" + id + "."
 	en := reviews.Entry{Date: strings.TrimSpace(f.Get(p + "date")), LeadIn: strings.TrimSpace(f.Get(p + "lead_in")),
 		Verb: strings.TrimSpace(f.Get(p + "verb")), Intermediary: strings.TrimSpace(f.Get(p + "intermediary"))}
@@ -141,18 +169,20 @@ func entryFromForm(f url.Values, id string) (reviews.Entry, error) {
 	}
 	var err error
 	if en.Inline, err = partsFromForm(f, f[p+"inline"]); err != nil {
-		return en, err
+		return en, nil, err
 	}
+	var items []string
 	for _, it := range f[p+"item"] {
 		parts, err := partsFromForm(f, f["i"+it+".part"])
 		if err != nil {
-			return en, err
+			return en, nil, err
 		}
 		if len(parts) > 0 {
 			en.Items = append(en.Items, reviews.Item{Parts: parts})
+			items = append(items, it)
 		}
 	}
-	return en, nil
+	return en, items, nil
 }
 
 func partsFromForm(f url.Values, ids []string) ([]reviews.Part, error) {
@@ -180,6 +210,13 @@ func partsFromForm(f url.Values, ids []string) ([]reviews.Part, error) {
 	return out, nil
 }
 
+// blankEntry is an entry left empty after "add an entry": it is drawn,
+// and ops work on it, but it is not saved.
+func blankEntry(en reviews.Entry) bool {
+	return len(en.Outlets) == 0 && len(en.Speakers) == 0 && en.LeadIn == "" && en.Verb == "" &&
+		len(en.Inline) == 0 && len(en.Items) == 0
+}
+
 func splitKeys(s string) []string {
 	var out []string
 	for _, k := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
@@ -196,7 +233,8 @@ var adds = []string{"add-entry", "add-outlet", "add-speaker", "add-inline", "add
 // JavaScript: "add-entry", "add-item:3" (entry index), "up:3", "down:3",
 // "remove:3", "item-up:3:1", "item-down:3:1", "remove-item:3:1",
 // "add-outlet:3", "add-speaker:3", "add-inline:3", "add-narration:3:1",
-// "suggest:3". Indexes are positions, from 0.
+// "suggest:3". Indexes are positions, from 0 (the form's buttons name ids:
+// see formIndex.positional).
 func applyOp(e *reviews.Edition, op string, r reviews.Roster) error {
 	name, args, _ := strings.Cut(op, ":")
 	var n []int

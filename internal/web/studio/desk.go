@@ -137,7 +137,7 @@ func (s *studio) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.NewTotal = link{Label: "articles", Count: res.Total, Href: archiveHref(after)}
+	p.NewTotal = link{Label: plural(res.Total, "article", "articles"), Count: res.Total, Href: archiveHref(after)}
 	if f := res.Facets; f != nil {
 		for _, c := range f.Orientations {
 			l := link{Label: c.Key, Count: c.Count}
@@ -186,7 +186,7 @@ func (s *studio) home(w http.ResponseWriter, r *http.Request) {
 			p.Failing = append(p.Failing, newFeedRow(f))
 		}
 	}
-	p.FailingCount = link{Label: "failing feeds", Count: len(p.Failing), Href: "/studio/feeds?status=failing"}
+	p.FailingCount = link{Label: plural(len(p.Failing), "failing feed", "failing feeds"), Count: len(p.Failing), Href: "/studio/feeds?status=failing"}
 
 	eds, err := editorial.List(ctx, s.db)
 	if err != nil {
@@ -207,3 +207,11 @@ func (s *studio) home(w http.ResponseWriter, r *http.Request) {
 }
 
 func articleHref(id int64) string { return "/studio/articles/" + itoa(id) }
+
+// plural picks the word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -268,7 +268,7 @@ func (w *work) composerSave(rw http.ResponseWriter, r *http.Request) {
 		w.badForm(rw, r)
 		return
 	}
-	e, ids, err := editionFromForm(cur.Edition, r.PostForm)
+	e, ix, err := editionFromForm(cur.Edition, r.PostForm)
 	if err == nil {
 		err = checkAuthors(r, w, e.Authors)
 	}
@@ -283,12 +283,25 @@ func (w *work) composerSave(rw http.ResponseWriter, r *http.Request) {
 	}
 	op := r.PostForm.Get("op")
 	if err == nil && op != "" {
-		err = applyOp(&e, op, ro)
+		if op, err = ix.positional(op); err == nil {
+			err = applyOp(&e, op, ro)
+		}
 		if err == nil && slices.Contains(adds, strings.SplitN(op, ":", 2)[0]) {
 			// A blank row is drawn, not saved: there is nothing in it yet.
 			w.drawUnsaved(rw, r, cur, based, e, "")
 			return
 		}
+	}
+	// The lead-in suggestions go back to the script by entry id, so they
+	// are made before blank entries are left out of the save.
+	sugg := map[string]string{}
+	if err == nil {
+		for i, en := range e.Entries {
+			if i < len(ix.entries) {
+				sugg[ix.entries[i]] = reviews.SuggestLeadIn(en, ro)
+			}
+		}
+		e.Entries = slices.DeleteFunc(e.Entries, blankEntry)
 	}
 	ac, _ := accounts.ActorFrom(r.Context())
 	var d editorial.Doc
@@ -299,12 +312,6 @@ func (w *work) composerSave(rw http.ResponseWriter, r *http.Request) {
 	var ve *valid.Error
 	switch {
 	case err == nil && wantsJSON(r):
-		sugg := map[string]string{}
-		for i, en := range d.Entries {
-			if i < len(ids) {
-				sugg[ids[i]] = reviews.SuggestLeadIn(en, ro)
-			}
-		}
 		httpjson.Write(rw, http.StatusOK, map[string]any{"version": d.Version, "state": stateLabel(d.State), "suggestions": sugg})
 	case err == nil:
 		http.Redirect(rw, r, fmt.Sprintf("/studio/editions/%s?saved=%d", url.PathEscape(d.Slug), d.Version), http.StatusSeeOther)

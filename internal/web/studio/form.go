@@ -48,8 +48,10 @@ type field struct {
 	Required bool
 	ReadOnly bool
 	// Auto marks inputs that take text in either direction (names in
-	// English or the original script): dir="auto".
+	// English or the original script): dir="auto". Lang, when known, is
+	// the language of the value.
 	Auto bool
+	Lang string
 	// Size is a textarea's rows.
 	Size int
 }

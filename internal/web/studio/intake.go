@@ -2,7 +2,6 @@ package studio
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
-	"github.com/pressreview/pressreview/internal/valid"
 	"github.com/pressreview/pressreview/internal/web"
 )
 
@@ -113,14 +111,9 @@ func (h intakeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		f = &p.URL
 		f.fill(r.PostFormValue)
+		// A page the outlet's server refuses comes back as an error on
+		// the URL, in the fetcher's words.
 		a, _, err = h.svc.AddURL(ctx, f.value("outlet"), strings.TrimSpace(f.value("url")))
-		var ve *valid.Error
-		if err != nil && !errors.As(err, &ve) {
-			// The outlet's server failed or refused: say so at the URL,
-			// in the fetcher's words; the log keeps it too.
-			s.log.WarnContext(ctx, "studio intake", "url", f.value("url"), "err", err)
-			err = valid.Errorf("url", "the article could not be fetched and stored: %v", err)
-		}
 	}
 	if err != nil {
 		if !f.setError(err) {

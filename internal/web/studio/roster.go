@@ -36,8 +36,11 @@ type outletRow struct {
 	Orientation string
 	Affiliation string
 	Homepage    string
-	Feeds       int
-	Failing     int
+	// HomepageLabel is the homepage without its scheme, as a link text
+	// that fits a table column.
+	HomepageLabel string
+	Feeds         int
+	Failing       int
 }
 
 type personRow struct {
@@ -81,7 +84,8 @@ func (s *studio) outletList(w http.ResponseWriter, r *http.Request) {
 		p.Outlets = append(p.Outlets, outletRow{Key: o.Key, Href: "/studio/outlets/" + o.Key, Name: o.Name,
 			Native: bidiIn(o.NativeName, o.Language), Kind: o.Kind.Noun(), Language: o.Language,
 			Orientation: o.Orientation, Affiliation: o.Affiliation, Homepage: o.Homepage,
-			Feeds: feeds[o.Key], Failing: failing[o.Key]})
+			HomepageLabel: strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(o.Homepage, "https://"), "http://"), "/"),
+			Feeds:         feeds[o.Key], Failing: failing[o.Key]})
 	}
 	s.render(w, r, http.StatusOK, "Outlets", "outlets", p)
 }
@@ -101,7 +105,8 @@ func outletForm(o outlets.Outlet, create bool) form {
 		{Name: "key", Label: "Key", Value: o.Key, Required: true, ReadOnly: !create,
 			Hint: "Lower-case letters, digits and hyphens; import files and search (outlet:key) use it. It cannot change later."},
 		{Name: "name", Label: "Name in English", Value: o.Name, Required: true},
-		{Name: "native_name", Label: "Name in the original script", Value: o.NativeName, Auto: true},
+		{Name: "native_name", Label: "Name in the original script", Value: o.NativeName, Auto: true,
+			Lang: bidiIn(o.NativeName, o.Language).Lang},
 		{Name: "kind", Label: "Kind", Value: string(o.Kind), Kind: "select", Options: kinds, Required: true},
 		{Name: "language", Label: "Language", Value: o.Language, Hint: "A language code: fa, ar, en."},
 		{Name: "country", Label: "Country", Value: o.Country, Hint: "A country code: IR, IQ, LB."},
@@ -342,7 +347,7 @@ func personForm(pe outlets.Person, create bool) form {
 		{Name: "key", Label: "Key", Value: pe.Key, Required: true, ReadOnly: !create,
 			Hint: "Lower-case letters, digits and hyphens; editions and search (speaker:key) use it. It cannot change later."},
 		{Name: "name", Label: "Name in English", Value: pe.Name, Required: true},
-		{Name: "native_name", Label: "Name in the original script", Value: pe.NativeName, Auto: true},
+		{Name: "native_name", Label: "Name in the original script", Value: pe.NativeName, Auto: true, Lang: newBidi(pe.NativeName).Lang},
 		{Name: "aliases", Label: "Other spellings", Value: strings.Join(pe.Aliases, "\n"), Kind: "textarea", Size: 4, Auto: true,
 			Hint: "One a line: Persian and Arabic spellings (ي/ی, ك/ک), transliterations. Speaker search finds the person by any of them."},
 		{Name: "role", Label: "Role", Value: pe.Role,

@@ -45,6 +45,7 @@ func Register(srv *web.Server, db *store.DB, auth *accounts.Auth) {
 	srv.Handle("GET /studio", http.RedirectHandler(PathHome, http.StatusMovedPermanently))
 	srv.Handle("GET "+PathHome+"{$}", auth.RequireRole(accounts.Analyst)(http.HandlerFunc(s.home)))
 	s.registerDesk()
+	s.registerPosts()
 }
 
 // Forbidden is the page for a signed-in person whose role is too low, in
