@@ -44,7 +44,9 @@
     return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(el.tagName));
   }
 
-  document.addEventListener("keydown", function (e) {
+  // On keyup, so that the "c" itself is typed nowhere: by then its
+  // keydown and character went to the page, not to the translation.
+  document.addEventListener("keyup", function (e) {
     if (e.key !== "c" || e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || !chosen) return;
     e.preventDefault();
     fill();

@@ -82,6 +82,7 @@ type postPage struct {
 	Locked    string
 	PublicURL string
 	Zones     []string // suggested time zones (events)
+	Facts     *eventFacts
 }
 
 // newPostPage lays out f for the template.
@@ -276,7 +277,7 @@ func analysisFrom(f form) (posts.Analysis, error) {
 }
 
 func (s *studio) analysisNew(w http.ResponseWriter, r *http.Request) {
-	f, err := s.analysisForm(r, posts.Analysis{Status: "draft"}, true)
+	f, err := s.analysisForm(r, posts.Analysis{Status: "draft", Category: "Analysis"}, true)
 	if err != nil {
 		s.fail(w, r, err)
 		return

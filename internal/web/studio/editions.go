@@ -76,6 +76,8 @@ func (w *work) editionNew(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, http.StatusOK, "New edition", "edition-new", p)
 }
 
+// editionCreate makes a draft. Its category is the site's "Analysis", as
+// every edition's is: the public page heads the edition with it.
 func (w *work) editionCreate(rw http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(rw, r.Body, maxEditionForm)
 	if err := r.ParseForm(); err != nil {
@@ -85,7 +87,7 @@ func (w *work) editionCreate(rw http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	e := reviews.Edition{Series: f.Get("series"), Date: strings.TrimSpace(f.Get("date")), Title: strings.TrimSpace(f.Get("title")),
 		Dek: strings.TrimSpace(f.Get("dek")), Intro: strings.TrimSpace(f.Get("intro")), Authors: splitKeys(f.Get("authors")),
-		Slug: strings.TrimSpace(f.Get("slug"))}
+		Slug: strings.TrimSpace(f.Get("slug")), Category: "Analysis"}
 	ac, _ := accounts.ActorFrom(r.Context())
 	err := checkAuthors(r, w, e.Authors)
 	var d editorial.Doc

@@ -45,6 +45,30 @@ func inUTC(t time.Time) string {
 	return "In the event's time zone; in UTC that is " + t.UTC().Format("Mon 2 Jan 2006 15:04") + "."
 }
 
+// eventFacts is what a saved event looks like from outside: its time in
+// its zone and in UTC, its calendar revision and its seats.
+type eventFacts struct {
+	Local, UTC  string
+	Sequence    int
+	Seats       string
+	ICS         string
+	StartsAtISO string
+	UpdatedAt   *stamp
+}
+
+func newEventFacts(e *posts.EventPage) *eventFacts {
+	loc := e.Location()
+	start, end := e.StartsAt.In(loc), e.EndsAt.In(loc)
+	f := &eventFacts{Local: start.Format("Mon 2 Jan 2006, 15:04") + "–" + end.Format("15:04") + " " + e.TimeZone + " (UTC" + start.Format("-07:00") + ")",
+		UTC:      e.StartsAt.UTC().Format("Mon 2 Jan 2006, 15:04") + "–" + e.EndsAt.UTC().Format("15:04") + " UTC",
+		Sequence: e.Sequence, Seats: strconv.Itoa(e.Registered) + " registered, no limit", ICS: "/events/" + e.Slug + "/event.ics",
+		StartsAtISO: e.StartsAt.UTC().Format(time.RFC3339), UpdatedAt: newStamp(e.UpdatedAt)}
+	if e.Capacity > 0 {
+		f.Seats = strconv.Itoa(e.Registered) + " of " + strconv.Itoa(e.Capacity) + " seats taken"
+	}
+	return f
+}
+
 func (s *studio) eventList(w http.ResponseWriter, r *http.Request) {
 	list, err := posts.AllEvents(r.Context(), s.db)
 	if err != nil {
@@ -186,8 +210,11 @@ func (s *studio) eventShow(w http.ResponseWriter, r *http.Request) {
 	p.Zones = zoneSuggestions
 	p.Saved = r.URL.Query().Get("saved") == "1"
 	p.Locked = mayChange(r, "event", e.Status, e.Status)
+	p.Facts = newEventFacts(e)
 	if posts.Public(e.Status, e.PublishAt, time.Now()) {
 		p.PublicURL = "/events/" + e.Slug
+	} else {
+		p.Facts.ICS = "" // the calendar file is served for public events only
 	}
 	s.render(w, r, http.StatusOK, p.Title, "event-edit", p)
 }

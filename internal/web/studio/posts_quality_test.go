@@ -146,16 +146,16 @@ func TestPostPagesHaveNoAxeViolations(t *testing.T) {
 	bctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
 	// The first action starts the browser and must carry no timeout.
-	if err := chromedp.Run(bctx, chromedp.Navigate(d.url+"/studio/login")); err != nil {
+	if err := chromedp.Do(bctx, chromedp.Navigate(d.url+"/studio/login")); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(bctx, 3*time.Minute)
 	defer cancel()
-	if err := chromedp.Run(ctx,
-		chromedp.SendKeys("#login-email", "eddie@example.org", chromedp.ByQuery),
-		chromedp.SendKeys("#login-password", password, chromedp.ByQuery),
-		chromedp.Click(`button[type="submit"]`, chromedp.ByQuery),
-		chromedp.WaitVisible("#desk-title", chromedp.ByQuery),
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#login-email"), "eddie@example.org"),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), password),
+		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#desk-title")),
 	); err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
@@ -182,7 +182,7 @@ func TestPostPagesHaveNoAxeViolations(t *testing.T) {
 		}
 	}
 	for _, p := range postPages {
-		if err := chromedp.Run(ctx, chromedp.Navigate(d.url+p)); err != nil {
+		if err := chromedp.Do(ctx, chromedp.Navigate(d.url+p)); err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
 		shot := ""
@@ -196,15 +196,15 @@ func TestPostPagesHaveNoAxeViolations(t *testing.T) {
 	}
 
 	// The analysis editor with its preview beside the form.
-	if err := chromedp.Run(ctx, chromedp.Navigate(d.url+"/studio/analyses/new"),
-		chromedp.SendKeys("#analysis-title", "Mediation Offer: What the Camps Wrote", chromedp.ByQuery),
-		chromedp.SendKeys("#analysis-dek", "Kayhan saw a trap, Etemad an opening.", chromedp.ByQuery),
-		chromedp.SendKeys("#analysis-authors", "leila-navabi", chromedp.ByQuery),
-		chromedp.SendKeys("#analysis-tags", "diplomacy, iranian-media", chromedp.ByQuery),
-		chromedp.SetValue("#analysis-image", "camps-mediation", chromedp.ByQuery),
-		chromedp.SetValue("#analysis-body", previewBody, chromedp.ByQuery),
-		chromedp.Click(`button[value="preview"]`, chromedp.ByQuery),
-		chromedp.WaitVisible("#preview-title", chromedp.ByQuery),
+	if err := chromedp.Do(ctx, chromedp.Navigate(d.url+"/studio/analyses/new"),
+		chromedp.SendKeys(chromedp.CSS("#analysis-title"), "Mediation Offer: What the Camps Wrote"),
+		chromedp.SendKeys(chromedp.CSS("#analysis-dek"), "Kayhan saw a trap, Etemad an opening."),
+		chromedp.SendKeys(chromedp.CSS("#analysis-authors"), "leila-navabi"),
+		chromedp.SendKeys(chromedp.CSS("#analysis-tags"), "diplomacy, iranian-media"),
+		chromedp.SetValue(chromedp.CSS("#analysis-image"), "camps-mediation"),
+		chromedp.SetValue(chromedp.CSS("#analysis-body"), previewBody),
+		chromedp.Click(chromedp.CSS(`button[value="preview"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#preview-title")),
 	); err != nil {
 		t.Fatalf("preview: %v", err)
 	}
@@ -215,16 +215,16 @@ func TestPostPagesHaveNoAxeViolations(t *testing.T) {
 	check("analysis preview", "analysis-edit")
 
 	// Forms sent back with their errors.
-	if err := chromedp.Run(ctx, chromedp.Navigate(d.url+"/studio/events/tehran-press-briefing"),
-		chromedp.SetValue("#event-time_zone", "Asia/Tehrn", chromedp.ByQuery),
-		chromedp.Click(`button[value="save"]`, chromedp.ByQuery),
-		chromedp.WaitVisible("#event-errors", chromedp.ByQuery)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(d.url+"/studio/events/tehran-press-briefing"),
+		chromedp.SetValue(chromedp.CSS("#event-time_zone"), "Asia/Tehrn"),
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#event-errors"))); err != nil {
 		t.Fatalf("bad time zone: %v", err)
 	}
 	check("event with a bad time zone", "")
-	if err := chromedp.Run(ctx, chromedp.Navigate(d.url+"/studio/images"),
-		chromedp.Click(`.upload-form button[type="submit"]`, chromedp.ByQuery),
-		chromedp.WaitVisible("#upload-errors", chromedp.ByQuery)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(d.url+"/studio/images"),
+		chromedp.Click(chromedp.CSS(`main .upload-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#upload-errors"))); err != nil {
 		t.Fatalf("empty upload: %v", err)
 	}
 	check("empty upload", "")

@@ -369,6 +369,10 @@ func TestEventEditing(t *testing.T) {
 		if e.Sequence != 1 || !e.StartsAt.Equal(want.Add(30*time.Minute)) {
 			t.Fatalf("after reschedule: sequence %d, starts %v", e.Sequence, e.StartsAt)
 		}
+		if _, body := eddie.do(http.MethodGet, "/studio/events/"+slug, nil); !strings.Contains(body, "<dt>Calendar revision</dt><dd>1 ") ||
+			!strings.Contains(html.UnescapeString(body), "Thu 19 Mar 2026, 19:00–20:30 Asia/Tehran (UTC+03:30)") {
+			t.Error("the edit page does not show the new revision and time")
+		}
 		if resp, _ := eddie.do(http.MethodPost, "/studio/events/"+slug, eventForm("save", "status", "published",
 			"starts_at", "2026-03-19T19:00", "ends_at", "2026-03-19T20:30", "summary", "A panel of three.")); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("edit summary: %s", resp.Status)

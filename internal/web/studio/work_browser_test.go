@@ -145,8 +145,17 @@ func (b *tab) waitFor(cond string) {
 	b.t.Helper()
 	ctx, cancel := b.step()
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond)); err != nil {
-		b.t.Fatalf("waiting for %s: %v (page: %s)", cond, err, b.eval(`document.querySelector("main").innerText.slice(0, 2000)`))
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](cond))
+		// A page that navigates (the conflict view is a form post) ends
+		// the poll; it starts again on the new page.
+		if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "navigated or closed") {
+			continue
+		}
+		if err == nil {
+			return
+		}
+		b.t.Fatalf("waiting for %s: %v (page: %s)", cond, err, b.eval(`location.href + "\n" + (document.body ? document.body.innerText.slice(0, 3000) : "")`))
 	}
 }
 
@@ -167,6 +176,9 @@ func (b *tab) shot(name string) {
 	}
 	ctx, cancel := b.step()
 	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
+		b.t.Fatal(err)
+	}
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		b.t.Fatal(err)
@@ -277,7 +289,7 @@ func TestBrowserDeskDay(t *testing.T) {
 		ana.do(chromedp.KeyEvent(kb.ArrowDown, chromedp.KeyModifiers(chromedp.ModifierAlt)))
 		ana.waitFor(`document.getElementById("move-status").textContent === "Entry moved to position 2 of 2."`)
 		ana.saved()
-		ana.waitFor(`document.getElementById("preview").contentDocument.body.innerText.includes("Talks are the only way forward.")`)
+		ana.waitFor(`(d => !!(d && d.body && d.body.innerText.includes("Talks are the only way forward.")))(document.getElementById("preview").contentDocument)`)
 		ana.shot("composer")
 
 		doc, err := editorial.Get(context.Background(), db, slug)
