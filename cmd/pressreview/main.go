@@ -9,6 +9,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Events are kept in their IANA time zone (an event in Tehran is
+	// entered in Asia/Tehran); the embedded database makes that work on a
+	// machine without the system's zoneinfo files.
+	_ "time/tzdata"
 
 	"github.com/pressreview/pressreview/internal/app"
 	"github.com/pressreview/pressreview/internal/cli"

@@ -26,7 +26,7 @@ type Config struct {
 	Database string // PRESSREVIEW_DATABASE: sqlite:PATH or a postgres:// URL
 	Addr     string // PRESSREVIEW_ADDR: host:port the server listens on
 	SiteURL  string // PRESSREVIEW_SITE_URL: public base URL for links and feeds
-	DataDir  string // PRESSREVIEW_DATA_DIR: WARC archives and uploaded images
+	DataDir  string // PRESSREVIEW_DATA_DIR: WARC archives
 	LogLevel string // PRESSREVIEW_LOG_LEVEL: debug, info, warn or error
 	// FetchAllow (PRESSREVIEW_FETCH_ALLOW) lists, comma-separated, the CIDR
 	// prefixes the fetcher may reach although they are loopback, private
@@ -51,7 +51,7 @@ func (c *Config) settings() []setting {
 		{"database", "PRESSREVIEW_DATABASE", "sqlite:pressreview.db", "database: sqlite:PATH or postgres://user:pass@host/db", &c.Database},
 		{"addr", "PRESSREVIEW_ADDR", "127.0.0.1:8080", "address the web server listens on", &c.Addr},
 		{"site-url", "PRESSREVIEW_SITE_URL", "", "public base URL of the site (default http://ADDR)", &c.SiteURL},
-		{"data-dir", "PRESSREVIEW_DATA_DIR", "data", "directory for WARC archives and images", &c.DataDir},
+		{"data-dir", "PRESSREVIEW_DATA_DIR", "data", "directory for the WARC archives", &c.DataDir},
 		{"log-level", "PRESSREVIEW_LOG_LEVEL", "info", "log level: debug, info, warn or error", &c.LogLevel},
 		{"trusted-proxies", "PRESSREVIEW_TRUSTED_PROXIES", "", "CIDRs of reverse proxies trusted to name the client in X-Forwarded-For, e.g. 10.0.0.0/8,127.0.0.1", &c.TrustedProxies},
 		{"fetch-allow", "PRESSREVIEW_FETCH_ALLOW", "", "CIDR prefixes the fetcher may reach although not public, e.g. 10.0.0.0/8,::1/128", &c.FetchAllow},

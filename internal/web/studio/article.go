@@ -102,10 +102,10 @@ type segment struct {
 }
 
 type storyRow struct {
-	ID                     int64
-	Title, Outlet, Fetched string
-	Lang, Dir              string
-	Current, Original      bool
+	ID                  int64
+	Title, Outlet, Date string
+	Lang, Dir           string
+	Current, Original   bool
 }
 
 type revisionRow struct {
@@ -189,8 +189,12 @@ func (w *work) loadArticle(r *http.Request, id int64) (*articlePage, error) {
 	if len(story) > 1 {
 		for i, s := range story {
 			b := bidiIn(s.Title, s.Lang)
+			day := s.FetchedAt
+			if s.Published != nil {
+				day = *s.Published
+			}
 			p.Story = append(p.Story, storyRow{ID: s.ID, Title: s.Title, Outlet: s.OutletKey, Lang: b.Lang, Dir: b.Dir,
-				Fetched: s.FetchedAt.UTC().Format("2 Jan 2006"), Current: s.ID == id, Original: i == 0})
+				Date: day.UTC().Format("2 Jan 2006"), Current: s.ID == id, Original: i == 0})
 		}
 	}
 	revs, err := ingest.Revisions(ctx, w.db, id)

@@ -288,9 +288,9 @@ func applyOp(e *reviews.Edition, op string, r reviews.Roster) error {
 	case "add-speaker":
 		en.Speakers = append(en.Speakers, reviews.SpeakerRef{})
 	case "add-inline":
-		en.Inline = append(en.Inline, reviews.Part{Kind: reviews.Quote, })
+		en.Inline = append(en.Inline, reviews.Part{Kind: reviews.Quote})
 	case "add-item":
-		en.Items = append(en.Items, reviews.Item{Parts: []reviews.Part{{Kind: reviews.Quote, }}})
+		en.Items = append(en.Items, reviews.Item{Parts: []reviews.Part{{Kind: reviews.Quote}}})
 	case "suggest":
 		en.LeadIn = ""
 		en.LeadIn = reviews.SuggestLeadIn(*en, r)
@@ -311,7 +311,7 @@ func applyOp(e *reviews.Edition, op string, r reviews.Roster) error {
 		case "remove-item":
 			en.Items = slices.Delete(en.Items, k, k+1)
 		case "add-narration":
-			en.Items[k].Parts = append(en.Items[k].Parts, reviews.Part{Kind: reviews.Narration, })
+			en.Items[k].Parts = append(en.Items[k].Parts, reviews.Part{Kind: reviews.Narration})
 		}
 	default:
 		return fmt.Errorf("op %q: unknown", op)

@@ -48,7 +48,7 @@ func uploadForm() form {
 		{Name: "alt", Label: "Alt text", Kind: "textarea", Size: 2, Required: true, Auto: true,
 			Hint: "What the image shows, for readers who cannot see it. An image without alt text is refused."},
 		{Name: "caption", Label: "Caption", Auto: true, Hint: "Printed under the image."},
-		{Name: "credit", Label: "Credit", Hint: "Printed after the caption: (AP Photo/Vahid Salemi)."},
+		{Name: "credit", Label: "Credit", Hint: "After the caption: (AP Photo)."},
 		{Name: "key", Label: "Key", Hint: "How analyses and events name the image: lower-case letters, digits and hyphens. Left empty, it is made from the file name."},
 	}}
 }
@@ -179,7 +179,7 @@ func imageForm(im posts.Image) form {
 		{Name: "alt", Label: "Alt text", Kind: "textarea", Size: 2, Value: im.Alt, Required: true, Auto: true,
 			Hint: "What the image shows, for readers who cannot see it."},
 		{Name: "caption", Label: "Caption", Value: im.Caption, Auto: true, Hint: "Printed under the image."},
-		{Name: "credit", Label: "Credit", Value: im.Credit, Hint: "Printed after the caption: (AP Photo/Vahid Salemi)."},
+		{Name: "credit", Label: "Credit", Value: im.Credit, Hint: "After the caption: (AP Photo)."},
 	}}
 }
 

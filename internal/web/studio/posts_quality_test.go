@@ -172,6 +172,13 @@ func TestPostPagesHaveNoAxeViolations(t *testing.T) {
 			t.Errorf("%s: axe violations: %s", name, got)
 		}
 		if shots != "" && shot != "" {
+			// Every picture in the shot, the lazy ones too.
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Promise.all([...document.images].map(i => {
+				i.loading = "eager";
+				return i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; });
+			})).then(a => a.length)`, chromedp.EvalAwaitPromise)); err != nil {
+				t.Fatalf("%s: images: %v", name, err)
+			}
 			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err == nil {
 				err = os.WriteFile(filepath.Join(shots, "studio-"+shot+".png"), png, 0o644)

@@ -59,6 +59,17 @@ func TestAnalysisEditing(t *testing.T) {
 		d := newPostsSite(t, db)
 		ana, eddie := d.as(t, "ana"), d.as(t, "eddie")
 
+		// Every screen needs a sign-in.
+		anon := newClient(t, d.url)
+		for _, p := range []string{"/studio/analyses", "/studio/analyses/new", "/studio/events", "/studio/events/new", "/studio/images"} {
+			if resp, _ := anon.do(http.MethodGet, p, nil); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/studio/login") {
+				t.Errorf("%s signed out: %s", p, resp.Status)
+			}
+		}
+		if resp, _ := anon.do(http.MethodPost, "/studio/analyses", analysisForm("save")); resp.StatusCode == http.StatusSeeOther && !strings.HasPrefix(resp.Header.Get("Location"), "/studio/login") {
+			t.Errorf("signed-out save: %s", resp.Status)
+		}
+
 		resp, body := ana.do(http.MethodGet, "/studio/analyses", nil)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Mediation Offer Splits") || !strings.Contains(body, `aria-current="page">Analyses`) {
 			t.Fatalf("list: %s", resp.Status)

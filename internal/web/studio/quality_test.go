@@ -84,7 +84,7 @@ func qualityDesk(t *testing.T) *deskSite {
 	for i, outlet := range []string{"kayhan", "javan", "etemad", "irna", "kayhan", "shargh-daily"} {
 		if _, _, err := d.svc.AddPasted(ctx, ingest.Paste{OutletKey: outlet, Date: time.Now().UTC().AddDate(0, 0, -2-i), Source: "print edition",
 			Title: fmt.Sprintf("یادداشت روز %d درباره مذاکرات", i+1),
-			Body: []byte(fmt.Sprintf("مذاکرات روز %d: متن نمونه‌ای که برای آزمون pressreview نوشته شده و خبر واقعی نیست.", i+1))}); err != nil {
+			Body:  []byte(fmt.Sprintf("مذاکرات روز %d: متن نمونه‌ای که برای آزمون pressreview نوشته شده و خبر واقعی نیست.", i+1))}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,5 +1,7 @@
 // Package studio serves the analysts' and editors' screens: sign-in and
-// sign-out, and the studio home that lists editions. Every page but the
+// sign-out, the desk home, the roster, the archive reader and manual
+// intake, clipping and the edition composer, and the editing of analyses,
+// events and images. Every page but the
 // sign-in form requires a role (see accounts.RequireRole); cross-site
 // form posts are refused by the web server's CrossOriginProtection.
 package studio

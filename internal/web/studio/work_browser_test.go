@@ -149,7 +149,7 @@ func (b *tab) waitFor(cond string) {
 		_, err := chromedp.Run(ctx, chromedp.Poll[bool](cond))
 		// A page that navigates (the conflict view is a form post) ends
 		// the poll; it starts again on the new page.
-		if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "navigated or closed") {
+		if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "(-32000)") {
 			continue
 		}
 		if err == nil {
@@ -157,6 +157,12 @@ func (b *tab) waitFor(cond string) {
 		}
 		b.t.Fatalf("waiting for %s: %v (page: %s)", cond, err, b.eval(`location.href + "\n" + (document.body ? document.body.innerText.slice(0, 3000) : "")`))
 	}
+}
+
+// appendTo types text at the end of the field sel, as a person does.
+func (b *tab) appendTo(sel, text string) {
+	b.t.Helper()
+	b.do(chromedp.Focus(chromedp.CSS(sel)), chromedp.KeyEvent(kb.End), chromedp.KeyEvent(text))
 }
 
 func (b *tab) heading(want string) {
@@ -362,9 +368,9 @@ func TestBrowserConcurrentEdits(t *testing.T) {
 		ana.open(path)
 		ed.open(path)
 
-		ana.do(chromedp.SendKeys(chromedp.CSS("#ed-intro"), " The analyst's words."))
+		ana.appendTo("#ed-intro", " The analyst's words.")
 		ana.saved()
-		ed.do(chromedp.SendKeys(chromedp.CSS("#ed-dek"), " and the editor's"))
+		ed.appendTo("#ed-dek", " and the editor's")
 		ed.waitFor(`document.querySelector("h1") && document.querySelector("h1").textContent.startsWith("Someone else saved")`)
 		page := ed.text("main")
 		for _, w := range []string{"Dek: What the papers said and the editor's", "Intro: This week the press answered the talks. The analyst's words."} {
@@ -375,7 +381,7 @@ func TestBrowserConcurrentEdits(t *testing.T) {
 		ed.shot("conflict")
 		ed.click(chromedp.CSS(`button[value="hand"]`))
 		ed.waitFor(`document.querySelector(".mine pre").textContent.includes("and the editor's")`)
-		ed.do(chromedp.SendKeys(chromedp.CSS("#ed-dek"), " and the editor's"))
+		ed.appendTo("#ed-dek", " and the editor's")
 		ed.saved()
 		doc, err := editorial.Get(context.Background(), db, slug)
 		if err != nil {

@@ -49,6 +49,7 @@ const (
 type workDesk struct {
 	t       testing.TB
 	db      *store.DB
+	intake  *ingest.Service
 	ts      *httptest.Server
 	sink    *mailtest.Server
 	article ingest.Article
@@ -83,6 +84,7 @@ func newWorkDesk(t testing.TB, db *store.DB) *workDesk {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { intake.Close() })
+	d.intake = intake
 	auth := accounts.New(db, accounts.Config{SiteURL: d.ts.URL, Forbidden: studio.Forbidden(srv), Logger: quiet})
 	studio.Register(srv, db, auth)
 	clipper := clips.New(db, cfg.ArchiveDir())
@@ -132,6 +134,33 @@ func newWorkDesk(t testing.TB, db *store.DB) *workDesk {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// storyAndRevision gives the desk's article a reprint in another outlet
+// and a recorded edit, as the intake would after a re-fetch, and returns
+// the reprint's id.
+func (d *workDesk) storyAndRevision(t *testing.T) int64 {
+	t.Helper()
+	ctx := context.Background()
+	re, _, err := d.intake.AddPasted(ctx, ingest.Paste{OutletKey: "shargh", Date: time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC),
+		Source: "print edition, p. 1", Title: "بازنشر: مذاکره بی‌فایده است", Lang: "fa", Body: []byte(deskText + "\nبازنشر از کیهان.")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE articles SET story_id = ? WHERE id IN (?, ?)`, []any{d.article.ID, d.article.ID, re.ID}},
+		{`INSERT INTO article_revisions (article_id, kind, seen_at, status, title_before, title_after, hash_before, hash_after, diff)
+			VALUES (?, 'edited', ?, 200, 'مذاکره بیهوده است', ?, 'a', 'b', ?)`,
+			[]any{d.article.ID, time.Date(2025, 3, 5, 8, 0, 0, 0, time.UTC), d.article.Title, "- او گفت که تحریم‌ها باید برداشته شوند.\n+ او افزود که تحریم‌ها باید برداشته شوند.\n"}},
+	} {
+		if _, err := d.db.ExecContext(ctx, q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return re.ID
 }
 
 // signIn is a client of the desk signed in as email.
@@ -192,13 +221,18 @@ func TestArticlePageClips(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		d := newWorkDesk(t, db)
 		c := d.signIn(analystEmail)
+		reprint := d.storyAndRevision(t)
 		path := fmt.Sprintf("/studio/articles/%d", d.article.ID)
 		resp, page := c.do("GET", path, nil)
 		wantStatus(t, resp, http.StatusOK, page)
 		wantIn(t, page, `<div id="article-text" class="article-text" tabindex="0" aria-describedby="clip-how" lang="fa" dir="rtl">`+deskText[:20],
 			`Kayhan (<span dir="auto">کیهان</span>), <span class="camp">hard-line</span>`, `4 Mar 2025 06:30 UTC`,
 			`<option value="kayhan" selected>Kayhan</option>`, `value="2025-03-04"`, `<textarea id="clip-translation"`,
-			`none (pasted text)`, `studio-clip.`)
+			`none (pasted text)`, `studio-clip.`,
+			`<li><span aria-current="page"><span lang="fa" dir="rtl">مذاکره بی‌فایده است</span></span> <span class="meta">kayhan, 4 Mar 2025, original</span></li>`,
+			fmt.Sprintf(`<a href="/studio/articles/%d"><span lang="fa" dir="rtl">بازنشر: مذاکره بی‌فایده است</span></a> <span class="meta">shargh, 4 Mar 2025, reprint</span>`, reprint),
+			`<h3>edited, seen 5 Mar 2025 08:00 UTC</h3>`, `<del dir="auto">مذاکره بیهوده است</del>`,
+			`<span class="del">− او گفت که تحریم‌ها باید برداشته شوند.</span><span class="ins">&#43; او افزود که`)
 
 		id := d.clipOf(t, c, url.Values{"passage": {deskPassage}, "translation": {"We accept no Russian mediation."},
 			"new_name": {"Ali Bagheri"}, "new_native": {"علی باقری"}, "new_role": {"Iran’s deputy foreign minister"}})
@@ -542,7 +576,7 @@ func TestWorkflowRoles(t *testing.T) {
 		// Versions: list, diff of any two, restore makes a new version.
 		resp, page = ana.do("GET", path+"/versions", nil)
 		wantStatus(t, resp, http.StatusOK, page)
-		wantIn(t, page, "<th scope=\"row\">2 <span class=\"flag\">published</span> <span class=\"flag\">current</span></th>",
+		wantIn(t, page, `<th scope="row">2 · <span class="flag">published</span> · <span class="flag">current</span></th>`,
 			analystEmail, "Version 1 → version 2", `<span class="ins">&#43; Entry 1`)
 		resp, page = ana.do("GET", path+"/diff?from=2&to=1", nil)
 		wantStatus(t, resp, http.StatusOK, page)
