@@ -153,6 +153,17 @@ func TestAPI(t *testing.T) {
 		if status, hdr, body = ed.do("POST", path+"/versions/1/restore", `"2"`, nil); status != 200 || hdr.Get("ETag") != `"3"` {
 			t.Fatalf("restore: %d %s", status, body)
 		}
+		// The example of docs/api.md, a pressreview/2 entry, as written there.
+		example := json.RawMessage(`{
+		  "series": "iran-media-review", "date": "2026-12-04", "title": "Tehran Weighs the Talks Again",
+		  "authors": ["ali-alfoneh"],
+		  "entries": [{"date": "2026-12-01",
+		               "outlets": [{"key": "kayhan", "label": "hard-line Kayhan", "role": "source"}],
+		               "lead_in": "Hard-line Kayhan warned:",
+		               "items": [{"parts": [{"kind": "quote", "text": "Talks are a trap."}]}]}]}`)
+		if status, _, body = ana.do("POST", "/api/editions", "", example); status != http.StatusCreated {
+			t.Fatalf("docs/api.md example: %d %s", status, body)
+		}
 		if status, _, _ = ana.do("GET", "/api/editions/nope", "", nil); status != http.StatusNotFound {
 			t.Fatalf("unknown edition: %d", status)
 		}

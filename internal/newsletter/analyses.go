@@ -12,6 +12,7 @@ import (
 	"github.com/pressreview/pressreview/internal/posts"
 	"github.com/pressreview/pressreview/internal/reviews"
 	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/text"
 	"github.com/pressreview/pressreview/internal/valid"
 )
 
@@ -23,6 +24,13 @@ type postView struct {
 	Category, Title, Dek, Byline, Date, URL string
 	Body                                    htmltemplate.HTML // sanitized or rendered by html/template
 }
+
+// TitleLang is the title's lang attribute when it is Persian or Arabic,
+// so mail clients shape and align it right to left.
+func (v postView) TitleLang() string { l, _ := text.LangDir(v.Title); return l }
+
+// TitleDir is the direction that goes with TitleLang.
+func (v postView) TitleDir() string { _, d := text.LangDir(v.Title); return d }
 
 // CampaignFromAnalysis drafts a campaign that carries a published analysis:
 // title, dek, byline and body, with a link to the analysis on the site. The

@@ -166,7 +166,7 @@ func authorIDs(ctx context.Context, q store.Querier, keys []string) ([]int64, er
 	for i, k := range keys {
 		au, err := AuthorByKey(ctx, q, k)
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, valid.Errorf(valid.Index("authors", i), "unknown author %q (add it first or include it in the file)", k)
+			return nil, valid.Unknown(valid.Index("authors", i), "author", k)
 		}
 		if err != nil {
 			return nil, err

@@ -118,8 +118,13 @@ func SaveEvent(ctx context.Context, q store.Querier, e *Event) error {
 			continue
 		}
 		ids, err := authorIDs(ctx, q, []string{sp.Author})
+		var ve *valid.Error
+		if errors.As(err, &ve) {
+			return &valid.Error{Path: valid.Index("speakers", i) + ".author", Problem: fmt.Sprintf("unknown author %q", sp.Author),
+				Missing: ve.Missing}
+		}
 		if err != nil {
-			return valid.Errorf(valid.Index("speakers", i)+".author", "unknown author %q", sp.Author)
+			return err
 		}
 		speakerAuthors[i] = ids[0]
 	}

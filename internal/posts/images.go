@@ -138,7 +138,7 @@ func imageID(ctx context.Context, q store.Querier, key string) (any, error) {
 	var id int64
 	err := q.QueryRowContext(ctx, `SELECT id FROM images WHERE key = ?`, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, valid.Errorf("image", "unknown image %q (add it first or include it in the file)", key)
+		return nil, valid.Unknown("image", "image", key)
 	}
 	return id, err
 }

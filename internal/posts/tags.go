@@ -59,7 +59,7 @@ func tagIDs(ctx context.Context, q store.Querier, keys []string) ([]int64, error
 	for i, k := range keys {
 		t, err := TagByKey(ctx, q, k)
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, valid.Errorf(valid.Index("tags", i), "unknown tag %q (add it first or include it in the file)", k)
+			return nil, valid.Unknown(valid.Index("tags", i), "tag", k)
 		}
 		if err != nil {
 			return nil, err

@@ -219,7 +219,7 @@ func clipExists(ctx context.Context, q store.Querier, id int64) error {
 // unknown turns a failed lookup into a validation error on field.
 func unknown(field, what, key string, err error) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return valid.Errorf(field, "unknown %s %q (add it first or include it in the file)", what, key)
+		return valid.Unknown(field, what, key)
 	}
 	return err
 }

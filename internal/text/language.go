@@ -206,3 +206,14 @@ func normalizedSet(words ...string) map[string]bool {
 	}
 	return m
 }
+
+// LangDir returns the lang and dir attributes for text in Persian or
+// Arabic, and nothing for the rest, which a page's lang="en" covers: the
+// one rule the site, the studio and the newsletter mark text by.
+func LangDir(s string) (lang, dir string) {
+	switch l := Language(s); l {
+	case Persian, Arabic:
+		return l, "rtl"
+	}
+	return "", ""
+}

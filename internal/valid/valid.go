@@ -13,7 +13,14 @@ import (
 type Error struct {
 	Path    string // "kind", "entries[3].outlet"
 	Problem string
+	// Missing is set when the problem is a reference to a record that
+	// does not exist (see Unknown): a form can then say where to add it,
+	// while Problem keeps the wording of an import.
+	Missing *Ref
 }
+
+// Ref names a record by its kind ("author", "tag", "image") and key.
+type Ref struct{ Kind, Key string }
 
 func (e *Error) Error() string {
 	if e.Path == "" {
@@ -25,6 +32,13 @@ func (e *Error) Error() string {
 // Errorf reports a problem with field.
 func Errorf(field, format string, args ...any) error {
 	return &Error{Path: field, Problem: fmt.Sprintf(format, args...)}
+}
+
+// Unknown reports that field names a record that does not exist, in the
+// words of an import, which may add it from the same file.
+func Unknown(field, kind, key string) error {
+	return &Error{Path: field, Problem: fmt.Sprintf("unknown %s %q (add it first or include it in the file)", kind, key),
+		Missing: &Ref{Kind: kind, Key: key}}
 }
 
 // In prefixes the path of a validation error with the record that holds it:
@@ -44,7 +58,7 @@ func In(prefix string, err error) error {
 				p += "." + ve.Path
 			}
 		}
-		return &Error{Path: p, Problem: ve.Problem}
+		return &Error{Path: p, Problem: ve.Problem, Missing: ve.Missing}
 	}
 	return fmt.Errorf("%s: %w", prefix, err)
 }

@@ -35,10 +35,10 @@ type articleView struct {
 // TitleLang and TitleDir mark a title in another language than the page
 // (a Persian title on the English site), so that its <h1> is read and laid
 // out right to left; both are "" for an English title.
-func (v articleView) TitleLang() string { l, _ := langDir(v.Title); return l }
+func (v articleView) TitleLang() string { l, _ := text.LangDir(v.Title); return l }
 
 // TitleDir is the direction that goes with TitleLang.
-func (v articleView) TitleDir() string { _, d := langDir(v.Title); return d }
+func (v articleView) TitleDir() string { _, d := text.LangDir(v.Title); return d }
 
 // relatedCount is how many related analyses an article shows.
 const relatedCount = 4

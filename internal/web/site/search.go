@@ -10,6 +10,7 @@ import (
 	"github.com/pressreview/pressreview/internal/reviews"
 	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/text"
 )
 
 // searchView is the search page: the form, and the results of a query or
@@ -98,9 +99,9 @@ func (s *Site) runSearch(r *http.Request, v *searchView, page int) error {
 		d := ix.docs[i]
 		// The highlighter escapes the text it marks.
 		hit := searchHit{Label: d.label, Path: d.path, Title: template.HTML(h.Highlight(d.title)), DateISO: d.day}
-		hit.TitleLang, hit.TitleDir = langDir(d.title)
+		hit.TitleLang, hit.TitleDir = text.LangDir(d.title)
 		hit.Snippet = template.HTML(h.Snippet(d.text))
-		hit.SnippetLang, hit.SnipDir = langDir(d.text)
+		hit.SnippetLang, hit.SnipDir = text.LangDir(d.text)
 		if d.day != "" {
 			hit.Date = reviews.LongDate(d.day)
 		}
