@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pressreview/pressreview/internal/exchange"
+	"github.com/pressreview/pressreview/internal/posts"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/store/storetest"
 )
@@ -103,7 +104,8 @@ func TestImportUnknownReference(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = exchange.Import(ctx, db, "in.json", b)
-		want := `in.json: $.editions[0].entries[0].outlet: unknown outlet "kayhn"`
+		// The import's wording, which the studio's forms replace with their own.
+		want := `in.json: $.editions[0].entries[0].outlet: unknown outlet "kayhn" (add it first or include it in the file)`
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Fatalf("Import error = %v, want %q", err, want)
 		}
@@ -140,6 +142,33 @@ func TestImportUnknownReference(t *testing.T) {
 		}
 		if n := count(t, db, "entries"); n != 2 {
 			t.Errorf("entries after re-import = %d, want 2", n)
+		}
+	})
+}
+
+// TestImportEventRegistrationClosed: a bundle closes an event's
+// registration with "registration_closed": true; an event without the
+// key keeps it open, as bundles written before the switch expect.
+func TestImportEventRegistrationClosed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const events = `"events": [
+    {"slug": "open-briefing", "title": "Open briefing", "starts_at": "2099-04-01T15:00:00Z",
+     "ends_at": "2099-04-01T16:00:00Z", "time_zone": "Asia/Tehran", "status": "draft"},
+    {"slug": "closed-briefing", "title": "Closed briefing", "starts_at": "2099-04-01T15:00:00Z",
+     "ends_at": "2099-04-01T16:00:00Z", "time_zone": "Asia/Tehran", "status": "draft", "registration_closed": true}],
+  "editions": [`
+		b, err := exchange.Decode("in.json", []byte(strings.Replace(good, `"editions": [`, events, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := exchange.Import(ctx, db, "in.json", b); err != nil {
+			t.Fatal(err)
+		}
+		for slug, closed := range map[string]bool{"open-briefing": false, "closed-briefing": true} {
+			if e, err := posts.EventBySlug(ctx, db, slug); err != nil || e.RegistrationClosed != closed {
+				t.Errorf("%s: registration closed %v, want %v (%v)", slug, e != nil && e.RegistrationClosed, closed, err)
+			}
 		}
 	})
 }

@@ -165,3 +165,20 @@ func ListFeeds(ctx context.Context, q store.Querier, outletKey string) ([]Feed, 
 	}
 	return out, rows.Err()
 }
+
+// DeleteFeed unsubscribes: it deletes feed id and returns it, or
+// store.ErrNotFound. What the feed fetched stays as evidence — its
+// captures and WARC records (captures.feed_id becomes NULL) and the
+// articles they hold; its list of announced items (feed_entries, with
+// fetches still pending) goes with it. A poll already queued for it finds
+// no feed and is dropped.
+func DeleteFeed(ctx context.Context, q store.Querier, id int64) (Feed, error) {
+	f, err := FeedByID(ctx, q, id)
+	if err != nil {
+		return f, err
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM feeds WHERE id = ?`, id); err != nil {
+		return f, fmt.Errorf("delete feed %d: %w", id, err)
+	}
+	return f, nil
+}

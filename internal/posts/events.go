@@ -34,6 +34,11 @@ type Event struct {
 	Speakers     []Speaker  `json:"speakers,omitempty"`
 	Status       string     `json:"status"`
 	PublishAt    *time.Time `json:"publish_at,omitempty"`
+	// RegistrationClosed stops readers registering before the event
+	// starts (the store's registration_open, negated): the zero value
+	// keeps registration open, as it is for events saved before the
+	// switch and in bundles that do not mention it.
+	RegistrationClosed bool `json:"registration_closed,omitempty"`
 }
 
 // Speaker is someone on an event's panel; Author links to their page when
@@ -99,7 +104,8 @@ const (
 	edited = `(events.title IS DISTINCT FROM excluded.title OR events.summary IS DISTINCT FROM excluded.summary
 		OR events.body IS DISTINCT FROM excluded.body OR events.image_id IS DISTINCT FROM excluded.image_id
 		OR events.capacity IS DISTINCT FROM excluded.capacity OR events.recording_url IS DISTINCT FROM excluded.recording_url
-		OR events.status IS DISTINCT FROM excluded.status OR events.publish_at IS DISTINCT FROM excluded.publish_at)`
+		OR events.status IS DISTINCT FROM excluded.status OR events.publish_at IS DISTINCT FROM excluded.publish_at
+		OR events.registration_open IS DISTINCT FROM excluded.registration_open)`
 )
 
 // SaveEvent writes an event with its speakers, replacing any event with
@@ -130,19 +136,19 @@ func SaveEvent(ctx context.Context, q store.Querier, e *Event) error {
 	}
 	err = q.QueryRowContext(ctx, `
 		INSERT INTO events (slug, title, summary, body, starts_at, ends_at, time_zone, place, online_url,
-			image_id, capacity, recording_url, status, publish_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			image_id, capacity, recording_url, status, publish_at, registration_open)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (slug) DO UPDATE SET
 			title = excluded.title, summary = excluded.summary, body = excluded.body,
 			starts_at = excluded.starts_at, ends_at = excluded.ends_at, time_zone = excluded.time_zone,
 			place = excluded.place, online_url = excluded.online_url, image_id = excluded.image_id,
 			capacity = excluded.capacity, recording_url = excluded.recording_url, status = excluded.status,
-			publish_at = excluded.publish_at,
+			publish_at = excluded.publish_at, registration_open = excluded.registration_open,
 			sequence = events.sequence + CASE WHEN `+rescheduled+` THEN 1 ELSE 0 END,
 			updated_at = CASE WHEN `+rescheduled+` OR `+edited+` THEN CURRENT_TIMESTAMP ELSE events.updated_at END
 		RETURNING id`,
 		e.Slug, e.Title, e.Summary, e.Body, e.StartsAt.UTC(), e.EndsAt.UTC(), e.TimeZone, e.Place, e.OnlineURL,
-		img, e.Capacity, e.RecordingURL, e.Status, utc(e.PublishAt),
+		img, e.Capacity, e.RecordingURL, e.Status, utc(e.PublishAt), !e.RegistrationClosed,
 	).Scan(&e.ID)
 	if err != nil {
 		return fmt.Errorf("save event %q: %w", e.Slug, err)
@@ -181,7 +187,7 @@ func (p *EventPage) SeatsLeft() int {
 
 const eventColumns = `e.id, e.slug, e.title, e.summary, e.body, e.starts_at, e.ends_at, e.time_zone, e.place,
 	e.online_url, e.image_id, e.capacity, e.recording_url, e.status, e.publish_at,
-	e.sequence, e.updated_at,
+	e.sequence, e.updated_at, e.registration_open,
 	(SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.confirmed_at IS NOT NULL)`
 
 func scanEvent(row interface{ Scan(...any) error }) (*EventPage, int64, error) {
@@ -190,9 +196,11 @@ func scanEvent(row interface{ Scan(...any) error }) (*EventPage, int64, error) {
 		img        nullInt
 		start, end nullTime
 		at, upd    nullTime
+		open       bool
 	)
 	err := row.Scan(&p.ID, &p.Slug, &p.Title, &p.Summary, &p.Body, &start, &end, &p.TimeZone, &p.Place,
-		&p.OnlineURL, &img, &p.Capacity, &p.RecordingURL, &p.Status, &at, &p.Sequence, &upd, &p.Registered)
+		&p.OnlineURL, &img, &p.Capacity, &p.RecordingURL, &p.Status, &at, &p.Sequence, &upd, &open, &p.Registered)
+	p.RegistrationClosed = !open
 	p.StartsAt, p.EndsAt, p.UpdatedAt = start.Time, end.Time, upd.Time.UTC()
 	if at.Valid {
 		p.PublishAt = &at.Time
@@ -286,6 +294,7 @@ func fillEvents(ctx context.Context, q store.Querier, events []*EventPage, image
 var (
 	ErrEventFull           = errors.New("this event is full")
 	ErrEventClosed         = errors.New("registration for this event has closed")
+	ErrRegistrationClosed  = errors.New("registration is closed")
 	ErrRegistrationExpired = errors.New("this registration was not confirmed in time; please register again")
 )
 
@@ -453,6 +462,11 @@ func openEvent(ctx context.Context, tx *store.Tx, slug string, now time.Time) (*
 	}
 	if !now.Before(p.StartsAt) {
 		return nil, ErrEventClosed
+	}
+	// Closing registration stops confirmations too: a seat is only held
+	// once confirmed, and the editor closed the list.
+	if p.RegistrationClosed {
+		return nil, ErrRegistrationClosed
 	}
 	return p, nil
 }

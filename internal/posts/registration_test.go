@@ -142,3 +142,61 @@ func TestRescheduleRaisesSequence(t *testing.T) {
 		}
 	})
 }
+
+// TestClosedRegistration: an editor closes registration before the event
+// starts; requests and confirmations are refused, the switch survives a
+// save and a load, and opening it again takes registrations.
+func TestClosedRegistration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		seed(t, db)
+		e := saveTalk(t, db, 0)
+		if got, _ := posts.EventBySlug(ctx, db, "talk"); got.RegistrationClosed {
+			t.Fatal("a new event starts with registration closed")
+		}
+		pending, _, err := posts.RequestRegistration(ctx, db, "talk", "Reader", "reader@x.example", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.RegistrationClosed = true
+		if err := posts.SaveEvent(ctx, db, &e); err != nil {
+			t.Fatal(err)
+		}
+		got, err := posts.EventBySlug(ctx, db, "talk")
+		if err != nil || !got.RegistrationClosed {
+			t.Fatalf("closed event loads with RegistrationClosed %v, %v", got.RegistrationClosed, err)
+		}
+		if _, _, err := posts.RequestRegistration(ctx, db, "talk", "Late", "late@x.example", now); !errors.Is(err, posts.ErrRegistrationClosed) {
+			t.Errorf("a request while closed: %v", err)
+		}
+		if _, _, err := posts.ConfirmRegistration(ctx, db, "talk", pending.ID, now.Add(time.Minute)); !errors.Is(err, posts.ErrRegistrationClosed) {
+			t.Errorf("a confirmation while closed: %v", err)
+		}
+		e.RegistrationClosed = false
+		if err := posts.SaveEvent(ctx, db, &e); err != nil {
+			t.Fatal(err)
+		}
+		if _, booked, err := posts.ConfirmRegistration(ctx, db, "talk", pending.ID, now.Add(time.Minute)); !booked || err != nil {
+			t.Errorf("a confirmation once reopened: %v %v", booked, err)
+		}
+	})
+}
+
+// TestRegistrationOpenByDefault: events stored before the switch existed,
+// or inserted without it, keep registration open (the column's default).
+func TestRegistrationOpenByDefault(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		start := now.Add(48 * time.Hour)
+		if _, err := db.ExecContext(ctx, `INSERT INTO events (slug, title, starts_at, ends_at, time_zone, status, publish_at)
+			VALUES ('old-talk', 'Old talk', ?, ?, 'UTC', 'published', ?)`, start, start.Add(time.Hour), now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if e, err := posts.EventBySlug(ctx, db, "old-talk"); err != nil || e.RegistrationClosed {
+			t.Fatalf("an event without the column's value: closed %v, %v", e.RegistrationClosed, err)
+		}
+		if _, fresh, err := posts.RequestRegistration(ctx, db, "old-talk", "Reader", "reader@x.example", now); !fresh || err != nil {
+			t.Errorf("registering for it: %v %v", fresh, err)
+		}
+	})
+}

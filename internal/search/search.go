@@ -263,11 +263,14 @@ const narrowLimit = 50_000
 // none of this: it intersects bitmaps of its GIN and B-tree indexes.
 func (p *plan) narrowToFilters(ctx context.Context, db store.Querier) error {
 	fs := articleFilters(p.q.Filters)
-	if p.match.fts == "" || len(fs) == 0 {
+	if db.Dialect() != store.SQLite || len(fs) == 0 {
 		return nil
 	}
 	var c where
 	addFilters(&c, store.SQLite, fs, candidateColumns)
+	if p.match.fts == "" {
+		return p.narrowFiltersAlone(ctx, db, c)
+	}
 	var candidates, matches int
 	err := db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search_docs c WHERE `+c.sql()+` LIMIT ?) c`,
 		append(slices.Clip(c.args), narrowLimit)...).Scan(&candidates)
@@ -287,6 +290,27 @@ func (p *plan) narrowToFilters(ctx context.Context, db store.Querier) error {
 	}
 	// The + keeps SQLite from probing FTS5 once per candidate instead.
 	p.match.where.add(`+search_fts.rowid IN (SELECT c.article_id FROM search_docs c WHERE `+c.sql()+`)`, c.args...)
+	return nil
+}
+
+// narrowFiltersAlone drives a search of filters alone (no words) from
+// search_docs' indexes when they select at most a window of articles. The
+// window is the newest matches by article ID, which SQLite serves by
+// walking the table backwards and testing each row: for after:yesterday
+// in a million articles it walks them all (150 ms) to find a few. The
+// list of those few, read from the filters' index, lets SQLite look up
+// just their rows instead (under a millisecond). Past a window of
+// candidates the walk stops early enough, and the list would cost more.
+func (p *plan) narrowFiltersAlone(ctx context.Context, db store.Querier, c where) error {
+	var candidates int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search_docs c WHERE `+c.sql()+` LIMIT ?) c`,
+		append(slices.Clip(c.args), countCap+1)...).Scan(&candidates)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	if candidates <= countCap {
+		p.match.where.add(`d.article_id IN (SELECT c.article_id FROM search_docs c WHERE `+c.sql()+`)`, c.args...)
+	}
 	return nil
 }
 

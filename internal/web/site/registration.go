@@ -82,6 +82,8 @@ func (s *Site) registerPage(e *posts.EventPage, v registerView) (*Response, erro
 func (s *Site) withForm(r *http.Request, e *posts.EventPage, v registerView) (*Response, error) {
 	if !s.now().Before(e.StartsAt) {
 		v.Problem = problemText(posts.ErrEventClosed)
+	} else if e.RegistrationClosed {
+		v.Problem = problemText(posts.ErrRegistrationClosed)
 	} else if e.SeatsLeft() != 0 {
 		v.Form, v.Token = true, s.forms.Issue(registerForm, forms.Client(r), s.now())
 	} else if v.Problem == "" {
@@ -107,6 +109,10 @@ func (s *Site) register(r *http.Request) (*Response, error) {
 		return nil, err
 	}
 	v := s.registerView(e)
+	// A closed event takes no registration, whatever the form holds.
+	if e.RegistrationClosed {
+		return s.withForm(r, e, v)
+	}
 	r.Body = http.MaxBytesReader(nil, r.Body, maxRegisterForm)
 	if err := r.ParseForm(); err != nil {
 		v.Problem = "The form could not be read; please fill it in again."
@@ -128,7 +134,8 @@ func (s *Site) register(r *http.Request) (*Response, error) {
 	}
 	reg, fresh, err := posts.RequestRegistration(ctx, s.db, e.Slug, v.Name, v.Email, s.now())
 	switch {
-	case errors.Is(err, posts.ErrEventFull), errors.Is(err, posts.ErrEventClosed), isValidation(err):
+	case errors.Is(err, posts.ErrEventFull), errors.Is(err, posts.ErrEventClosed), errors.Is(err, posts.ErrRegistrationClosed),
+		isValidation(err):
 		v.Problem = problemText(err)
 		return s.withForm(r, e, v)
 	case err != nil:
@@ -227,7 +234,8 @@ func (s *Site) confirm(r *http.Request) (*Response, error) {
 		if !booked {
 			v.Message = "Your registration was already confirmed; your seat is kept."
 		}
-	case errors.Is(err, posts.ErrEventFull), errors.Is(err, posts.ErrEventClosed), errors.Is(err, posts.ErrRegistrationExpired):
+	case errors.Is(err, posts.ErrEventFull), errors.Is(err, posts.ErrEventClosed), errors.Is(err, posts.ErrRegistrationClosed),
+		errors.Is(err, posts.ErrRegistrationExpired):
 		v.Problem = problemText(err)
 	default:
 		return nil, err

@@ -94,7 +94,31 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", function () { clearTimeout(idleTimer); stopped = true; });
+  // A button of the form (add, move, remove) posts it the ordinary way,
+  // based on the version the last save returned: a save still on its way
+  // is waited for first, or the post would be based on the version before
+  // it and be refused as stale.
+  form.addEventListener("submit", function (e) {
+    clearTimeout(idleTimer);
+    if (saving) {
+      e.preventDefault();
+      var button = e.submitter;
+      saving.then(function () {
+        if (stopped) return;
+        stopped = true;
+        if (button && button.name) {
+          var op = document.createElement("input");
+          op.type = "hidden";
+          op.name = button.name;
+          op.value = button.value;
+          form.appendChild(op);
+        }
+        HTMLFormElement.prototype.submit.call(form);
+      });
+      return;
+    }
+    stopped = true;
+  });
 
   // Workflow buttons and links act on the saved copy: save first.
   document.querySelectorAll("form[data-workflow]").forEach(function (wf) {

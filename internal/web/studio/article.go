@@ -264,7 +264,7 @@ func textDiffRows(diff string) []lineRow {
 		case strings.HasPrefix(l, "+ "):
 			out = append(out, lineRow{Op: "+", Text: l[2:], Class: "ins"})
 		default:
-			out = append(out, lineRow{Op: " ", Text: strings.TrimPrefix(l, "  ")})
+			out = append(out, lineRow{Op: " ", Text: l})
 		}
 	}
 	return out

@@ -69,6 +69,9 @@ func composeEntries(e reviews.Edition, r reviews.Roster) []composeEntry {
 	}
 	out := make([]composeEntry, len(e.Entries))
 	for i, en := range e.Entries {
+		// A pressreview/1 entry is drawn in the current model, labelled and
+		// with the lead-in it printed, so that saving it keeps its words.
+		en = reviews.WithLabels(reviews.Upgrade(en, r), r)
 		ce := composeEntry{ID: ids.next(), Number: strconv.Itoa(i + 1), Entry: en, Suggestion: reviews.SuggestLeadIn(en, r)}
 		for _, o := range en.Outlets {
 			ce.Outlets = append(ce.Outlets, composeOutlet{ID: ids.next(), OutletRef: o})

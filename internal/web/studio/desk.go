@@ -32,6 +32,7 @@ func (s *studio) registerDesk() {
 	handle("GET /studio/outlets/{key}", analyst, s.outletShow)
 	handle("POST /studio/outlets/{key}", editor, s.outletUpdate)
 	handle("GET /studio/feeds", analyst, s.feedList)
+	handle("POST /studio/feeds/{id}/remove", editor, s.feedRemove)
 
 	// Analysts add people: they create speakers while clipping.
 	handle("GET /studio/people", analyst, s.personList)

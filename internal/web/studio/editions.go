@@ -190,22 +190,31 @@ func (w *work) composerPage(r *http.Request, d editorial.Doc) (composerPage, err
 func (w *work) roster(r *http.Request, e reviews.Edition) (reviews.Roster, error) {
 	ro := reviews.Roster{Outlets: map[string]outlets.Outlet{}, People: map[string]outlets.Person{}}
 	for _, en := range e.Entries {
+		// Legacy (pressreview/1) entries name one outlet and speaker.
+		keys := []string{en.Outlet}
 		for _, o := range en.Outlets {
-			if _, ok := ro.Outlets[o.Key]; ok || o.Key == "" {
+			keys = append(keys, o.Key)
+		}
+		for _, k := range keys {
+			if _, ok := ro.Outlets[k]; ok || k == "" {
 				continue
 			}
-			if v, err := outlets.OutletByKey(r.Context(), w.db, o.Key); err == nil {
-				ro.Outlets[o.Key] = v
+			if v, err := outlets.OutletByKey(r.Context(), w.db, k); err == nil {
+				ro.Outlets[k] = v
 			} else if !errors.Is(err, store.ErrNotFound) {
 				return ro, err
 			}
 		}
+		keys = []string{en.Speaker}
 		for _, sp := range en.Speakers {
-			if _, ok := ro.People[sp.Key]; ok || sp.Key == "" {
+			keys = append(keys, sp.Key)
+		}
+		for _, k := range keys {
+			if _, ok := ro.People[k]; ok || k == "" {
 				continue
 			}
-			if v, err := outlets.PersonByKey(r.Context(), w.db, sp.Key); err == nil {
-				ro.People[sp.Key] = v
+			if v, err := outlets.PersonByKey(r.Context(), w.db, k); err == nil {
+				ro.People[k] = v
 			} else if !errors.Is(err, store.ErrNotFound) {
 				return ro, err
 			}

@@ -66,6 +66,9 @@ func newEventFacts(e *posts.EventPage) *eventFacts {
 	if e.Capacity > 0 {
 		f.Seats = strconv.Itoa(e.Registered) + " of " + strconv.Itoa(e.Capacity) + " seats taken"
 	}
+	if e.RegistrationClosed {
+		f.Seats += "; registration closed"
+	}
 	return f
 }
 
@@ -124,6 +127,10 @@ func (s *studio) eventForm(r *http.Request, e posts.Event, create bool) (form, e
 		capacity = strconv.Itoa(e.Capacity)
 	}
 	start, end := &e.StartsAt, &e.EndsAt
+	open := ""
+	if !e.RegistrationClosed {
+		open = "1"
+	}
 	f.Fields = []field{
 		{Name: "title", Label: "Title", Value: e.Title, Required: true, Auto: true},
 		{Name: "slug", Label: "Slug", Value: e.Slug, ReadOnly: !create, Hint: slugHint},
@@ -135,6 +142,8 @@ func (s *studio) eventForm(r *http.Request, e posts.Event, create bool) (form, e
 		{Name: "place", Label: "Place", Value: e.Place, Auto: true, Hint: "The address of the room; leave empty for an online-only event."},
 		{Name: "online_url", Label: "Online link", Kind: "url", Value: e.OnlineURL, Hint: "An https:// link to join; leave empty for an event in a room only."},
 		{Name: "capacity", Label: "Capacity", Kind: "number", Value: capacity, Hint: "Seats readers can register for; empty for no limit."},
+		{Name: "registration_open", Label: "Registration is open", Kind: "checkbox", Value: open,
+			Hint: "Readers register on the event's page until it starts. Untick to close registration: the page then says \"Registration is closed\" and takes no registration or confirmation."},
 		{Name: "image", Label: "Picture", Kind: "select", Value: e.Image, Options: imageOptions(images, e.Image),
 			Hint: "An uploaded image, shown with its caption and credit. Upload new ones under Images."},
 		{Name: "status", Label: "Status", Kind: "select", Value: e.Status, Options: statusOptions(e.Status, canEdit(r)),
@@ -152,7 +161,8 @@ func (s *studio) eventForm(r *http.Request, e posts.Event, create bool) (form, e
 func eventFrom(f form, old *posts.EventPage) (posts.Event, error) {
 	v := func(n string) string { return strings.TrimSpace(f.value(n)) }
 	e := posts.Event{Title: v("title"), Slug: v("slug"), Summary: v("summary"), Body: markdownValue(f.value("body")),
-		TimeZone: v("time_zone"), Place: v("place"), OnlineURL: v("online_url"), Image: v("image"), Status: v("status")}
+		TimeZone: v("time_zone"), Place: v("place"), OnlineURL: v("online_url"), Image: v("image"), Status: v("status"),
+		RegistrationClosed: v("registration_open") == ""}
 	if old != nil {
 		e.Speakers, e.RecordingURL = old.Speakers, old.RecordingURL
 	}

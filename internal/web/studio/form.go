@@ -2,6 +2,7 @@ package studio
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/pressreview/pressreview/internal/text"
@@ -87,16 +88,37 @@ func (f *form) setError(err error) bool {
 	if !errors.As(err, &ve) {
 		return false
 	}
-	name := fieldOf(ve.Path)
+	name, problem := fieldOf(ve.Path), ve.Problem
+	if ve.Missing != nil {
+		problem = missing(*ve.Missing)
+	}
 	for i := range f.Fields {
 		if f.Fields[i].Name == name {
-			f.Fields[i].Error = ve.Problem
-			f.Errors = append(f.Errors, fieldError{ID: f.ID + "-" + name, Message: f.Fields[i].Label + ": " + ve.Problem})
+			f.Fields[i].Error = problem
+			f.Errors = append(f.Errors, fieldError{ID: f.ID + "-" + name, Message: f.Fields[i].Label + ": " + problem})
 			return true
 		}
 	}
-	f.Errors = append(f.Errors, fieldError{Message: ve.Error()})
+	f.Errors = append(f.Errors, fieldError{Message: (&valid.Error{Path: ve.Path, Problem: problem}).Error()})
 	return true
+}
+
+// missing says, in a form's words, that a key names no record and where
+// the studio adds one; the domain's wording is an import's ("include it in
+// the file"), which a form has no file for.
+func missing(ref valid.Ref) string {
+	where := map[string]string{
+		"author": "add them on the Authors page",
+		"person": "add them on the People page",
+		"outlet": "add it on the Outlets page",
+		"image":  "upload it on the Images page",
+		"tag":    "tags are added by importing a bundle (pressreview import); use one that exists",
+	}[ref.Kind]
+	msg := fmt.Sprintf("no %s has the key %q", ref.Kind, ref.Key)
+	if where != "" {
+		msg += "; " + where
+	}
+	return msg
 }
 
 // value returns the field's submitted value.

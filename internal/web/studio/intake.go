@@ -16,15 +16,16 @@ import (
 )
 
 // RegisterIntake mounts the screens that fetch through the intake
-// service: manual intake (/studio/intake) and a feed's "check now". They
-// run the same domain functions as `articles add`, `articles paste` and
-// `feeds check`.
+// service: manual intake (/studio/intake), a feed's "check now" and an
+// outlet's "add a feed". They run the same domain functions as `articles
+// add`, `articles paste`, `feeds check` and `feeds add`.
 func RegisterIntake(srv *web.Server, db *store.DB, auth *accounts.Auth, svc *ingest.Service) {
 	s := &studio{srv: srv, db: db, auth: auth, log: slog.Default()}
 	analyst := auth.RequireRole(accounts.Analyst)
 	srv.Handle("GET /studio/intake", analyst(http.HandlerFunc(s.intakeForm)))
 	srv.Handle("POST /studio/intake", analyst(intakeHandler{s, svc}))
 	srv.Handle("POST /studio/feeds/{id}/check", analyst(checkHandler{s, svc}))
+	srv.Handle("POST /studio/outlets/{key}/feeds", auth.RequireRole(accounts.Editor)(feedAddHandler{s, svc}))
 }
 
 type intakePage struct {

@@ -104,9 +104,18 @@ func TestAnalysisEditing(t *testing.T) {
 
 		// Errors come back beside their field, the input kept.
 		resp, body = ana.do(http.MethodPost, "/studio/analyses", analysisForm("save", "authors", "leila-navabi, nobody"))
-		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldError(body, "analysis-authors"), `unknown author "nobody"`) ||
-			!strings.Contains(body, `id="analysis-authors" type="text" name="authors" value="leila-navabi, nobody"`) {
+		// The form says where to add a missing author or tag, not the
+		// import's "include it in the file".
+		if resp.StatusCode != http.StatusUnprocessableEntity ||
+			fieldError(body, "analysis-authors") != `no author has the key "nobody"; add them on the Authors page` ||
+			!strings.Contains(body, `id="analysis-authors" type="text" name="authors" value="leila-navabi, nobody"`) ||
+			strings.Contains(body, "include it in the file") {
 			t.Fatalf("unknown author: %s, error %q", resp.Status, fieldError(body, "analysis-authors"))
+		}
+		resp, body = ana.do(http.MethodPost, "/studio/analyses", analysisForm("save", "tags", "nope"))
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.HasPrefix(fieldError(body, "analysis-tags"), `no tag has the key "nope"; tags are added by importing`) ||
+			strings.Contains(body, "include it in the file") {
+			t.Fatalf("unknown tag: %s, error %q", resp.Status, fieldError(body, "analysis-tags"))
 		}
 		resp, body = ana.do(http.MethodPost, "/studio/analyses", analysisForm("save", "publish_at", "March 7"))
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(fieldError(body, "analysis-publish_at"), "is not a date and time") {
@@ -300,7 +309,7 @@ func eventForm(do string, set ...string) url.Values {
 	f := url.Values{"title": {"The Tehran Press After the Ceasefire"}, "slug": {""}, "summary": {"A panel."},
 		"time_zone": {"Asia/Tehran"}, "starts_at": {"2026-03-19T18:30"}, "ends_at": {"2026-03-19T20:00"},
 		"place": {""}, "online_url": {"https://events.example.org/ceasefire"}, "capacity": {"40"}, "image": {""},
-		"status": {"draft"}, "publish_at": {""}, "body": {"Speakers **to be announced**."}, "do": {do}}
+		"status": {"draft"}, "publish_at": {""}, "body": {"Speakers **to be announced**."}, "registration_open": {"1"}, "do": {do}}
 	for i := 0; i+1 < len(set); i += 2 {
 		f.Set(set[i], set[i+1])
 	}
@@ -416,6 +425,65 @@ func TestEventEditing(t *testing.T) {
 		if len(after.Speakers) != len(before.Speakers) || after.RecordingURL != before.RecordingURL || after.Sequence != before.Sequence {
 			t.Errorf("speakers %d → %d, recording %q → %q, sequence %d → %d", len(before.Speakers), len(after.Speakers),
 				before.RecordingURL, after.RecordingURL, before.Sequence, after.Sequence)
+		}
+	})
+}
+
+// TestEventRegistrationSwitch: the event form's checkbox closes
+// registration; the public page and the registration form then say so,
+// and a registration posted anyway is refused.
+func TestEventRegistrationSwitch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		d := newPostsSite(t, db)
+		eddie := d.as(t, "eddie")
+		const slug = "the-tehran-press-after-the-ceasefire"
+		future := []string{"starts_at", "2099-03-19T18:30", "ends_at", "2099-03-19T20:00", "status", "published", "publish_at", "2025-01-01T00:00"}
+		if resp, body := eddie.do(http.MethodPost, "/studio/events", eventForm("save", future...)); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %s\n%s", resp.Status, body)
+		}
+		_, body := eddie.do(http.MethodGet, "/studio/events/"+slug, nil)
+		if !strings.Contains(body, `<input id="event-registration_open" type="checkbox" name="registration_open" value="1" checked aria-describedby="event-registration_open-hint">`) {
+			t.Fatalf("edit page lacks the ticked registration box:\n%s", body)
+		}
+		if _, page := eddie.do(http.MethodGet, "/events/"+slug, nil); !strings.Contains(page, `href="/events/`+slug+`/register">Register for this event</a>`) {
+			t.Fatal("the open event's page offers no registration")
+		}
+
+		// Unticked, the box is absent from the post.
+		closed := eventForm("save", future...)
+		closed.Del("registration_open")
+		if resp, _ := eddie.do(http.MethodPost, "/studio/events/"+slug, closed); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("close registration: %s", resp.Status)
+		}
+		if e, err := posts.EventBySlug(ctx, db, slug); err != nil || !e.RegistrationClosed {
+			t.Fatalf("stored: closed %v, %v", e.RegistrationClosed, err)
+		}
+		if _, body := eddie.do(http.MethodGet, "/studio/events/"+slug, nil); !strings.Contains(body, `name="registration_open" value="1" aria-describedby`) {
+			t.Error("the edit page shows the closed event's box ticked")
+		}
+		_, page := eddie.do(http.MethodGet, "/events/"+slug, nil)
+		if !strings.Contains(page, "<p>Registration is closed.</p>") || strings.Contains(page, "Register for this event") {
+			t.Errorf("the closed event's page:\n%s", page)
+		}
+		_, page = eddie.do(http.MethodGet, "/events/"+slug+"/register", nil)
+		if !strings.Contains(page, "Registration is closed.") || strings.Contains(page, `<form action="/events/`+slug+`/register"`) {
+			t.Errorf("the closed event's registration form:\n%s", page)
+		}
+		resp, page := eddie.do(http.MethodPost, "/events/"+slug+"/register", url.Values{"name": {"Reader"}, "email": {"reader@x.example"}, "ft": {"x"}})
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Registration is closed.") || strings.Contains(page, "check your inbox") {
+			t.Errorf("a registration posted while closed: %s\n%s", resp.Status, page)
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM event_registrations r JOIN events e ON e.id = r.event_id WHERE e.slug = ?`, slug).Scan(&n); err != nil || n != 0 {
+			t.Errorf("registrations stored while closed: %d, %v", n, err)
+		}
+
+		if resp, _ := eddie.do(http.MethodPost, "/studio/events/"+slug, eventForm("save", future...)); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reopen registration: %s", resp.Status)
+		}
+		if _, page := eddie.do(http.MethodGet, "/events/"+slug, nil); !strings.Contains(page, "Register for this event") {
+			t.Error("the reopened event's page offers no registration")
 		}
 	})
 }

@@ -38,6 +38,8 @@ var deskPages = []struct{ path, shot string }{
 	{"/studio/outlets", "outlets"},
 	{"/studio/outlets/new", ""},
 	{"/studio/outlets/kayhan", "outlet-edit"},
+	{"/studio/outlets/kayhan?added=1&removed=https%3A%2F%2Fkayhan.ir%2Frss%2Fold.xml", ""},
+	{"/studio/outlets/javan", ""},
 	{"/studio/feeds", ""},
 	{"/studio/feeds?status=failing", ""},
 	{"/studio/people", "people"},
@@ -152,6 +154,8 @@ func TestDeskPagesAreValidHTML(t *testing.T) {
 	pages = append(pages, page{"POST /studio/people", body})
 	_, body = eddie.do(http.MethodPost, "/studio/intake", url.Values{"form": {"paste"}, "outlet": {"kayhan"}})
 	pages = append(pages, page{"POST /studio/intake (invalid)", body})
+	_, body = eddie.do(http.MethodPost, "/studio/outlets/javan/feeds", url.Values{"url": {"javan.ir"}})
+	pages = append(pages, page{"POST /studio/outlets/javan/feeds (invalid)", body})
 	_, body = d.as(t, "ana").do(http.MethodGet, "/studio/outlets/kayhan", nil)
 	pages = append(pages, page{"analyst /studio/outlets/kayhan", body})
 
@@ -256,4 +260,12 @@ func TestDeskPagesHaveNoAxeViolations(t *testing.T) {
 		t.Fatalf("empty person form: %v", err)
 	}
 	check("POST /studio/people (empty)", "")
+	// The outlet's feed form sent back with its error.
+	if err := chromedp.Do(ctx, chromedp.Navigate(d.url+"/studio/outlets/javan"),
+		chromedp.SendKeys(chromedp.CSS("#feed-url"), "javan.ir"),
+		chromedp.Click(chromedp.CSS(`#add-feed + form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#feed-errors"))); err != nil {
+		t.Fatalf("invalid feed form: %v", err)
+	}
+	check("POST /studio/outlets/javan/feeds (invalid)", "")
 }

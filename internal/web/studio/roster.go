@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pressreview/pressreview/internal/accounts"
+	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/posts"
 	"github.com/pressreview/pressreview/internal/store"
@@ -135,6 +138,19 @@ type outletPage struct {
 	Saved      bool
 	Checked    *feedRow
 	Table      feedTable
+	// FeedForm adds a feed (editors); Added are the feeds it just added,
+	// Removed the URL of the one just removed.
+	FeedForm form
+	Added    []feedRow
+	Removed  string
+}
+
+// feedForm subscribes the outlet at key to a feed, or to the feeds a
+// homepage advertises, as `feeds add` does.
+func feedForm(key string) form {
+	return form{ID: "feed", Action: "/studio/outlets/" + key + "/feeds", Submit: "Add feed",
+		Fields: []field{{Name: "url", Label: "Feed or homepage URL", Kind: "url", Required: true,
+			Hint: "An RSS, Atom or JSON feed, or a news sitemap. Given a homepage, the studio subscribes to the feeds it advertises, or finds one at the usual paths (/feed, /rss, /sitemap.xml …)."}}}
 }
 
 func (s *studio) outletNew(w http.ResponseWriter, r *http.Request) {
@@ -200,18 +216,27 @@ func (s *studio) outletShow(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	p.Removed = r.URL.Query().Get("removed")
+	for _, v := range strings.Split(r.URL.Query().Get("added"), ",") {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		for _, f := range p.Table.Feeds {
+			if f.ID == id && id > 0 {
+				p.Added = append(p.Added, f)
+			}
+		}
+	}
 	s.render(w, r, http.StatusOK, o.Name, "outlet", p)
 }
 
 func (s *studio) outletPage(r *http.Request, o outlets.Outlet, f form) (outletPage, error) {
-	p := outletPage{Nav: "outlets", Title: o.Name, CanEdit: canEdit(r), Form: f,
+	p := outletPage{Nav: "outlets", Title: o.Name, CanEdit: canEdit(r), Form: f, FeedForm: feedForm(o.Key),
 		Outlet: outletRow{Key: o.Key, Name: o.Name, Native: bidiIn(o.NativeName, o.Language), Kind: o.Kind.Noun(),
 			Language: o.Language, Orientation: o.Orientation, Affiliation: o.Affiliation, Homepage: o.Homepage}}
 	fds, err := outlets.ListFeeds(r.Context(), s.db, o.Key)
 	if err != nil {
 		return p, err
 	}
-	p.Table.Caption = "outlet-feeds"
+	p.Table.Caption, p.Table.CanRemove = "outlet-feeds", p.CanEdit
 	for _, fd := range fds {
 		p.Table.Feeds = append(p.Table.Feeds, newFeedRow(fd))
 	}
@@ -281,7 +306,9 @@ func newFeedRow(f outlets.Feed) feedRow {
 type feedTable struct {
 	Caption    string
 	ShowOutlet bool
-	Feeds      []feedRow
+	// CanRemove offers each feed's "remove" (editors, on the outlet).
+	CanRemove bool
+	Feeds     []feedRow
 }
 
 type feedsPage struct {
@@ -532,4 +559,64 @@ func (s *studio) authorUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/studio/authors/"+a.Key+"?saved=1", http.StatusSeeOther)
+}
+
+type feedAddHandler struct {
+	s   *studio
+	svc *ingest.Service
+}
+
+// ServeHTTP subscribes the outlet to the posted URL through the intake,
+// as `feeds add` does, and shows the outlet with the feeds it added; a
+// URL that gives no new feed comes back with the reason beside it.
+func (h feedAddHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s := h.s
+	o, err := outlets.OutletByKey(r.Context(), s.db, r.PathValue("key"))
+	if err != nil {
+		s.notFoundOr(w, r, err)
+		return
+	}
+	f := feedForm(o.Key)
+	f.fill(r.PostFormValue)
+	// Discovery may try several URLs of a slow server; it goes on if the
+	// editor closes the page, and what it fetched is kept as evidence.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Minute)
+	defer cancel()
+	added, err := h.svc.SubscribeFeeds(ctx, o.Key, f.value("url"))
+	if err != nil {
+		if !f.setError(err) {
+			s.fail(w, r, err)
+			return
+		}
+		p, perr := s.outletPage(r, o, outletForm(o, false))
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		p.FeedForm = f
+		s.render(w, r, http.StatusUnprocessableEntity, o.Name, "outlet", p)
+		return
+	}
+	ids := make([]string, len(added))
+	for i, fd := range added {
+		ids[i] = itoa(fd.ID)
+	}
+	http.Redirect(w, r, "/studio/outlets/"+o.Key+"?added="+strings.Join(ids, ",")+"#outlet-feeds", http.StatusSeeOther)
+}
+
+// feedRemove unsubscribes the outlet from a feed (editors). The outlet's
+// page says what went and that its captures stay in the archive; adding
+// the URL again resumes it.
+func (s *studio) feedRemove(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFoundOr(w, r, store.ErrNotFound)
+		return
+	}
+	f, err := outlets.DeleteFeed(r.Context(), s.db, id)
+	if err != nil {
+		s.notFoundOr(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/studio/outlets/"+f.OutletKey+"?"+url.Values{"removed": {f.URL}}.Encode()+"#outlet-feeds", http.StatusSeeOther)
 }

@@ -407,6 +407,16 @@ func TestComposer(t *testing.T) {
 		if strings.Contains(page, "Publish") {
 			t.Error("an analyst is offered Publish")
 		}
+		// Only the preview may be framed, and only by the site itself.
+		if got := resp.Header.Get("X-Frame-Options"); got != "DENY" {
+			t.Errorf("composer X-Frame-Options %q", got)
+		}
+		resp, body := c.do("GET", "/api/editions/"+slug+"/preview", nil)
+		wantStatus(t, resp, http.StatusOK, body)
+		if xfo, csp := resp.Header.Get("X-Frame-Options"), resp.Header.Get("Content-Security-Policy"); xfo != "SAMEORIGIN" ||
+			!strings.Contains(csp, "frame-ancestors 'self'") || strings.Contains(csp, "'none'; frame") {
+			t.Errorf("preview X-Frame-Options %q, CSP %q", xfo, csp)
+		}
 
 		// Add an entry (drawn, not saved), fill it, add an outlet, save.
 		f := composerForm(t, page)
@@ -427,7 +437,7 @@ func TestComposer(t *testing.T) {
 		f = composerForm(t, page)
 		f.Set("p"+f.Get("e"+eid+".inline")+".text", "Talks are the only way.")
 		f.Del("op")
-		resp, body := c.do("POST", path, f)
+		resp, body = c.do("POST", path, f)
 		wantStatus(t, resp, http.StatusSeeOther, body)
 		if loc := resp.Header.Get("Location"); loc != path+"?saved=2" {
 			t.Errorf("saved to %q", loc)
@@ -616,6 +626,87 @@ func TestWorkflowRoles(t *testing.T) {
 		m := d.sink.To(editorEmail)
 		if len(m) != 1 || !strings.Contains(m[0].Header.Get("Subject"), "[Test] Iran Media Review: Responses to the talks") {
 			t.Errorf("test mail %+v", m)
+		}
+	})
+}
+
+// TestScheduleAndUnpublish: scheduling takes a time from its confirmation
+// page (UTC) and refuses one that is not a time; unpublishing takes the
+// edition off the site.
+func TestScheduleAndUnpublish(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		d := newWorkDesk(t, db)
+		ana := d.signIn(analystEmail)
+		slug := newEdition(t, ana, "Responses to the talks")
+		path := "/studio/editions/" + slug
+		ed := d.signIn(editorEmail)
+		for _, a := range []string{"submit", "approve"} {
+			resp, body := ed.do("POST", path+"/do/"+a, url.Values{})
+			wantStatus(t, resp, http.StatusSeeOther, body)
+		}
+		resp, page := ed.do("GET", path+"/confirm/schedule", nil)
+		wantStatus(t, resp, http.StatusOK, page)
+		wantIn(t, page, `<input id="confirm-at" name="at" type="datetime-local"`, "Yes, Schedule")
+		resp, page = ed.do("POST", path+"/do/schedule", url.Values{"confirm": {"yes"}, "at": {"next week"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `at: &#34;next week&#34; is not a date and time`) {
+			t.Errorf("schedule at a non-time: %s", resp.Status)
+		}
+		at := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Minute)
+		resp, body := ed.do("POST", path+"/do/schedule", url.Values{"confirm": {"yes"}, "at": {at.Format("2006-01-02T15:04")}})
+		wantStatus(t, resp, http.StatusSeeOther, body)
+		doc, err := editorial.Get(context.Background(), db, slug)
+		if err != nil || doc.State != editorial.Scheduled || doc.PublishAt == nil || !doc.PublishAt.Equal(at) {
+			t.Fatalf("after scheduling: %v %s %v", err, doc.State, doc.PublishAt)
+		}
+		resp, body = ed.do("POST", path+"/do/publish", url.Values{"confirm": {"yes"}})
+		wantStatus(t, resp, http.StatusSeeOther, body)
+		if resp, _ := ed.do("GET", "/analysis/"+slug, nil); resp.StatusCode != http.StatusOK {
+			t.Fatalf("published page: %s", resp.Status)
+		}
+		_, page = ed.do("GET", path+"/confirm/unpublish", nil)
+		wantIn(t, page, "The edition comes off the site")
+		resp, body = ed.do("POST", path+"/do/unpublish", url.Values{"confirm": {"yes"}})
+		wantStatus(t, resp, http.StatusSeeOther, body)
+		if resp, _ := ed.do("GET", "/analysis/"+slug, nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("unpublished page: %s", resp.Status)
+		}
+		resp, page = ed.do("POST", path+"/do/approve", url.Values{})
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "Cannot approve an edition that is draft") {
+			t.Errorf("approving a draft: %s", resp.Status)
+		}
+	})
+}
+
+// TestComposerLegacyEntry: a pressreview/1 entry (one outlet key, its
+// lead-in composed when drawn) opens in the composer in the current model
+// and a save keeps its outlet, speaker and words.
+func TestComposerLegacyEntry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		d := newWorkDesk(t, db)
+		ana := d.signIn(analystEmail)
+		slug := newEdition(t, ana, "Responses to the talks")
+		ctx := context.Background()
+		doc, err := editorial.Get(ctx, db, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := doc.Edition
+		e.Entries = []reviews.Entry{{Date: "2025-03-04", Outlet: "kayhan", Speaker: "abbas-araghchi", Verb: "said",
+			Items: []reviews.Item{{Parts: []reviews.Part{{Kind: reviews.Quote, Text: "Talks are over."}}}}}}
+		if _, err := editorial.Save(ctx, db, accounts.Actor{Email: analystEmail, Role: accounts.Analyst}, slug, doc.Version, e); err != nil {
+			t.Fatal(err)
+		}
+		path := "/studio/editions/" + slug
+		_, page := ana.do("GET", path, nil)
+		wantIn(t, page, `value="kayhan"`, `value="abbas-araghchi"`, `value="Abbas Araghchi, Iran’s foreign minister"`,
+			`>Abbas Araghchi, Iran’s foreign minister, said in the hard-line newspaper Kayhan:</textarea>`)
+		resp, body := ana.do("POST", path, composerForm(t, page))
+		wantStatus(t, resp, http.StatusSeeOther, body)
+		doc, _ = editorial.Get(ctx, db, slug)
+		en := doc.Entries[0]
+		if en.Legacy() || len(en.Outlets) != 1 || en.Outlets[0].Key != "kayhan" || len(en.Speakers) != 1 ||
+			en.LeadIn != "Abbas Araghchi, Iran’s foreign minister, said in the hard-line newspaper Kayhan:" {
+			t.Errorf("saved %+v", en)
 		}
 	})
 }
