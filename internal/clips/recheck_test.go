@@ -9,8 +9,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pressreview/pressreview/internal/accounts"
 	"github.com/pressreview/pressreview/internal/clips"
+	"github.com/pressreview/pressreview/internal/editorial"
+	"github.com/pressreview/pressreview/internal/reviews"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/store/storetest"
 )
@@ -57,6 +61,14 @@ func TestRecheckAfterEditAndDeletion(t *testing.T) {
 			}
 			ids[exact] = c.ID
 		}
+
+		// An edition quoting a clip is published before the outlet edits.
+		quoted, err := d.clips.Get(ctx, ids[reworded])
+		if err != nil {
+			t.Fatal(err)
+		}
+		slug := publishQuoting(t, db, quoted)
+		published := editionHTML(t, db, slug)
 
 		d.page("/news/1", 200, "سرمقاله کیهان",
 			"در بیانیه‌ای دیگر آمده بود: «ما به دیپلماسی پایبندیم 🤝 اما زیر بار فشار نمی‌رویم.»",
@@ -126,7 +138,53 @@ func TestRecheckAfterEditAndDeletion(t *testing.T) {
 		if c, _ := d.clips.Get(ctx, ids[kept]); !strings.Contains(c.Diff, "- سخنگوی وزارت خارجه") || strings.Contains(c.Diff, "مسقط") {
 			t.Errorf("deleted: diff\n%s\nwant the clip's paragraph only", c.Diff)
 		}
+		// The outlet's edit and deletion flag the clips; the published
+		// edition that quotes one reads as it was published.
+		if got := editionHTML(t, db, slug); got != published {
+			t.Errorf("the published edition changed after its source was edited and deleted:\n%s\nwas\n%s", got, published)
+		}
 	})
+}
+
+// publishQuoting publishes an edition with one entry quoting clip c and
+// returns its slug.
+func publishQuoting(t *testing.T, db *store.DB, c clips.Clip) string {
+	t.Helper()
+	ctx := context.Background()
+	if err := reviews.SaveSeries(ctx, db, &reviews.Series{Key: "imr", Name: "Iran Media Review"}); err != nil {
+		t.Fatal(err)
+	}
+	e := reviews.Edition{Series: "imr", Date: "2026-12-01", Title: "Kayhan on Sanctions", Entries: []reviews.Entry{{
+		Date:    "2026-11-30",
+		Outlets: []reviews.OutletRef{{Key: "kayhan", Label: "hard-line Kayhan", Role: reviews.Source}},
+		LeadIn:  "Hard-line Kayhan wrote:",
+		Items: []reviews.Item{{Parts: []reviews.Part{{Kind: reviews.Quote, Text: c.Translation,
+			Original: c.Anchor.Exact, OriginalLang: "fa", SourceURL: c.SourceURL, Clip: c.ID}}}},
+	}}}
+	editor := accounts.Actor{Email: "ed@example.org", Role: accounts.Editor}
+	doc, err := editorial.Create(ctx, db, editor, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []editorial.Action{editorial.Submit, editorial.Approve, editorial.Publish} {
+		if _, err := editorial.Do(ctx, db, editor, doc.Slug, a, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return doc.Slug
+}
+
+func editionHTML(t *testing.T, db *store.DB, slug string) string {
+	t.Helper()
+	p, err := reviews.LoadPage(context.Background(), db, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := reviews.RenderHTML(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 func textOf(t *testing.T, db *store.DB, articleID int64) string {
