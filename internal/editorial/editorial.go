@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/pressreview/pressreview/internal/accounts"
@@ -279,33 +278,13 @@ func load(ctx context.Context, q store.Querier, slug string) (Doc, error) {
 	return d, nil
 }
 
-// Slug makes an edition slug from its date and title: ASCII letters and
-// digits of the title, joined by hyphens, or "edition-DATE" for a title
-// with none (a Persian title).
+// Slug makes an edition slug from its date and title: the title's slug,
+// or "edition-DATE" for a title with no ASCII letters (a Persian title).
 func Slug(date, title string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(title) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		case r == '\'' || r == '’':
-		default:
-			dash = true
-		}
-		if b.Len() >= 80 {
-			break
-		}
+	if s := valid.Slugify(title); s != "" {
+		return s
 	}
-	s := strings.Trim(b.String(), "-")
-	if s == "" {
-		return "edition-" + date
-	}
-	return s
+	return "edition-" + date
 }
 
 // Summary is a row of the studio's edition list.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/pressreview/pressreview/internal/store"
@@ -18,32 +17,6 @@ import (
 // MaxImagePixels caps an image's size in pixels: the site decodes the
 // whole picture to resize it, and a small file can claim a huge canvas.
 const MaxImagePixels = 40_000_000
-
-// SlugOf makes a slug from a title: its ASCII letters and digits in lower
-// case, words joined by hyphens, at most about 80 characters. It is ""
-// for a title with none (a Persian title): then a slug must be typed.
-func SlugOf(title string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(title) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		case r == '\'' || r == '’':
-			// "Iran's" is "irans", not "iran-s".
-		default:
-			dash = true
-		}
-		if b.Len() >= 80 && dash {
-			break
-		}
-	}
-	return b.String()
-}
 
 // checkOnlineURL accepts an empty link or an https URL with a host: the
 // link is mailed to registrants and put in calendars, where a plain-http

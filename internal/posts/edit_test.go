@@ -14,23 +14,6 @@ import (
 	"github.com/pressreview/pressreview/internal/store/storetest"
 )
 
-func TestSlugOf(t *testing.T) {
-	for in, want := range map[string]string{
-		"Iran’s Strategic Dilemma: Capitulation or Parity?": "irans-strategic-dilemma-capitulation-or-parity",
-		"  The 2025 Elections  ":                            "the-2025-elections",
-		"مذاکرات هسته‌ای":                                   "",
-		"Kayhan on «talks»":                                 "kayhan-on-talks",
-	} {
-		if got := posts.SlugOf(in); got != want {
-			t.Errorf("SlugOf(%q) = %q, want %q", in, got, want)
-		}
-	}
-	long := posts.SlugOf(strings.Repeat("word ", 40))
-	if len(long) > 90 || strings.HasSuffix(long, "-") || strings.HasSuffix(long, "wor") {
-		t.Errorf("long title: %q", long)
-	}
-}
-
 func TestEventOnlineLinkMustBeHTTPS(t *testing.T) {
 	start := now.Add(time.Hour)
 	e := posts.Event{Slug: "e", Title: "E", StartsAt: start, EndsAt: start, TimeZone: "Asia/Tehran", Status: "draft"}

@@ -6,6 +6,7 @@ package valid
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode"
 )
 
@@ -129,4 +130,30 @@ func Line(field, s string) error {
 		}
 	}
 	return nil
+}
+
+// Slugify makes a slug (or key) from a title or label: its ASCII letters and digits in lower
+// case, words joined by hyphens, at most about 80 characters. It is ""
+// for a title with none (a Persian title): then a slug must be typed.
+func Slugify(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		case r == '\'' || r == '’':
+			// "Iran's" is "irans", not "iran-s".
+		default:
+			dash = true
+		}
+		if b.Len() >= 80 && dash {
+			break
+		}
+	}
+	return b.String()
 }

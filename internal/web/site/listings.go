@@ -8,6 +8,7 @@ import (
 	"github.com/pressreview/pressreview/internal/posts"
 	"github.com/pressreview/pressreview/internal/reviews"
 	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/valid"
 )
 
 // listView is a listing page: a heading, an optional introduction, cards
@@ -82,7 +83,7 @@ func (s *Site) categoryLabel(r *http.Request) (string, error) {
 		return "", err
 	}
 	for _, c := range cats {
-		if slugify(c) == r.PathValue("key") {
+		if valid.Slugify(c) == r.PathValue("key") {
 			return c, nil
 		}
 	}

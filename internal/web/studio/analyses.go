@@ -338,7 +338,7 @@ func (s *studio) analysisSave(w http.ResponseWriter, r *http.Request, old *posts
 	if old != nil {
 		a.Slug = old.Slug
 	} else if a.Slug == "" {
-		a.Slug = posts.SlugOf(a.Title)
+		a.Slug = valid.Slugify(a.Title)
 		setValue(&f, "slug", a.Slug)
 	}
 	oldStatus := ""

@@ -260,7 +260,7 @@ func (s *studio) eventSave(w http.ResponseWriter, r *http.Request, old *posts.Ev
 	if old != nil {
 		e.Slug = old.Slug
 	} else if e.Slug == "" {
-		e.Slug = posts.SlugOf(e.Title)
+		e.Slug = valid.Slugify(e.Title)
 		setValue(&f, "slug", e.Slug)
 	}
 	if err == nil {

@@ -140,7 +140,7 @@ func readUpload(r *http.Request, f form) (posts.Image, error) {
 		return im, valid.Errorf("data", "%q is %s, not a JPEG, PNG or GIF image", hdr.Filename, strings.TrimSuffix(ct, "; charset=utf-8"))
 	}
 	if im.Key == "" {
-		im.Key = posts.SlugOf(strings.TrimSuffix(hdr.Filename, path.Ext(hdr.Filename)))
+		im.Key = valid.Slugify(strings.TrimSuffix(hdr.Filename, path.Ext(hdr.Filename)))
 	}
 	// Alt text first: it is the field people leave empty, and the
 	// domain checks the key before it.
