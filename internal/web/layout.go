@@ -54,16 +54,18 @@ func (s *Server) renderLayout(w io.Writer, head site.Head, body template.HTML) e
 func (s *Server) Asset(name string) (string, error) { return s.assets.path(name) }
 
 // RenderPage writes body inside the site layout — header, navigation,
-// subscribe box, footer — as a complete HTML page with status 200. Other
-// packages (the newsletter's pages) use it to look like the rest of the
-// site. body must be trusted HTML (from html/template).
-func (s *Server) RenderPage(w http.ResponseWriter, r *http.Request, title string, body template.HTML) error {
+// subscribe box, footer — as a complete HTML page with status. Other
+// packages (the newsletter's pages, the studio) use it to look like the
+// rest of the site. body must be trusted HTML (from html/template). An
+// error means nothing was written, so the caller can still answer 500.
+func (s *Server) RenderPage(w http.ResponseWriter, r *http.Request, status int, title string, body template.HTML) error {
 	var b bytes.Buffer
 	if err := s.renderLayout(&b, site.Head{Title: title, Path: r.URL.Path}, body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, err := w.Write(b.Bytes())
-	return err
+	w.WriteHeader(status)
+	_, _ = w.Write(b.Bytes()) // a failed write is a reader who left; nothing to tell them
+	return nil
 }

@@ -91,33 +91,9 @@ func (s *studio) render(w http.ResponseWriter, r *http.Request, status int, titl
 	}
 	// Staff pages are private and change with every edit.
 	w.Header().Set("X-Robots-Tag", "noindex, nofollow")
-	sw := &statusWriter{ResponseWriter: w, status: status}
-	if err := s.srv.RenderPage(sw, r, title, template.HTML(page)); err != nil {
+	if err := s.srv.RenderPage(w, r, status, title, template.HTML(page)); err != nil {
 		s.log.ErrorContext(r.Context(), "studio layout", "name", name, "err", err)
-		if !sw.wrote {
-			http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)
-		}
+		http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)
 	}
 }
 
-// statusWriter sends status instead of the 200 that RenderPage implies,
-// keeping the headers RenderPage sets.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	wrote  bool
-}
-
-func (w *statusWriter) WriteHeader(int) {
-	if !w.wrote {
-		w.wrote = true
-		w.ResponseWriter.WriteHeader(w.status)
-	}
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	w.WriteHeader(w.status)
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -39,7 +39,7 @@ const DefaultWording = "By subscribing you agree to our"
 // *web.Server is one. It answers 200; the handlers set another status
 // through the writer they pass.
 type Layout interface {
-	RenderPage(w http.ResponseWriter, r *http.Request, title string, body template.HTML) error
+	RenderPage(w http.ResponseWriter, r *http.Request, status int, title string, body template.HTML) error
 }
 
 // Deps is what the handlers need.
@@ -143,36 +143,11 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, tit
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer") // the URL carries a token
 	w.Header().Set("X-Robots-Tag", "noindex")        // personal pages, never in a search engine
-	sw := &statusWriter{ResponseWriter: w, status: status}
-	if err := h.Layout.RenderPage(sw, r, title, template.HTML(body.String())); err != nil { // html/template output
+	if err := h.Layout.RenderPage(w, r, status, title, template.HTML(body.String())); err != nil { // html/template output
 		h.Logger.Error("newsletter page layout", "template", name, "err", err)
-		if !sw.wrote {
-			http.Error(w, "The page could not be drawn.", http.StatusInternalServerError)
-		}
+		http.Error(w, "The page could not be drawn.", http.StatusInternalServerError)
 	}
 }
-
-// statusWriter sends status instead of the 200 that RenderPage implies,
-// keeping the headers RenderPage sets.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	wrote  bool
-}
-
-func (w *statusWriter) WriteHeader(int) {
-	if !w.wrote {
-		w.wrote = true
-		w.ResponseWriter.WriteHeader(w.status)
-	}
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	w.WriteHeader(w.status)
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (h *handler) message(w http.ResponseWriter, r *http.Request, status int, title string, paras ...string) {
 	h.render(w, r, status, title, "message", messagePage{Title: title, Paragraphs: paras})
