@@ -2,20 +2,16 @@ package studio_test
 
 // The studio's pages meet the public site's bar: the Nu Html Checker
 // (vnu-jar) and axe-core in headless Chromium report nothing. The tools
-// are found as in internal/web/quality_test.go (PRESSREVIEW_NODE_MODULES,
-// java, /usr/bin/chromium); without them the tests skip, and under CI they
-// fail. With PRESSREVIEW_SCREENSHOTS=DIR the browser walk also saves the
-// docs' pictures of the desk screens (docs/screenshots/studio-*.png).
+// are found by internal/web/webtest; without them the tests skip, and
+// under CI they fail. With PRESSREVIEW_SCREENSHOTS=DIR the browser walk
+// also saves the docs' pictures of the desk screens
+// (docs/screenshots/studio-*.png).
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +21,7 @@ import (
 	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store/storetest"
+	"github.com/pressreview/pressreview/internal/web/webtest"
 )
 
 // deskPages are the desk, roster, archive and intake screens, each in the
@@ -102,122 +99,23 @@ func qualityDesk(t *testing.T) *deskSite {
 	return d
 }
 
-func toolMissing(t *testing.T, why string) {
+// toolMissing and nodeModule are webtest's, under the names
+// work_quality_test.go calls them by until it calls webtest itself.
+var (
+	toolMissing = webtest.ToolMissing
+	nodeModule  = webtest.NodeModule
+)
+
+// editorWalk signs the editor in, in the browser, on the studio at base,
+// and returns a context bounding the rest of the walk by three minutes
+// and the check to run on each page: axe-core, and a screenshot named
+// studio-SHOT when shot is not "".
+func editorWalk(t *testing.T, axe *webtest.Axe, browser context.Context, base string) (context.Context, func(name, shot string)) {
 	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI is set, so quality tools must run: %s", why)
-	}
-	t.Skip(why)
-}
-
-func nodeModule(t *testing.T, rel string) string {
-	t.Helper()
-	dirs := []string{os.Getenv("PRESSREVIEW_NODE_MODULES"), "../../../node_modules"}
-	if home, err := os.UserHomeDir(); err == nil {
-		dirs = append(dirs, filepath.Join(home, ".cache/pressreview-tools/node_modules"))
-	}
-	for _, d := range dirs {
-		if d == "" {
-			continue
-		}
-		if p := filepath.Join(d, rel); fileExists(p) {
-			return p
-		}
-	}
-	toolMissing(t, rel+" not found; see the comment at the top of internal/web/quality_test.go")
-	return ""
-}
-
-func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
-
-func TestDeskPagesAreValidHTML(t *testing.T) {
-	jar := nodeModule(t, "vnu-jar/build/dist/vnu.jar")
-	java, err := exec.LookPath("java")
-	if err != nil {
-		toolMissing(t, "java is not installed")
-	}
-	d := qualityDesk(t)
-	eddie := d.as(t, "eddie")
-	type page struct{ name, body string }
-	var pages []page
-	for _, p := range deskPages {
-		resp, body := eddie.do(http.MethodGet, p.path, nil)
-		if want := http.StatusOK; resp.StatusCode != want && !strings.Contains(p.path, "unclosed") {
-			t.Errorf("%s: %s, want %d", p.path, resp.Status, want)
-		}
-		pages = append(pages, page{p.path, body})
-	}
-	// Forms that come back with errors, and the analyst's read-only outlet.
-	_, body := eddie.do(http.MethodPost, "/studio/outlets", url.Values{"key": {"Bad Key"}, "name": {""}})
-	pages = append(pages, page{"POST /studio/outlets (invalid)", body})
-	_, body = eddie.do(http.MethodPost, "/studio/people", url.Values{"key": {"x"}, "name": {""}, "aliases": {"a\nb"}})
-	pages = append(pages, page{"POST /studio/people", body})
-	_, body = eddie.do(http.MethodPost, "/studio/intake", url.Values{"form": {"paste"}, "outlet": {"kayhan"}})
-	pages = append(pages, page{"POST /studio/intake (invalid)", body})
-	_, body = eddie.do(http.MethodPost, "/studio/outlets/javan/feeds", url.Values{"url": {"javan.ir"}})
-	pages = append(pages, page{"POST /studio/outlets/javan/feeds (invalid)", body})
-	_, body = d.as(t, "ana").do(http.MethodGet, "/studio/outlets/kayhan", nil)
-	pages = append(pages, page{"analyst /studio/outlets/kayhan", body})
-
-	dir := t.TempDir()
-	var files []string
-	for i, p := range pages {
-		f := filepath.Join(dir, fmt.Sprintf("page%02d.html", i))
-		if err := os.WriteFile(f, []byte(p.body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, f)
-	}
-	out, err := exec.Command(java, append([]string{"-jar", jar, "--format", "json", "--stdout", "--errors-only"}, files...)...).Output()
-	if err != nil && len(out) == 0 {
-		t.Fatalf("vnu: %v", err)
-	}
-	var report struct {
-		Messages []struct {
-			Type, URL, Message string
-			LastLine           int
-		}
-	}
-	if err := json.Unmarshal(out, &report); err != nil {
-		t.Fatalf("vnu output: %v\n%s", err, out)
-	}
-	for _, m := range report.Messages {
-		if m.Type == "error" {
-			var i int
-			fmt.Sscan(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m.URL), "page"), ".html"), &i)
-			t.Errorf("%s line %d: %s", pages[i].name, m.LastLine, m.Message)
-		}
-	}
-}
-
-// TestDeskPagesHaveNoAxeViolations signs in as an editor in Chromium and
-// runs axe-core on every desk page, and on forms returned with errors.
-func TestDeskPagesHaveNoAxeViolations(t *testing.T) {
-	axe, err := os.ReadFile(nodeModule(t, "axe-core/axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const chromium = "/usr/bin/chromium"
-	if !fileExists(chromium) {
-		toolMissing(t, "chromium is not installed")
-	}
-	d := qualityDesk(t)
-	shots := os.Getenv("PRESSREVIEW_SCREENSHOTS")
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 900))
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// The first action starts the browser and must carry no timeout.
-	if err := chromedp.Do(bctx, chromedp.Navigate(d.url+"/studio/login")); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(bctx, 3*time.Minute)
-	defer cancel()
+	ctx, cancel := context.WithTimeout(browser, 3*time.Minute)
+	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/studio/login"),
 		chromedp.SendKeys(chromedp.CSS("#login-email"), "eddie@example.org"),
 		chromedp.SendKeys(chromedp.CSS("#login-password"), password),
 		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)),
@@ -225,28 +123,49 @@ func TestDeskPagesHaveNoAxeViolations(t *testing.T) {
 	); err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
-	check := func(name, shot string) {
+	return ctx, func(name, shot string) {
 		t.Helper()
-		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](string(axe)+`;
-			axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v =>
-				({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))))`,
-			chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: axe: %v", name, err)
-		}
-		if got != "[]" {
-			t.Errorf("%s: axe violations: %s", name, got)
-		}
-		if shots != "" && shot != "" {
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-			if err == nil {
-				err = os.WriteFile(filepath.Join(shots, "studio-"+shot+".png"), png, 0o644)
-			}
-			if err != nil {
-				t.Fatalf("%s: screenshot: %v", name, err)
-			}
+		axe.Check(t, ctx, name)
+		if shot != "" {
+			webtest.Screenshot(t, ctx, "studio-"+shot)
 		}
 	}
+}
+
+func TestDeskPagesAreValidHTML(t *testing.T) {
+	vnu := webtest.NewVNU(t)
+	d := qualityDesk(t)
+	eddie := d.as(t, "eddie")
+	var pages []webtest.Page
+	for _, p := range deskPages {
+		resp, body := eddie.do(http.MethodGet, p.path, nil)
+		if want := http.StatusOK; resp.StatusCode != want && !strings.Contains(p.path, "unclosed") {
+			t.Errorf("%s: %s, want %d", p.path, resp.Status, want)
+		}
+		pages = append(pages, webtest.Page{Name: p.path, HTML: body})
+	}
+	// Forms that come back with errors, and the analyst's read-only outlet.
+	_, body := eddie.do(http.MethodPost, "/studio/outlets", url.Values{"key": {"Bad Key"}, "name": {""}})
+	pages = append(pages, webtest.Page{Name: "POST /studio/outlets (invalid)", HTML: body})
+	_, body = eddie.do(http.MethodPost, "/studio/people", url.Values{"key": {"x"}, "name": {""}, "aliases": {"a\nb"}})
+	pages = append(pages, webtest.Page{Name: "POST /studio/people", HTML: body})
+	_, body = eddie.do(http.MethodPost, "/studio/intake", url.Values{"form": {"paste"}, "outlet": {"kayhan"}})
+	pages = append(pages, webtest.Page{Name: "POST /studio/intake (invalid)", HTML: body})
+	_, body = eddie.do(http.MethodPost, "/studio/outlets/javan/feeds", url.Values{"url": {"javan.ir"}})
+	pages = append(pages, webtest.Page{Name: "POST /studio/outlets/javan/feeds (invalid)", HTML: body})
+	_, body = d.as(t, "ana").do(http.MethodGet, "/studio/outlets/kayhan", nil)
+	pages = append(pages, webtest.Page{Name: "analyst /studio/outlets/kayhan", HTML: body})
+
+	vnu.Check(t, pages)
+}
+
+// TestDeskPagesHaveNoAxeViolations signs in as an editor in Chromium and
+// runs axe-core on every desk page, and on forms returned with errors.
+func TestDeskPagesHaveNoAxeViolations(t *testing.T) {
+	axe := webtest.NewAxe(t)
+	browser := webtest.Browser(t, chromedp.WindowSize(1280, 900))
+	d := qualityDesk(t)
+	ctx, check := editorWalk(t, axe, browser, d.url)
 	for _, p := range deskPages {
 		if err := chromedp.Do(ctx, chromedp.Navigate(d.url+p.path)); err != nil {
 			t.Fatalf("%s: %v", p.path, err)

@@ -96,4 +96,3 @@ func (s *studio) render(w http.ResponseWriter, r *http.Request, status int, titl
 		http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)
 	}
 }
-

@@ -2,8 +2,6 @@ package subscribe_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,30 +12,14 @@ import (
 	"github.com/pressreview/pressreview/internal/newsletter"
 	"github.com/pressreview/pressreview/internal/store/storetest"
 	"github.com/pressreview/pressreview/internal/web/subscribe"
+	"github.com/pressreview/pressreview/internal/web/webtest"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts headless Chromium for the test; the first action run on
-// the context it returns starts the browser and must carry no timeout.
-// Without Chromium the test is skipped, except under CI.
+// browser starts headless Chromium (webtest.Browser) at the width of the
+// docs' pictures.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set, so the browser test must run: %v", err)
-		}
-		t.Skipf("no browser: %v", err)
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1200, 900))
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	return ctx
+	return webtest.Browser(t, chromedp.WindowSize(1200, 900))
 }
 
 // TestBrowserSubscribeToUnsubscribe walks a reader through the whole loop
@@ -173,26 +155,6 @@ func TestBrowserHoneypotIsHidden(t *testing.T) {
 	}
 }
 
-// axeSource is axe-core's script, from PRESSREVIEW_NODE_MODULES or the
-// README's install place; "" when it is not installed (fatal under CI).
-func axeSource(t *testing.T) string {
-	t.Helper()
-	dirs := []string{os.Getenv("PRESSREVIEW_NODE_MODULES")}
-	if home, err := os.UserHomeDir(); err == nil {
-		dirs = append(dirs, filepath.Join(home, ".cache/pressreview-tools/node_modules"))
-	}
-	for _, d := range dirs {
-		if b, err := os.ReadFile(filepath.Join(d, "axe-core/axe.min.js")); d != "" && err == nil {
-			return string(b)
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("CI is set, so axe-core must check the newsletter pages")
-	}
-	t.Log("axe-core is not installed: the pages' accessibility check is skipped")
-	return ""
-}
-
 // shotPages are the pages the walk below photographs for the docs.
 var shotPages = map[string]bool{"subscribe": true, "subscribe-error": true, "check-inbox": true,
 	"confirm": true, "settings": true, "unsubscribe": true}
@@ -213,8 +175,7 @@ func TestBrowserNewsletterPagesLookLikeTheSite(t *testing.T) {
 	if _, err := db.ExecContext(context.Background(), `DELETE FROM newsletter_lists WHERE key IN ('imr', 'staff')`); err != nil {
 		t.Fatal(err)
 	}
-	axe := axeSource(t)
-	shots := os.Getenv("PRESSREVIEW_SCREENSHOTS")
+	axe := webtest.OptionalAxe(t)
 	ctx := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(s.srv.URL+"/analysis/"+demo.SeedSlug)); err != nil {
 		t.Fatal(err)
@@ -222,15 +183,7 @@ func TestBrowserNewsletterPagesLookLikeTheSite(t *testing.T) {
 	step, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
 	// The README's picture of the seed edition, with the box at its foot.
-	if shots != "" {
-		png, err := chromedp.Run(step, chromedp.FullScreenshot(100))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(shots, "edition.png"), png, 0o644)
-		}
-		if err != nil {
-			t.Fatalf("edition screenshot: %v", err)
-		}
-	}
+	webtest.Screenshot(t, step, "edition")
 	if err := chromedp.Do(step, chromedp.Navigate(s.srv.URL+newsletter.PathSubscribe)); err != nil {
 		t.Fatal(err)
 	}
@@ -249,23 +202,11 @@ func TestBrowserNewsletterPagesLookLikeTheSite(t *testing.T) {
 		if got["h1"] != heading || got["home"] != "/" || got["nav"].(float64) < 3 || got["footer"] != true || got["styled"] != "solid" {
 			t.Errorf("%s: not in the site's layout: %v", name, got)
 		}
-		if axe != "" {
-			res, err := chromedp.Run(step, chromedp.Evaluate[string](axe+`;
-				axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v =>
-					({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))))`,
-				chromedp.EvalAwaitPromise))
-			if err != nil || res != "[]" {
-				t.Errorf("%s: axe: %s %v", name, res, err)
-			}
+		if axe != nil {
+			axe.Check(t, step, name)
 		}
-		if shots != "" && shotPages[name] {
-			png, err := chromedp.Run(step, chromedp.FullScreenshot(100))
-			if err == nil {
-				err = os.WriteFile(filepath.Join(shots, "newsletter-"+name+".png"), png, 0o644)
-			}
-			if err != nil {
-				t.Fatalf("%s: screenshot: %v", name, err)
-			}
+		if shotPages[name] {
+			webtest.Screenshot(t, step, "newsletter-"+name)
 		}
 	}
 	submit := func(sel string) {

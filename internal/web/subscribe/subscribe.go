@@ -141,8 +141,8 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, tit
 		http.Error(w, "The page could not be drawn.", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Referrer-Policy", "no-referrer") // the URL carries a token
-	w.Header().Set("X-Robots-Tag", "noindex")        // personal pages, never in a search engine
+	w.Header().Set("Referrer-Policy", "no-referrer")                                               // the URL carries a token
+	w.Header().Set("X-Robots-Tag", "noindex")                                                      // personal pages, never in a search engine
 	if err := h.Layout.RenderPage(w, r, status, title, template.HTML(body.String())); err != nil { // html/template output
 		h.Logger.Error("newsletter page layout", "template", name, "err", err)
 		http.Error(w, "The page could not be drawn.", http.StatusInternalServerError)
