@@ -6,7 +6,7 @@ package httpjson
 import (
 	"encoding/json"
 	"errors"
-	"io"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -74,9 +74,15 @@ func Decode(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return Errorf(http.StatusUnsupportedMediaType, "", "send the body as application/json")
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		// A body cut off at the cap would read as broken JSON; say what
+		// is wrong with it instead.
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return Errorf(http.StatusRequestEntityTooLarge, "", fmt.Sprintf("the body is too large: at most %d MB", maxBody>>20))
+		}
 		return Errorf(http.StatusBadRequest, "", "invalid JSON body: "+err.Error())
 	}
 	if dec.More() {
