@@ -4,6 +4,7 @@
 package httpjson
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,10 +26,12 @@ func Write(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// Problem is the body of every error answer.
+// Problem is the body of every error answer. Pos, for a search query
+// that does not parse, is the byte offset in the query where it fails.
 type Problem struct {
 	Error string `json:"error"`
 	Field string `json:"field,omitempty"`
+	Pos   *int   `json:"pos,omitempty"`
 }
 
 // StatusError is an error that carries the HTTP status it should get.
@@ -36,6 +39,7 @@ type StatusError struct {
 	Status int
 	Field  string
 	Msg    string
+	Pos    *int
 }
 
 func (e *StatusError) Error() string { return e.Msg }
@@ -53,13 +57,16 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *valid.Error
 	switch {
 	case errors.As(err, &se):
-		Write(w, se.Status, Problem{Error: se.Msg, Field: se.Field})
+		Write(w, se.Status, Problem{Error: se.Msg, Field: se.Field, Pos: se.Pos})
 	case errors.As(err, &ve):
 		Write(w, http.StatusUnprocessableEntity, Problem{Error: ve.Error(), Field: ve.Path})
 	case errors.Is(err, store.ErrNotFound):
 		Write(w, http.StatusNotFound, Problem{Error: err.Error()})
 	default:
-		slog.ErrorContext(r.Context(), "api", "method", r.Method, "path", r.URL.Path, "err", err)
+		// A request whose client went away is not a fault to log.
+		if !errors.Is(err, context.Canceled) {
+			slog.ErrorContext(r.Context(), "api", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
 		Write(w, http.StatusInternalServerError, Problem{Error: "internal error; it has been logged"})
 	}
 }

@@ -1,13 +1,12 @@
 package ingest
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/httpjson"
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
 )
@@ -50,10 +49,10 @@ func feedsJSON(fds []outlets.Feed) map[string]any {
 func (h *api) feeds(w http.ResponseWriter, r *http.Request) {
 	fds, err := outlets.ListFeeds(r.Context(), h.db, r.URL.Query().Get("outlet"))
 	if err != nil {
-		httpError(w, err)
+		httpjson.Error(w, r, err)
 		return
 	}
-	writeJSON(w, feedsJSON(fds))
+	httpjson.Write(w, http.StatusOK, feedsJSON(fds))
 }
 
 // storyMember is an article of a story, as listed beside an article.
@@ -68,18 +67,18 @@ type storyMember struct {
 func (h *api) article(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		http.Error(w, "article id must be a number", http.StatusBadRequest)
+		httpjson.Error(w, r, httpjson.Errorf(http.StatusBadRequest, "id", "article id must be a number"))
 		return
 	}
 	ctx := r.Context()
 	a, err := ArticleByID(ctx, h.db, id)
 	if err != nil {
-		httpError(w, err)
+		httpjson.Error(w, r, err)
 		return
 	}
 	story, err := Story(ctx, h.db, id)
 	if err != nil {
-		httpError(w, err)
+		httpjson.Error(w, r, err)
 		return
 	}
 	var original *storyMember
@@ -94,7 +93,7 @@ func (h *api) article(w http.ResponseWriter, r *http.Request) {
 	}
 	revs, err := Revisions(ctx, h.db, id)
 	if err != nil {
-		httpError(w, err)
+		httpjson.Error(w, r, err)
 		return
 	}
 	if revs == nil {
@@ -108,7 +107,7 @@ func (h *api) article(w http.ResponseWriter, r *http.Request) {
 	if a.CaptureID != nil {
 		out["archive"] = fmt.Sprintf("/archive/%d", *a.CaptureID)
 	}
-	writeJSON(w, out)
+	httpjson.Write(w, http.StatusOK, out)
 }
 
 // archived serves a capture back as the server sent it: status, type,
@@ -117,17 +116,17 @@ func (h *api) article(w http.ResponseWriter, r *http.Request) {
 func (h *api) archived(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		http.Error(w, "capture id must be a number", http.StatusBadRequest)
+		httpjson.Error(w, r, httpjson.Errorf(http.StatusBadRequest, "id", "capture id must be a number"))
 		return
 	}
 	c, err := loadCapture(r.Context(), h.db, id)
 	if err != nil {
-		httpError(w, err)
+		httpjson.Error(w, r, err)
 		return
 	}
 	rec, err := readCapture(r.Context(), h.db, h.dir, c)
 	if err != nil {
-		httpError(w, err)
+		httpjson.Error(w, r, err)
 		return
 	}
 	hd := w.Header()
@@ -149,21 +148,4 @@ func (h *api) archived(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(rec.Body)
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
-}
-
-// httpError maps the intake's errors to HTTP in one place.
-func httpError(w http.ResponseWriter, err error) {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		http.Error(w, err.Error(), http.StatusNotFound)
-	default:
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-	}
 }

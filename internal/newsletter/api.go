@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/httpjson"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/valid"
 )
@@ -303,34 +303,25 @@ func (a *api) handle(f apiFunc) http.HandlerFunc {
 		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBytes)
 		status, body, err := f(r)
 		if err != nil {
-			status, body = a.problem(r, err)
+			httpjson.Error(w, r, problem(err))
+			return
 		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(body)
+		httpjson.Write(w, status, body)
 	}
 }
 
-// problem maps an error to its status and answer.
-func (a *api) problem(r *http.Request, err error) (int, map[string]string) {
+// problem gives the campaign errors their statuses; httpjson answers them
+// in the staff API's one shape. A request the campaign cannot take as
+// given (a validation error) is a 400 here, as the API documents.
+func problem(err error) error {
 	var ve *valid.Error
 	switch {
 	case errors.As(err, &ve):
-		b := map[string]string{"error": ve.Error()}
-		if ve.Path != "" {
-			b["field"] = ve.Path
-		}
-		return http.StatusBadRequest, b
-	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, map[string]string{"error": err.Error()}
+		return httpjson.Errorf(http.StatusBadRequest, ve.Path, ve.Error())
 	case errors.Is(err, ErrCampaignState):
-		return http.StatusConflict, map[string]string{"error": err.Error()}
+		return httpjson.Errorf(http.StatusConflict, "", err.Error())
 	case errors.Is(err, ErrRelay):
-		return http.StatusBadGateway, map[string]string{"error": err.Error()}
+		return httpjson.Errorf(http.StatusBadGateway, "", err.Error())
 	}
-	if !errors.Is(err, context.Canceled) {
-		slog.ErrorContext(r.Context(), "campaigns API", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	return http.StatusInternalServerError, map[string]string{"error": "internal error (logged)"}
+	return err
 }

@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"github.com/pressreview/pressreview/internal/httpjson"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -113,28 +113,21 @@ func intParam(q url.Values, name string) int {
 	return min(max(n, 0), 10_000)
 }
 
-// respond writes v as JSON, or the error: 400 for what the client got
-// wrong, 500 (without details) for the rest.
+// respond writes v as JSON, or the error in the staff API's one shape
+// (httpjson): 400 for a query that does not parse (with its position) or
+// an invalid request, 404 for what does not exist, 500 for the rest.
 func respond(w http.ResponseWriter, r *http.Request, v any, err error) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if err == nil {
-		_ = writeJSON(w, v)
+		httpjson.Write(w, http.StatusOK, v)
 		return
 	}
 	var qe *Error
 	switch {
 	case errors.As(err, &qe):
-		w.WriteHeader(http.StatusBadRequest)
-		_ = writeJSON(w, map[string]any{"error": qe.Error(), "pos": qe.Pos, "message": qe.Msg})
+		pos := qe.Pos
+		err = &httpjson.StatusError{Status: http.StatusBadRequest, Field: "q", Msg: qe.Error(), Pos: &pos}
 	case errors.Is(err, ErrInvalid):
-		w.WriteHeader(http.StatusBadRequest)
-		_ = writeJSON(w, map[string]any{"error": err.Error()})
-	case errors.Is(err, store.ErrNotFound):
-		w.WriteHeader(http.StatusNotFound)
-		_ = writeJSON(w, map[string]any{"error": err.Error()})
-	default:
-		slog.ErrorContext(r.Context(), "search API", "path", r.URL.Path, "err", err)
-		w.WriteHeader(http.StatusInternalServerError)
-		_ = writeJSON(w, map[string]any{"error": "internal error"})
+		err = httpjson.Errorf(http.StatusBadRequest, "", err.Error())
 	}
+	httpjson.Error(w, r, err)
 }

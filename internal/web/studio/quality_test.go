@@ -99,13 +99,6 @@ func qualityDesk(t *testing.T) *deskSite {
 	return d
 }
 
-// toolMissing and nodeModule are webtest's, under the names
-// work_quality_test.go calls them by until it calls webtest itself.
-var (
-	toolMissing = webtest.ToolMissing
-	nodeModule  = webtest.NodeModule
-)
-
 // editorWalk signs the editor in, in the browser, on the studio at base,
 // and returns a context bounding the rest of the walk by three minutes
 // and the check to run on each page: axe-core, and a screenshot named

@@ -11,8 +11,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,33 +21,14 @@ import (
 	"github.com/pressreview/pressreview/internal/editorial"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/store/storetest"
+	"github.com/pressreview/pressreview/internal/web/webtest"
 )
 
-const chromium = "/usr/bin/chromium"
-
-// chrome starts headless Chromium at 1280 wide.
+// chrome starts headless Chromium at 1280 wide. It is running when chrome
+// returns, so each person can open a browser context of their own on it.
 func chrome(t *testing.T) context.Context {
 	t.Helper()
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set, so the browser test must run: %v", err)
-		}
-		t.Skipf("no browser: %v", err)
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 1000))
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	// Starting the browser here (unbounded) lets each person open a
-	// browser context of their own on it.
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
+	return webtest.Browser(t, chromedp.WindowSize(1280, 1000))
 }
 
 // tab is one signed-in person in the browser, with a bound on each step.
@@ -176,22 +155,9 @@ func (b *tab) heading(want string) {
 // where.
 func (b *tab) shot(name string) {
 	b.t.Helper()
-	dir := os.Getenv("PRESSREVIEW_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
 	ctx, cancel := b.step()
 	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
-		b.t.Fatal(err)
-	}
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "studio-"+name+".png"), png, 0o644); err != nil {
-		b.t.Fatal(err)
-	}
+	webtest.WindowScreenshot(b.t, ctx, "studio-"+name)
 }
 
 // saved waits until the composer's autosave has caught up.

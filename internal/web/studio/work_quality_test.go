@@ -1,20 +1,16 @@
 package studio_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/pressreview/pressreview/internal/store/storetest"
+	"github.com/pressreview/pressreview/internal/web/webtest"
 )
 
 // workPages fills a desk so that every working screen has something on
@@ -79,75 +75,36 @@ func workPages(t *testing.T) (d *workDesk, get []string, posted map[string]strin
 // TestWorkPagesAreValidHTML runs the Nu Html Checker on every working
 // screen.
 func TestWorkPagesAreValidHTML(t *testing.T) {
-	jar := nodeModule(t, "vnu-jar/build/dist/vnu.jar")
-	java, err := exec.LookPath("java")
-	if err != nil {
-		toolMissing(t, "java is not installed")
-	}
+	vnu := webtest.NewVNU(t)
 	d, get, posted := workPages(t)
 	ed := d.signIn(editorEmail)
-	type page struct{ name, body string }
-	var pages []page
+	var pages []webtest.Page
 	for _, p := range get {
 		resp, body := ed.do("GET", p, nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("%s: %s", p, resp.Status)
 		}
-		pages = append(pages, page{p, body})
+		pages = append(pages, webtest.Page{Name: p, HTML: body})
 	}
 	for name, body := range posted {
-		pages = append(pages, page{name, body})
+		pages = append(pages, webtest.Page{Name: name, HTML: body})
 	}
-	dir := t.TempDir()
-	var files []string
-	for i, p := range pages {
-		f := filepath.Join(dir, fmt.Sprintf("page%02d.html", i))
-		if err := os.WriteFile(f, []byte(p.body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, f)
-	}
-	out, err := exec.Command(java, append([]string{"-jar", jar, "--format", "json", "--stdout", "--errors-only"}, files...)...).Output()
-	if err != nil && len(out) == 0 {
-		t.Fatalf("vnu: %v", err)
-	}
-	var report struct {
-		Messages []struct {
-			Type, URL, Message string
-			LastLine           int
-		}
-	}
-	if err := json.Unmarshal(out, &report); err != nil {
-		t.Fatalf("vnu output: %v\n%s", err, out)
-	}
-	for _, m := range report.Messages {
-		if m.Type == "error" {
-			var i int
-			fmt.Sscan(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m.URL), "page"), ".html"), &i)
-			t.Errorf("%s line %d: %s", pages[i].name, m.LastLine, m.Message)
-		}
-	}
+	vnu.Check(t, pages)
 }
 
 // TestWorkPagesHaveNoAxeViolations runs axe-core in Chromium on every
 // working screen, signed in as the editor, and on the conflict view that
 // a stale save of the composer's form draws.
 func TestWorkPagesHaveNoAxeViolations(t *testing.T) {
-	axe, err := os.ReadFile(nodeModule(t, "axe-core/axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := webtest.NewAxe(t)
 	ctx := chrome(t)
 	d, get, _ := workPages(t)
 	ed := d.person(t, ctx, editorEmail)
 	check := func(name string) {
 		t.Helper()
-		got := ed.evalAwait(string(axe) + `;
-			axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v =>
-				({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))))`)
-		if got != "[]" {
-			t.Errorf("%s: axe violations: %s", name, got)
-		}
+		sctx, cancel := ed.step()
+		defer cancel()
+		axe.Check(t, sctx, name)
 	}
 	for _, p := range get {
 		ed.open(p)
@@ -166,16 +123,4 @@ func TestWorkPagesHaveNoAxeViolations(t *testing.T) {
 	}()
 	ed.heading("Someone else saved")
 	check("conflict view")
-}
-
-// evalAwait evaluates js and waits for the promise it returns.
-func (b *tab) evalAwait(js string) string {
-	b.t.Helper()
-	ctx, cancel := b.step()
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
-	if err != nil {
-		b.t.Fatalf("axe: %v", err)
-	}
-	return s
 }

@@ -207,6 +207,7 @@ func (a *Axe) CheckURLs(t testing.TB, browser context.Context, base string, path
 	t.Helper()
 	for _, p := range paths {
 		func() {
+			t.Helper()
 			ctx, cancel := context.WithTimeout(browser, time.Minute)
 			defer cancel()
 			if err := chromedp.Do(ctx, chromedp.Navigate(base+p)); err != nil {
