@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -172,5 +173,44 @@ func TestSettingsFlagWins(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "PRESSREVIEW_DATABASE") || !strings.Contains(err.Error(), "PRESSREVIEW_LOG_LEVEL") ||
 		cli.ExitCode(err) != 1 {
 		t.Errorf("two bad settings: %v", err)
+	}
+}
+
+// TestFetchOnceQuietQueue: at the default log level `fetch --once` prints
+// its progress, not the job queue's start and stop reports, as the README
+// says of River ("speaks from warn up unless debug").
+func TestFetchOnceQuietQueue(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "pr.db")
+	var out, errOut bytes.Buffer
+	if err := Run(context.Background(), []string{"fetch", "--once", "--database", db, "--data-dir", t.TempDir()}, &out, &errOut); err != nil {
+		t.Fatalf("fetch --once: %v\n%s", err, errOut.String())
+	}
+	if strings.Contains(errOut.String(), "River") {
+		t.Errorf("fetch --once logged the job queue's reports at info:\n%s", errOut.String())
+	}
+}
+
+// TestExportToFile: `export -o FILE` says what it wrote, and the file is
+// readable by others like any file the user writes (os.CreateTemp, used to
+// write it whole, makes 0600).
+func TestExportToFile(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "pr.db")
+	if _, err := run(t, "import", "--database", db, seedFile(t)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "all.json")
+	out, err := run(t, "export", "--all", "-o", path, "--database", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "exported 1 edition to " + path + "\n"; out != want {
+		t.Errorf("export printed %q, want %q", out, want)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o644 {
+		t.Errorf("the export's mode is %v, want -rw-r--r--", st.Mode().Perm())
 	}
 }

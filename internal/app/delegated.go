@@ -54,6 +54,7 @@ func (e *env) withIntake(ctx context.Context, fn func(*ingest.Service) error) er
 		}
 		defer svc.Close()
 		svc.SetLogger(e.log)
+		svc.SetQueueLogger(e.queueLog())
 		return fn(svc)
 	})
 }

@@ -195,6 +195,18 @@ func TestDemoDesk(t *testing.T) {
 	if page := get(t, m[1]+"/kayhan/news/tehran-dams"); !strings.Contains(page, press.Notice) {
 		t.Errorf("a press article page lacks %q", press.Notice)
 	}
+
+	// The fetch it prints works against its desk: without the allowance a
+	// fetch from another terminal is refused loopback and sets the press's
+	// feeds back by an hour.
+	fm := regexp.MustCompile(`(?m)^  PRESSREVIEW_FETCH_ALLOW=(\S+) pressreview (fetch --once .*)$`).FindStringSubmatch(out.String())
+	if fm == nil {
+		t.Fatalf("the demo prints no fetch command that may reach its press:\n%s", out.String())
+	}
+	t.Setenv("PRESSREVIEW_FETCH_ALLOW", fm[1])
+	if fetched, err := run(t, strings.Fields(fm[2])...); err != nil || strings.Contains(fetched, "failing feed") {
+		t.Errorf("pressreview %s: %v\n%s", fm[2], err, fetched)
+	}
 }
 
 // TestDemoReusesDir: a second `demo --dir DIR` keeps the desk of the

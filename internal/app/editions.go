@@ -164,10 +164,24 @@ func runExport(ctx context.Context, e *env, slugs []string, all bool, out string
 		tmp.Close()
 		return err
 	}
+	// CreateTemp makes the file 0600; a bundle is shared like any file the
+	// user writes, and an existing target keeps its mode.
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(out); err == nil {
+		mode = st.Mode().Perm()
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), out)
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "exported %s to %s\n", cli.Count(len(b.Editions), "edition", "editions"), out)
+	return nil
 }
 
 // importSummary counts what a bundle holds, in words.

@@ -112,7 +112,7 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	return serve(ctx, e, db, nl, func(k string) string { return admin[k] }, func(url string) {
 		fmt.Fprintf(e.stdout, "pressreview demo is running: %s/\nthe seed edition: %s/analysis/%s\n", url, url, demo.SeedSlug)
 		fmt.Fprintf(e.stdout, "the studio: %s/studio/ (sign in as %s with password %s)\n", url, demoAdmin, admin["PRESSREVIEW_ADMIN_PASSWORD"])
-		demo.Guide(e.stdout, url, press, path)
+		demo.Guide(e.stdout, url, press, path, e.cfg.DataDir)
 		fmt.Fprintln(e.stdout, "press Ctrl-C to stop")
 	})
 }

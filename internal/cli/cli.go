@@ -109,6 +109,20 @@ func Execute(ctx context.Context, root *cobra.Command, args []string, stdout, st
 		if c.ValidArgsFunction == nil {
 			c.ValidArgsFunction = cobra.NoFileCompletions
 		}
+		// cobra.NoArgs calls an argument an "unknown command", which on a
+		// command without subcommands (`users add x@y.z`) sends the reader
+		// looking for a command that was never meant.
+		if check := c.Args; check != nil && !isGroup(c) && !c.HasSubCommands() {
+			c.Args = func(cmd *cobra.Command, args []string) error {
+				err := check(cmd, args)
+				if err != nil && len(args) > 0 && strings.HasPrefix(err.Error(), "unknown command ") {
+					// The error is printed after the program's name already.
+					name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+					return fmt.Errorf("%s takes no arguments, got %q", name, args[0])
+				}
+				return err
+			}
+		}
 		run := c.RunE
 		if run == nil {
 			return

@@ -30,7 +30,7 @@ func TestExecuteExitCodes(t *testing.T) {
 		{[]string{"group", "help"}, 0, ""},
 		{[]string{"fail"}, 1, "the relay refused the message"},
 		{[]string{"misuse"}, 2, "misuse needs a FILE\nRun 'tool misuse --help' for usage."},
-		{[]string{"ok", "extra"}, 2, `unknown command "extra" for "tool ok"`},
+		{[]string{"ok", "extra"}, 2, `ok takes no arguments, got "extra"`},
 		{[]string{"ok", "--frob"}, 2, "unknown flag: --frob"},
 		{[]string{"group"}, 2, "tool group needs a command: sub"},
 		{[]string{"group", "sbu"}, 2, `unknown command "sbu" for "tool group" (want sub); did you mean sub?`},

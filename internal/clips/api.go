@@ -54,7 +54,7 @@ const maxBody = 1 << 20
 
 func (h *api) create(w http.ResponseWriter, r *http.Request) {
 	var in NewClip
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
 		writeError(w, r, badBody(err))
@@ -74,7 +74,11 @@ func (h *api) create(w http.ResponseWriter, r *http.Request) {
 func badBody(err error) error {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
+	var tooBig *http.MaxBytesError
 	switch {
+	case errors.As(err, &tooBig):
+		// Cut off at the cap, the body would read as broken JSON.
+		return httpjson.Errorf(http.StatusRequestEntityTooLarge, "", fmt.Sprintf("the body is too large: a clip takes at most %d KB", maxBody>>10))
 	case errors.As(err, &te):
 		return &badRequest{field: te.Field, msg: fmt.Sprintf("want %s, not a JSON %s", te.Type, te.Value)}
 	case errors.As(err, &se):

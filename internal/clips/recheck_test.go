@@ -167,7 +167,7 @@ func publishQuoting(t *testing.T, db *store.DB, c clips.Clip) string {
 		t.Fatal(err)
 	}
 	for _, a := range []editorial.Action{editorial.Submit, editorial.Approve, editorial.Publish} {
-		if _, err := editorial.Do(ctx, db, editor, doc.Slug, a, time.Time{}); err != nil {
+		if _, err := editorial.Do(ctx, db, editor, doc.Slug, a, time.Time{}, 0); err != nil {
 			t.Fatal(err)
 		}
 	}

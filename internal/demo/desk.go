@@ -132,8 +132,10 @@ func TuneIngest(c *ingest.Config) {
 
 // Guide prints what the newcomer can watch while the demo runs: the
 // press, the intake from the command line and in the browser. site is the
-// demo site's URL and dbPath its SQLite file.
-func Guide(w io.Writer, site string, p *press.Press, dbPath string) {
+// demo site's URL, dbPath its SQLite file and dataDir its WARC directory.
+// The fetch it prints allows loopback as the demo's own intake does:
+// without it the press's feeds are refused and set back by an hour.
+func Guide(w io.Writer, site string, p *press.Press, dbPath, dataDir string) {
 	db := "--database " + shellQuote("sqlite:"+dbPath)
 	fmt.Fprintf(w, `the demo press: %s/kayhan/ and five more outlets (Persian in UTF-8 and in windows-1256, Arabic, English)
   publish their feeds on loopback; the desk polls them every 15-30 s and new articles appear over the next minutes
@@ -142,11 +144,13 @@ watch the intake from another terminal:
   pressreview search %s Kayhan          (articles that name the paper)
   pressreview search %s outlet:kayhan   (the paper's own articles)
   pressreview search %s --coverage day --by orientation lang:fa,ar,en
+fetch now rather than wait (the fetcher refuses loopback unless told):
+  PRESSREVIEW_FETCH_ALLOW=127.0.0.0/8 pressreview fetch --once %s --data-dir %s
 or in the browser, signed in to the studio:
   %s/api/feeds
   %s/api/search?q=Kayhan
   %s/api/coverage.svg?q=lang:fa,ar,en&interval=day&by=orientation
-`, p.URL(), db, db, db, db, site, site, site)
+`, p.URL(), db, db, db, db, db, shellQuote(dataDir), site, site, site)
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.

@@ -25,7 +25,8 @@ type Previewer func(w http.ResponseWriter, r *http.Request, p *reviews.Page)
 //	POST /api/editions                         create a draft → 201 {"slug", "version"}
 //	GET  /api/editions/{slug}                  the working copy, ETag "version"
 //	PUT  /api/editions/{slug}                  save; If-Match required; 409 when stale
-//	POST /api/editions/{slug}/{action}         submit, approve, schedule {"at"}, publish, unpublish
+//	POST /api/editions/{slug}/{action}         submit, approve, schedule {"at"}, publish, unpublish;
+//	                                           If-Match, when sent, 409 unless still that version
 //	GET  /api/editions/{slug}/versions         saved versions, newest first
 //	GET  /api/editions/{slug}/versions/{n}     one version
 //	POST /api/editions/{slug}/versions/{n}/restore  save version n again (If-Match)
@@ -151,6 +152,16 @@ func (h *api) action(w http.ResponseWriter, r *http.Request) {
 			" (submit, approve, schedule, publish, unpublish)"))
 		return
 	}
+	// If-Match, when sent, binds the action to the version the caller
+	// read (see Do).
+	based := 0
+	if r.Header.Get("If-Match") != "" {
+		var err error
+		if based, err = ifMatch(r); err != nil {
+			fail(w, r, err)
+			return
+		}
+	}
 	var at time.Time
 	if a == Schedule {
 		var body struct {
@@ -162,7 +173,7 @@ func (h *api) action(w http.ResponseWriter, r *http.Request) {
 		}
 		at = body.At
 	}
-	d, err := Do(r.Context(), h.db, actor(r), r.PathValue("slug"), a, at)
+	d, err := Do(r.Context(), h.db, actor(r), r.PathValue("slug"), a, at, based)
 	if err != nil {
 		fail(w, r, err)
 		return

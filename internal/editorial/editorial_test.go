@@ -96,17 +96,17 @@ func TestWorkflow(t *testing.T) {
 		}
 
 		// Analysts submit; only editors approve and publish.
-		if _, err := editorial.Do(ctx, db, analyst, d.Slug, editorial.Publish, time.Time{}); !errors.Is(err, editorial.ErrForbidden) {
+		if _, err := editorial.Do(ctx, db, analyst, d.Slug, editorial.Publish, time.Time{}, 0); !errors.Is(err, editorial.ErrForbidden) {
 			t.Fatalf("analyst publish: %v", err)
 		}
-		if _, err := editorial.Do(ctx, db, editor, d.Slug, editorial.Approve, time.Time{}); !errors.Is(err, editorial.ErrState) {
+		if _, err := editorial.Do(ctx, db, editor, d.Slug, editorial.Approve, time.Time{}, 0); !errors.Is(err, editorial.ErrState) {
 			t.Fatalf("approve a draft: %v", err)
 		}
 		for _, step := range []struct {
 			who accounts.Actor
 			a   editorial.Action
 		}{{analyst, editorial.Submit}, {editor, editorial.Approve}, {editor, editorial.Publish}} {
-			if d, err = editorial.Do(ctx, db, step.who, d.Slug, step.a, time.Time{}); err != nil {
+			if d, err = editorial.Do(ctx, db, step.who, d.Slug, step.a, time.Time{}, 0); err != nil {
 				t.Fatalf("%s: %v", step.a, err)
 			}
 		}
@@ -181,7 +181,7 @@ func TestWorkflow(t *testing.T) {
 			t.Fatalf("restored: v%d %q %q", d.Version, d.Title, d.Entries[0].Verb)
 		}
 
-		if d, err = editorial.Do(ctx, db, editor, d.Slug, editorial.Unpublish, time.Time{}); err != nil {
+		if d, err = editorial.Do(ctx, db, editor, d.Slug, editorial.Unpublish, time.Time{}, 0); err != nil {
 			t.Fatal(err)
 		}
 		if d.Status != reviews.Draft {
@@ -199,15 +199,15 @@ func TestSchedule(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, a := range []editorial.Action{editorial.Submit, editorial.Approve} {
-			if d, err = editorial.Do(ctx, db, editor, d.Slug, a, time.Time{}); err != nil {
+			if d, err = editorial.Do(ctx, db, editor, d.Slug, a, time.Time{}, 0); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, err := editorial.Do(ctx, db, editor, d.Slug, editorial.Schedule, time.Now().Add(-time.Hour)); !errors.Is(err, editorial.ErrState) {
+		if _, err := editorial.Do(ctx, db, editor, d.Slug, editorial.Schedule, time.Now().Add(-time.Hour), 0); !errors.Is(err, editorial.ErrState) {
 			t.Fatalf("schedule in the past: %v", err)
 		}
 		at := time.Now().Add(24 * time.Hour).UTC().Truncate(time.Second)
-		if d, err = editorial.Do(ctx, db, editor, d.Slug, editorial.Schedule, at); err != nil {
+		if d, err = editorial.Do(ctx, db, editor, d.Slug, editorial.Schedule, at, 0); err != nil {
 			t.Fatal(err)
 		}
 		if d.Status != reviews.Scheduled || d.PublishAt == nil || !d.PublishAt.Equal(at) {

@@ -76,7 +76,13 @@ func Allowed(ac accounts.Actor, d Doc) []Action {
 // Schedule (in the future) and ignored otherwise. Publishing and scheduling
 // freeze what readers will see; unpublishing takes the edition off the
 // site and back to draft.
-func Do(ctx context.Context, db *store.DB, ac accounts.Actor, slug string, a Action, at time.Time) (Doc, error) {
+//
+// based is the version the actor read before deciding: an editor approves
+// or publishes the words on their screen, so when someone saved since
+// (a save in review keeps the edition in review) the action is a
+// *ConflictError rather than a blessing of text nobody reviewed. based 0
+// acts on whatever version is current, for scripts that do not say.
+func Do(ctx context.Context, db *store.DB, ac accounts.Actor, slug string, a Action, at time.Time, based int) (Doc, error) {
 	st, ok := steps[a]
 	if !ok {
 		return Doc{}, fmt.Errorf("unknown action %q", a)
@@ -95,6 +101,9 @@ func Do(ctx context.Context, db *store.DB, ac accounts.Actor, slug string, a Act
 		cur, err := load(ctx, tx, slug)
 		if err != nil {
 			return err
+		}
+		if based != 0 && based != cur.Version {
+			return &ConflictError{Based: based, Current: cur}
 		}
 		if !st.allows(cur) {
 			if st.public {

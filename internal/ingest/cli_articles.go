@@ -177,8 +177,23 @@ func (c *console) show(id int64) error {
 		return err
 	}
 	w := c.stdout
-	fmt.Fprintf(w, "%s\n%s · %s · %s · %s\n", a.Title, a.OutletKey, orDash(a.Byline), orDash(a.Lang), when(a.Published))
-	fmt.Fprintf(w, "url: %s\nsource: %s %s\n", orDash(a.CanonicalURL), a.Source, a.SourceDetail)
+	// The header names only what the article has: a "-" between dots
+	// reads as a value.
+	head := []string{a.OutletKey}
+	for _, v := range []string{a.Byline, a.Lang} {
+		if v != "" {
+			head = append(head, v)
+		}
+	}
+	if a.Published != nil {
+		head = append(head, when(a.Published)+" UTC")
+	}
+	source := a.Source
+	if a.SourceDetail != "" {
+		source += " (" + a.SourceDetail + ")"
+	}
+	fmt.Fprintf(w, "%s\n%s\n", a.Title, strings.Join(head, " · "))
+	fmt.Fprintf(w, "url: %s\nsource: %s\n", orDash(a.CanonicalURL), source)
 	if a.CaptureID != nil {
 		fmt.Fprintf(w, "archived: /archive/%d\n", *a.CaptureID)
 	}

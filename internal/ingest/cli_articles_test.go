@@ -163,3 +163,39 @@ func TestDeleteArticle(t *testing.T) {
 		}
 	})
 }
+
+// TestShowArticleHeader: `articles show` names only what the article has
+// (no "-" for a missing byline) and prints the paste's source whole, with
+// no dangling space after a feed's.
+func TestShowArticleHeader(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		migrateQueue(t, db)
+		newDesk(t, db)
+		svc, err := New(db, Config{DataDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer svc.Close()
+		out, err := runCLI(svc, "متن کامل سخنرانی\n\nبند دوم", "articles", "paste", "--outlet", "hamshahri", "--date", "2025-03-04", "--source", "IRIB 1")
+		if err != nil {
+			t.Fatalf("articles paste: %v\n%s", err, out)
+		}
+		var id int64
+		if _, err := fmt.Sscanf(out, "article %d stored", &id); err != nil {
+			t.Fatalf("articles paste printed %q", out)
+		}
+		out, err = runCLI(svc, "", "articles", "show", fmt.Sprint(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "متن کامل سخنرانی\nhamshahri · fa · 2025-03-04 00:00 UTC\nurl: -\nsource: paste (IRIB 1)\n"
+		if !strings.HasPrefix(out, want) {
+			t.Errorf("articles show:\n%s\nwant it to begin:\n%s", out, want)
+		}
+		for i, line := range strings.Split(out, "\n") {
+			if strings.HasSuffix(line, " ") {
+				t.Errorf("line %d ends in a space: %q", i+1, line)
+			}
+		}
+	})
+}

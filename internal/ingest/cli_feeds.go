@@ -78,7 +78,7 @@ func outletsListCommand(run runner) *cobra.Command {
 			tw := table(c.stdout)
 			fmt.Fprintln(tw, "KEY\tNAME\tKIND\tLANG\tORIENTATION\tFEEDS\tHOMEPAGE")
 			for _, o := range all {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", o.Key, o.Name, o.Kind, o.Language, o.Orientation, n[o.ID], o.Homepage)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", o.Key, o.Name, o.Kind, orDash(o.Language), orDash(o.Orientation), n[o.ID], orDash(o.Homepage))
 			}
 			return tw.Flush()
 		}),

@@ -67,6 +67,13 @@ func TestCLI(t *testing.T) {
 		if out := mustRun("", "outlets", "list"); !strings.Contains(out, "tasnim") || !strings.Contains(out, "IRGC-affiliated") {
 			t.Errorf("outlets list:\n%s", out)
 		}
+		// An empty cell is "-", as in feeds list: a blank LANG shifts the
+		// eye to the next column's value.
+		for _, line := range strings.Split(mustRun("", "outlets", "list"), "\n") {
+			if f := strings.Fields(line); len(f) > 0 && f[0] == "tasnim" && (len(f) != 7 || f[3] != "-") {
+				t.Errorf("outlets list row %q: want 7 columns, LANG \"-\"", line)
+			}
+		}
 		if out := mustRun("", "feeds", "list", "--outlet", "tasnim"); !strings.Contains(out, "/agency/rss.xml") || !strings.Contains(out, "new") {
 			t.Errorf("discovered feed not listed:\n%s", out)
 		}

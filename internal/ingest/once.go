@@ -51,7 +51,11 @@ func (s *Service) RunOnce(ctx context.Context, feedIDs []int64, progress func(Pr
 	}
 	workers := river.NewWorkers()
 	s.Register(workers)
-	client, err := jobs.New(s.db, jobs.Config{Workers: workers, Queues: s.Queues(), Logger: s.log})
+	qlog := s.queueLog
+	if qlog == nil {
+		qlog = s.log
+	}
+	client, err := jobs.New(s.db, jobs.Config{Workers: workers, Queues: s.Queues(), Logger: qlog})
 	if err != nil {
 		return Progress{}, err
 	}

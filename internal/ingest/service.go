@@ -52,7 +52,10 @@ type Service struct {
 	fetcher *fetch.Fetcher
 	extract extract.Extractor
 	log     *slog.Logger
-	now     func() time.Time
+	// queueLog takes the job queue's own reports in RunOnce (River logs
+	// every start and stop at info); nil sends them to log.
+	queueLog *slog.Logger
+	now      func() time.Time
 
 	// fetchSlots bounds the pages fetched and extracted at once, across
 	// all batch jobs, to Config.Concurrency.
@@ -87,6 +90,10 @@ func (s *Service) SetLogger(l *slog.Logger) {
 		s.log = l
 	}
 }
+
+// SetQueueLogger sends the reports of the job queue that RunOnce starts
+// to l, so that a command can keep them below its own progress lines.
+func (s *Service) SetQueueLogger(l *slog.Logger) { s.queueLog = l }
 
 // Close closes the current WARC file.
 func (s *Service) Close() error {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -64,10 +67,16 @@ func Commands(withStore func(ctx context.Context, fn func(*store.DB) error) erro
 			if err != nil {
 				return err
 			}
-			for _, c := range cs {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", c.ID, c.Status, c.List, c.Subject)
+			if len(cs) == 0 {
+				fmt.Fprintln(w, "no campaigns yet; draft one with: pressreview campaigns from-edition LIST SLUG")
+				return nil
 			}
-			return nil
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSTATUS\tLIST\tSUBJECT")
+			for _, c := range cs {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", c.ID, c.Status, c.List, c.Subject)
+			}
+			return tw.Flush()
 		}),
 	}
 	var watch bool
@@ -162,11 +171,17 @@ func Commands(withStore func(ctx context.Context, fn func(*store.DB) error) erro
 		}),
 	}
 	create := &cobra.Command{
-		Use:               "create LIST SUBJECT BODY.html BODY.txt",
-		Short:             "Draft a campaign from two body templates (see RecipientData)",
+		Use:   "create LIST SUBJECT BODY.html BODY.txt",
+		Short: "Draft a campaign from two body templates, HTML and plain text",
+		Long: "Draft a campaign for the newsletter list LIST from two Go templates, HTML and plain text.\n" +
+			"They may use each recipient's {{.Name}}, {{.Email}}, {{.Subject}}, {{.ListName}},\n" +
+			"{{.SettingsURL}} and {{.UnsubscribeURL}}.",
 		Args:              cobra.ExactArgs(4),
 		ValidArgsFunction: cli.Files,
 		RunE: write(func(ctx context.Context, svc *Service, w io.Writer, args []string) error {
+			if err := knownList(ctx, svc.db, args[0]); err != nil {
+				return err
+			}
 			var bodies [2]string
 			for i, path := range args[2:] {
 				b, err := os.ReadFile(path)
@@ -186,8 +201,12 @@ func Commands(withStore func(ctx context.Context, fn func(*store.DB) error) erro
 		return &cobra.Command{
 			Use:   "from-" + kind + " LIST SLUG",
 			Short: "Draft a campaign from a published " + kind,
+			Long:  "Draft a campaign for the newsletter list LIST (its key) from the published " + kind + " SLUG.",
 			Args:  cobra.ExactArgs(2),
 			RunE: write(func(ctx context.Context, svc *Service, w io.Writer, args []string) error {
+				if err := knownList(ctx, svc.db, args[0]); err != nil {
+					return err
+				}
 				c, err := fn(svc)(ctx, args[0], args[1])
 				if err == nil {
 					fmt.Fprintf(w, "campaign %d drafted: %s\n", c.ID, c.Subject)
@@ -336,4 +355,22 @@ func importCSV(ctx context.Context, svc *Service, list, path string, stdout io.W
 		fmt.Fprintln(stdout, "  "+e)
 	}
 	return nil
+}
+
+// knownList refuses a LIST argument that names no newsletter list and
+// names those there are, which the command line has no other way to show.
+func knownList(ctx context.Context, db *store.DB, key string) error {
+	_, err := ListByKey(ctx, db, key)
+	if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	ls, err := Lists(ctx, db, false)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, len(ls))
+	for i, l := range ls {
+		keys[i] = l.Key
+	}
+	return fmt.Errorf("there is no newsletter list %q; the lists are: %s", key, strings.Join(keys, ", "))
 }

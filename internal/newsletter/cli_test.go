@@ -42,7 +42,7 @@ func TestCLI(t *testing.T) {
 		t.Errorf("create: %s", out)
 	}
 	c := newCampaign(t, svc, "imr")
-	id := strings.TrimSpace(strings.Fields(run("campaigns", "list"))[0])
+	id := strings.Fields(strings.SplitN(run("campaigns", "list"), "\n", 2)[1])[0] // under the header
 	if out := run("campaigns", "preview", id, "--text"); !strings.Contains(out, "Dear Jane Reader") || !strings.Contains(out, "Unsubscribe: ") {
 		t.Errorf("preview: %s", out)
 	}
@@ -71,5 +71,37 @@ func TestCLI(t *testing.T) {
 	}
 	if err := newsletter.RunCLI(ctx, svc, []string{"campaigns", "fly"}, &out2); err == nil || !strings.Contains(err.Error(), "unknown command") {
 		t.Errorf("unknown command: %v", err)
+	}
+}
+
+// TestCampaignsListReads: `campaigns list` says so when there is nothing
+// and prints a table with a header otherwise; a campaign for a list that
+// does not exist names the lists there are; the help speaks of template
+// fields, not of Go types.
+func TestCampaignsListReads(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	svc, _ := newService(t, db, testConfig(startSink(t)), false)
+	seedList(t, svc, "imr", 0)
+	run := func(args ...string) (string, error) {
+		var out strings.Builder
+		err := newsletter.RunCLI(ctx, svc, args, &out)
+		return out.String(), err
+	}
+	if out, err := run("campaigns", "list"); err != nil || !strings.Contains(out, "no campaigns yet") {
+		t.Errorf("an empty list: %v %q", err, out)
+	}
+	newCampaign(t, svc, "imr")
+	out, err := run("campaigns", "list")
+	if lines := strings.Split(out, "\n"); err != nil || len(lines) < 2 || strings.Join(strings.Fields(lines[0]), " ") != "ID STATUS LIST SUBJECT" ||
+		strings.Contains(out, "\t") {
+		t.Errorf("campaigns list: %v\n%s", err, out)
+	}
+	if _, err := run("campaigns", "from-edition", "iran-review", "some-edition"); err == nil ||
+		!strings.Contains(err.Error(), `no newsletter list "iran-review"`) || !strings.Contains(err.Error(), "imr") {
+		t.Errorf("an unknown list: %v", err)
+	}
+	if out, _ := run("campaigns", "create", "--help"); strings.Contains(out, "RecipientData") || !strings.Contains(out, "{{.Name}}") {
+		t.Errorf("create --help:\n%s", out)
 	}
 }

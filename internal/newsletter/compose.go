@@ -5,11 +5,10 @@ import (
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
-	"mime"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
-	"unicode/utf8"
 
 	mail "github.com/wneessen/go-mail"
 )
@@ -100,7 +99,7 @@ func (s *Service) campaignMsg(cc *compiled, r recipient) (*mail.Msg, error) {
 	domain := s.cfg.fromDomain()
 	m.SetMessageIDWithValue(MessageID(cc.c.UID, r.uid, domain))
 	m.SetBulk()
-	m.SetGenHeaderPreformatted("List-Id", fmt.Sprintf("%s <%s.%s>", quotePhrase(cc.listName), cc.c.List, domain))
+	m.SetGenHeaderPreformatted("List-Id", listID(cc.listName, cc.c.List+"."+domain))
 	m.SetGenHeaderPreformatted(mail.HeaderListUnsubscribe, foldURIs(d.UnsubscribeURL, "mailto:"+s.unsubscribeMailbox()+"?subject=unsubscribe"))
 	m.SetListUnsubscribePost()
 	return m, nil
@@ -162,16 +161,89 @@ func (e *addressError) Error() string {
 	return fmt.Sprintf("recipient address %q: %v", e.email, e.err)
 }
 
-// quotePhrase makes a list name safe as the display part of List-Id; a
-// Persian or Arabic name is MIME-encoded, since headers are ASCII.
-func quotePhrase(s string) string {
-	s = strings.NewReplacer("\r", "", "\n", "").Replace(s)
-	for _, r := range s {
-		if r >= utf8.RuneSelf {
-			return mime.QEncoding.Encode("utf-8", s)
+// listID is the value of the List-Id header (RFC 2919): the list's name
+// as a phrase, then its id, folded between words. go-mail writes a
+// preformatted header as given, and the name went out on one line: a
+// long Persian name, MIME-encoded, passed the 76 octets RFC 2047 allows a
+// line with encoded words, and could pass the 998 SMTP allows any line.
+func listID(name, id string) string {
+	return foldWords(append(phraseWords(name), "<"+id+">"), len("List-Id: "))
+}
+
+// maxWord is the longest word a phrase is cut into, so that the field
+// name and a word fit the 76 octets of RFC 2047 §2 on the first line.
+const maxWord = 76 - len("List-Id: ")
+
+// phraseWords is name as the words of a phrase: a quoted string when it
+// is printable ASCII (spaces inside it may be folded, RFC 5322 §3.2.4),
+// else encoded words (RFC 2047) of at most maxWord octets each, which a
+// reader joins back without the space between them. Runs of white space,
+// CR and LF among them, become one space.
+func phraseWords(name string) []string {
+	name = strings.Join(strings.Fields(name), " ")
+	ascii := true
+	for _, r := range name {
+		ascii = ascii && r >= ' ' && r <= '~'
+	}
+	if ascii {
+		words := strings.Split(`"`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name)+`"`, " ")
+		if !slices.ContainsFunc(words, func(w string) bool { return len(w) > maxWord }) {
+			return words
 		}
 	}
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+	var words []string
+	chunk := ""
+	for _, r := range name {
+		if chunk != "" && len(qWord(chunk+string(r))) > maxWord {
+			words = append(words, qWord(chunk))
+			chunk = ""
+		}
+		chunk += string(r)
+	}
+	return append(words, qWord(chunk))
+}
+
+// qWord is s as one "Q" encoded word that may stand in a phrase: only
+// letters, digits and "!*+-/" are left as they are (RFC 2047 §5 (3)).
+// The mime package's encoder is for unstructured text: it leaves "," and
+// ":" bare, which a phrase cannot hold, and returns a piece of the name
+// that is all ASCII unencoded, spaces and all.
+func qWord(s string) string {
+	var b strings.Builder
+	b.WriteString("=?utf-8?q?")
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			b.WriteByte('_')
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("!*+-/", c) >= 0:
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "=%02X", c)
+		}
+	}
+	b.WriteString("?=")
+	return b.String()
+}
+
+// foldWords joins words with spaces, and with a fold (CRLF and a space)
+// where the line would pass 76 octets; first is the length of the field
+// name, colon and space before the first word.
+func foldWords(words []string, first int) string {
+	var b strings.Builder
+	n := first
+	for i, w := range words {
+		if i > 0 {
+			if n+1+len(w) > 76 {
+				b.WriteString("\r\n")
+				n = 0
+			}
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }
 
 // Preview is a campaign rendered for a sample recipient.

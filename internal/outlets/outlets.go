@@ -135,6 +135,9 @@ func (o Outlet) Validate() error {
 	case !o.Kind.Valid():
 		return valid.Errorf("kind", "%q is not one of %s", o.Kind, strings.Join(Kinds(), ", "))
 	}
+	if o.Language != "" {
+		return valid.Language("language", o.Language)
+	}
 	return nil
 }
 

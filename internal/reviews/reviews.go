@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/posts"
 	"github.com/pressreview/pressreview/internal/valid"
@@ -389,7 +387,7 @@ func (p Part) Validate() error {
 		}
 	}
 	if p.OriginalLang != "" {
-		if err := checkLanguage("original_lang", p.OriginalLang); err != nil {
+		if err := valid.Language("original_lang", p.OriginalLang); err != nil {
 			return err
 		}
 	}
@@ -421,28 +419,6 @@ func checkDate(field, s string) error {
 	}
 	if t.Year() < minGregorianYear {
 		return valid.Errorf(field, "%q is before %d%s", s, minGregorianYear, hijriHint(t.Year(), int(t.Month()), t.Day()))
-	}
-	return nil
-}
-
-// checkLanguage accepts a well-formed BCP 47 tag in its canonical spelling
-// ("fa", "fa-IR", "ckb", "az-Arab") whose script is known or implied, since
-// the script decides the text direction (see Direction). "Persian" is not a
-// tag, "fa_IR" is spelled "fa-IR", and a language whose script the CLDR
-// data cannot infer needs it written out ("prs-Arab").
-func checkLanguage(field, s string) error {
-	tag, err := language.Parse(s)
-	if err != nil {
-		return valid.Errorf(field, "%q is not a BCP 47 language tag (write \"fa\", \"ar\", \"fa-IR\"…)", s)
-	}
-	if tag.String() != s {
-		return valid.Errorf(field, "%q is written %q in BCP 47", s, tag.String())
-	}
-	if base, _, _ := tag.Raw(); base.String() == "und" {
-		return valid.Errorf(field, "%q names no language", s)
-	}
-	if _, conf := tag.Script(); conf == language.No {
-		return valid.Errorf(field, "%q does not say its script: add it, as in \"%s-Arab\" or \"%s-Latn\"", s, s, s)
 	}
 	return nil
 }

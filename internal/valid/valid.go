@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/language"
 )
 
 // Error is a problem with one field.
@@ -156,4 +158,26 @@ func Slugify(title string) string {
 		}
 	}
 	return b.String()
+}
+
+// Language accepts a well-formed BCP 47 tag in its canonical spelling
+// ("fa", "fa-IR", "ckb", "az-Arab") whose script is known or implied, since
+// the script decides the text direction (see reviews.Direction). "Persian"
+// is not a tag, "fa_IR" is spelled "fa-IR", and a language whose script the
+// CLDR data cannot infer needs it written out ("prs-Arab").
+func Language(field, s string) error {
+	tag, err := language.Parse(s)
+	if err != nil {
+		return Errorf(field, "%q is not a BCP 47 language tag (write \"fa\", \"ar\", \"fa-IR\"…)", s)
+	}
+	if tag.String() != s {
+		return Errorf(field, "%q is written %q in BCP 47", s, tag.String())
+	}
+	if base, _, _ := tag.Raw(); base.String() == "und" {
+		return Errorf(field, "%q names no language", s)
+	}
+	if _, conf := tag.Script(); conf == language.No {
+		return Errorf(field, "%q does not say its script: add it, as in \"%s-Arab\" or \"%s-Latn\"", s, s, s)
+	}
+	return nil
 }

@@ -315,6 +315,9 @@ func encode1256(b []byte) ([]byte, error) {
 var timeFuncs = map[string]any{
 	"rfc1123": func(t time.Time) string { return t.Format(time.RFC1123Z) },
 	"rfc3339": func(t time.Time) string { return t.Format(time.RFC3339) },
+	// dateline is the date a reader sees in the page's header, outside the
+	// article, as news sites set it; the machine time is in the attribute.
+	"dateline": func(t time.Time) string { return t.Format("2006-01-02 15:04 UTC") },
 }
 
 // feedTemplates are text templates: html/template would escape the XML
@@ -377,11 +380,10 @@ var pageTemplates = template.Must(template.New("pages").Funcs(timeFuncs).Parse(`
 <meta name="description" content="{{.Item.Dek}}">
 </head>
 <body>
-<header><a href="/{{.Outlet.Key}}/">{{.Outlet.Name}}</a></header>
+<header><a href="/{{.Outlet.Key}}/">{{.Outlet.Name}}</a> <time datetime="{{rfc3339 .Published}}">{{dateline .Published}}</time></header>
 <main>
 <article>
 <h1>{{.Item.Title}}</h1>
-<p><time datetime="{{rfc3339 .Published}}">{{rfc3339 .Published}}</time></p>
 <p><strong>{{.Item.Dek}}</strong></p>
 {{- range .Item.Paras}}
 <p>{{.}}</p>

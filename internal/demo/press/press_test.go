@@ -85,6 +85,11 @@ func TestPressPublishesOnItsClock(t *testing.T) {
 				t.Errorf("%s: title %q (feed %q), published %v, notice there: %v", it.URL, a.Title, it.Title,
 					a.Published, strings.Contains(string(resp.Text), Notice))
 			}
+			// The dateline is the page's, not the article's: a machine
+			// timestamp at the head of every text crowds the snippets.
+			if stamp := a.Published.UTC().Format(time.RFC3339); strings.Contains(a.Text, stamp) {
+				t.Errorf("%s: the extracted text carries the timestamp %s:\n%s", it.URL, stamp, a.Text)
+			}
 		}
 	}
 }

@@ -1,8 +1,10 @@
 package site
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"html"
 	"net/http"
 	"time"
@@ -91,7 +93,7 @@ func (s *Site) feed(r *http.Request, file string, src feedSource) (*Response, er
 	case rssFile:
 		return s.rss(ps, src, self)
 	case atomFile:
-		return s.atom(ps, src, self)
+		return s.atom(r.Context(), ps, src, self)
 	}
 	return s.jsonFeed(ps, src, self)
 }
@@ -218,8 +220,18 @@ type atomEntry struct {
 	Authors   []atomPerson `xml:"author"`
 }
 
-func (s *Site) atom(ps []*posts.Post, src feedSource, self string) (*Response, error) {
-	doc := atomFeed{Title: src.title, ID: s.URL(self), Updated: updated(ps).Format(time.RFC3339),
+func (s *Site) atom(ctx context.Context, ps []*posts.Post, src feedSource, self string) (*Response, error) {
+	at := updated(ps)
+	if len(ps) == 0 {
+		// Atom requires a feed's updated, and an empty feed has no post
+		// to take it from: it went out as year 1. The site's last change
+		// is a real time that, like a post's, moves only with content.
+		if err := s.db.QueryRowContext(ctx, `SELECT changed_at FROM site_version WHERE id = 1`).Scan(&at); err != nil {
+			return nil, fmt.Errorf("atom feed %s: the site's last change: %w", self, err)
+		}
+		at = at.UTC().Truncate(time.Second)
+	}
+	doc := atomFeed{Title: src.title, ID: s.URL(self), Updated: at.Format(time.RFC3339),
 		Links: []atomLink{{Href: s.URL(src.path), Rel: "alternate", Type: "text/html"},
 			{Href: s.URL(self), Rel: "self", Type: "application/atom+xml"}}}
 	for _, p := range ps {

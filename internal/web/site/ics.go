@@ -47,6 +47,12 @@ func (s *Site) ics(r *http.Request) (*Response, error) {
 	if location != "" {
 		line("LOCATION", escapeICS(location))
 	}
+	if e.OnlineURL != "" {
+		// The join link of an online or hybrid event (RFC 7986 §5.11):
+		// LOCATION holds the place when there is one, and the link was
+		// then nowhere in the file.
+		line("CONFERENCE;VALUE=URI", e.OnlineURL)
+	}
 	line("URL", url)
 	line("END", "VEVENT")
 	line("END", "VCALENDAR")

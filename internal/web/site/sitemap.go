@@ -20,7 +20,7 @@ type sitemapURL struct {
 }
 
 // sitemap serves /sitemap.xml: every public page a search engine should
-// know, with the publish date of posts.
+// know, with the publish date of posts and the last change of events.
 func (s *Site) sitemap(r *http.Request) (*Response, error) {
 	ctx := r.Context()
 	doc := urlSet{}
@@ -62,7 +62,13 @@ func (s *Site) sitemap(r *http.Request) (*Response, error) {
 			return nil, err
 		}
 		for _, e := range evs {
-			add("/events/"+e.Slug, "")
+			// An event's page changes when it is rescheduled or edited:
+			// its lastmod is that time, so crawlers come back for it.
+			lastmod := ""
+			if !e.UpdatedAt.IsZero() {
+				lastmod = e.UpdatedAt.UTC().Format(time.RFC3339)
+			}
+			add("/events/"+e.Slug, lastmod)
 		}
 	}
 	return xmlResponse("application/xml; charset=utf-8", doc)

@@ -121,11 +121,17 @@
   });
 
   // Workflow buttons and links act on the saved copy: save first.
+  // Each carries the version it acts on, which autosave moves on.
   document.querySelectorAll("form[data-workflow]").forEach(function (wf) {
     wf.addEventListener("submit", function (e) {
+      wf.elements.version.value = form.elements.version.value;
       if (!dirty && !saving) return;
       e.preventDefault();
-      save().then(function () { if (!stopped) HTMLFormElement.prototype.submit.call(wf); });
+      save().then(function () {
+        if (stopped) return;
+        wf.elements.version.value = form.elements.version.value;
+        HTMLFormElement.prototype.submit.call(wf);
+      });
     });
   });
   document.querySelectorAll(".workflow a").forEach(function (a) {

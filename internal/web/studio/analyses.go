@@ -22,7 +22,7 @@ import (
 // registerPosts mounts the analysis, event and image screens.
 func (s *studio) registerPosts() {
 	analyst := s.auth.RequireRole(accounts.Analyst)
-	handle := func(pattern string, h http.HandlerFunc) { s.srv.Handle(pattern, analyst(h)) }
+	handle := func(pattern string, h http.HandlerFunc) { s.srv.Handle(pattern, analyst(s.limitForm(h))) }
 	handle("GET /studio/analyses", s.analysisList)
 	handle("GET /studio/analyses/new", s.analysisNew)
 	handle("POST /studio/analyses", s.analysisCreate)
@@ -36,7 +36,8 @@ func (s *studio) registerPosts() {
 	handle("POST /studio/events/{slug}", s.eventUpdate)
 
 	handle("GET /studio/images", s.imageList)
-	handle("POST /studio/images", s.imageUpload)
+	// The upload takes a file and caps its body itself.
+	s.srv.Handle("POST /studio/images", analyst(http.HandlerFunc(s.imageUpload)))
 	handle("GET /studio/images/{key}", s.imageShow)
 	handle("POST /studio/images/{key}", s.imageUpdate)
 }

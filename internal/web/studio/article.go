@@ -38,7 +38,7 @@ func RegisterWork(srv *web.Server, db *store.DB, auth *accounts.Auth, wk Work) {
 	analyst := auth.RequireRole(accounts.Analyst)
 	editor := auth.RequireRole(accounts.Editor)
 	handle := func(pattern string, role func(http.Handler) http.Handler, h http.HandlerFunc) {
-		srv.Handle(pattern, role(h))
+		srv.Handle(pattern, role(s.limitForm(h)))
 	}
 	handle("GET /studio/articles/{id}", analyst, w.article)
 	handle("POST /studio/articles/{id}/clips", analyst, w.clipSave)
@@ -270,17 +270,12 @@ func textDiffRows(diff string) []lineRow {
 	return out
 }
 
-// maxClipForm bounds a clip post: a passage, its translation and a few
-// short fields.
-const maxClipForm = 256 << 10
-
 func (w *work) clipSave(rw http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		w.notFound(rw, r, "There is no article "+r.PathValue("id")+".")
 		return
 	}
-	r.Body = http.MaxBytesReader(rw, r.Body, maxClipForm)
 	if err := r.ParseForm(); err != nil {
 		w.render(rw, r, http.StatusBadRequest, "Clip", "message", message{Title: "The clip could not be read",
 			Text: "The form was too large or malformed; go back and try again."})

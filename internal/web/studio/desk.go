@@ -22,7 +22,7 @@ func (s *studio) registerDesk() {
 	analyst := s.auth.RequireRole(accounts.Analyst)
 	editor := s.auth.RequireRole(accounts.Editor)
 	handle := func(pattern string, role func(http.Handler) http.Handler, h http.HandlerFunc) {
-		s.srv.Handle(pattern, role(h))
+		s.srv.Handle(pattern, role(s.limitForm(h)))
 	}
 	handle("GET /studio/editions", analyst, s.editions)
 

@@ -25,10 +25,6 @@ import (
 // internal/editorial: every save is a version based on the one the form
 // was drawn from, so a stale save is refused and shown as a conflict.
 
-// maxEditionForm bounds a composer post: a long edition is some tens of
-// kilobytes of text.
-const maxEditionForm = 2 << 20
-
 type newEditionPage struct {
 	Nav    string
 	Series []reviews.Series
@@ -79,7 +75,6 @@ func (w *work) editionNew(rw http.ResponseWriter, r *http.Request) {
 // editionCreate makes a draft. Its category is the site's "Analysis", as
 // every edition's is: the public page heads the edition with it.
 func (w *work) editionCreate(rw http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(rw, r.Body, maxEditionForm)
 	if err := r.ParseForm(); err != nil {
 		w.badForm(rw, r)
 		return
@@ -265,7 +260,6 @@ func wantsJSON(r *http.Request) bool {
 // when someone saved in between (it then posts the form to get the
 // conflict view).
 func (w *work) composerSave(rw http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(rw, r.Body, maxEditionForm)
 	if err := r.ParseForm(); err != nil {
 		w.badForm(rw, r)
 		return
@@ -401,7 +395,6 @@ func diffRows(lines []editorial.DiffLine) []lineRow {
 // current version (which stays in the history), "hand" opens the current
 // version in the composer with the editor's text beside it.
 func (w *work) merge(rw http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(rw, r.Body, maxEditionForm)
 	if err := r.ParseForm(); err != nil {
 		w.badForm(rw, r)
 		return
@@ -505,6 +498,17 @@ func (w *work) do(rw http.ResponseWriter, r *http.Request) {
 		http.Redirect(rw, r, back+"/confirm/"+string(a), http.StatusSeeOther)
 		return
 	}
+	// The version the page showed: approving or publishing acts on the
+	// words the editor read, not on a save that came in since.
+	based := 0
+	if v := r.PostForm.Get("version"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			w.badForm(rw, r)
+			return
+		}
+		based = n
+	}
 	var at time.Time
 	if a == editorial.Schedule {
 		var err error
@@ -515,7 +519,7 @@ func (w *work) do(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	_, err := editorial.Do(r.Context(), w.db, ac, slug, a, at)
+	_, err := editorial.Do(r.Context(), w.db, ac, slug, a, at, based)
 	var ce *editorial.ConflictError
 	switch {
 	case err == nil:

@@ -3,11 +3,54 @@ package studio
 import (
 	"errors"
 	"fmt"
+	"mime"
+	"net/http"
 	"strings"
 
 	"github.com/pressreview/pressreview/internal/text"
 	"github.com/pressreview/pressreview/internal/valid"
 )
+
+// maxForm caps the body of a studio form post. The largest is the
+// composer's edition of a hundred entries; image uploads, which take a
+// file, and intake, which takes a pasted article, set their own caps.
+const maxForm = 2 << 20
+
+// limitForm reads the body of a form post up to maxForm before h sees it,
+// answering 413 beyond it. Without it, forms read by PostFormValue would
+// take up to 10 MB urlencoded, and a multipart body — which no studio form
+// but the image upload sends — would have its files spooled to disk with
+// no bound at all.
+func (s *studio) limitForm(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			h.ServeHTTP(w, r)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		var err error
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+			// Files count against the cap; none is kept.
+			err = r.ParseMultipartForm(maxForm)
+			if r.MultipartForm != nil {
+				defer r.MultipartForm.RemoveAll()
+			}
+		} else {
+			err = r.ParseForm()
+		}
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			s.render(w, r, http.StatusRequestEntityTooLarge, "Too large", "message", message{Title: "The form is too large",
+				Text: fmt.Sprintf("This form takes at most %d MB; shorten the text and send it again.", maxForm>>20)})
+		case err != nil:
+			s.render(w, r, http.StatusBadRequest, "Form", "message", message{Title: "The form could not be read",
+				Text: "It was malformed (" + err.Error() + "); go back and try again."})
+		default:
+			h.ServeHTTP(w, r)
+		}
+	})
+}
 
 // bidi is a piece of text with the lang and dir it needs: Persian and
 // Arabic get theirs, English and the rest take the page's.

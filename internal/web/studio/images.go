@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pressreview/pressreview/internal/posts"
+	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/valid"
 	"github.com/pressreview/pressreview/internal/web/site"
 )
@@ -212,6 +213,20 @@ func (s *studio) imageUpdate(w http.ResponseWriter, r *http.Request) {
 		s.notFoundOr(w, r, err)
 		return
 	}
+	// Alt text, caption and credit print on every page that shows the
+	// image: on a public analysis or event, changing them changes what
+	// readers see, which takes an editor like any change to public text.
+	if !canEdit(r) {
+		public, err := imageOnPublicPage(ctx, s.db, im.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if public {
+			s.notAllowed(w, r, "This image is on a scheduled or published analysis or event; only an editor can change its words. Ask an editor of the desk.")
+			return
+		}
+	}
 	f := imageForm(im)
 	f.fill(r.PostFormValue)
 	v := func(n string) string { return strings.TrimSpace(f.value(n)) }
@@ -225,4 +240,14 @@ func (s *studio) imageUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/studio/images/"+im.Key+"?saved=1", http.StatusSeeOther)
+}
+
+// imageOnPublicPage reports whether an analysis or event that is not a
+// draft shows image id.
+func imageOnPublicPage(ctx context.Context, q store.Querier, id int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `
+		SELECT (SELECT COUNT(*) FROM analyses WHERE image_id = ? AND status <> 'draft')
+		     + (SELECT COUNT(*) FROM events WHERE image_id = ? AND status <> 'draft')`, id, id).Scan(&n)
+	return n > 0, err
 }
