@@ -32,6 +32,9 @@ type env struct {
 	// tuneIngest, when set, adjusts the intake's settings after they are
 	// read (the demo points the intake at its loopback press).
 	tuneIngest func(*ingest.Config)
+	// quietRequests keeps the web server's per-request lines below the
+	// default log level (the demo).
+	quietRequests bool
 }
 
 // Run executes the command line args (without the program name). The

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -136,6 +137,18 @@ func TestDemoLogsQuietly(t *testing.T) {
 			case <-time.After(20 * time.Millisecond):
 			}
 		}
+		// A newcomer browsing the demo: two pages.
+		site := regexp.MustCompile(`running: (http://\S+)/`).FindStringSubmatch(out.String())
+		if site == nil {
+			t.Fatalf("no site URL in\n%s", out.String())
+		}
+		for _, p := range []string{"/", "/events"} {
+			resp, err := http.Get(site[1] + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
 		cancel()
 		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
 			t.Errorf("demo: %v", err)
@@ -144,8 +157,12 @@ func TestDemoLogsQuietly(t *testing.T) {
 		switch {
 		case level == "" && riverLine.MatchString(logs):
 			t.Errorf("the job queue logs at the default level:\n%s", logs)
+		case level == "" && strings.Contains(logs, `msg=http`):
+			t.Errorf("every request is logged at the default level:\n%s", logs)
 		case level == "debug" && !strings.Contains(logs, `msg="River client started"`):
 			t.Errorf("--log-level debug hides the job queue:\n%s", logs)
+		case level == "debug" && !strings.Contains(logs, `msg=http`):
+			t.Errorf("--log-level debug hides the requests:\n%s", logs)
 		}
 		if level == "" && strings.Count(logs, "\n") > 5 {
 			t.Errorf("%d log lines from a short demo at the default level:\n%s", strings.Count(logs, "\n"), logs)

@@ -96,6 +96,9 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	}
 	defer press.Close()
 	e.tuneIngest = demo.TuneIngest
+	// The demo's terminal is where the newcomer reads the mailbox: a line
+	// per page they open would bury it (--log-level debug shows them).
+	e.quietRequests = true
 	nl, err := demoMail(ctx, e)
 	if err != nil {
 		return err
@@ -130,7 +133,11 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	// One guard for every public form, keyed like the newsletter's links
 	// so that every instance accepts the tokens of every other.
 	guard := forms.New(db, nl.SigningKey)
-	site, err := web.New(db, web.Options{SiteName: "pressreview", SiteURL: e.cfg.SiteURL, Logger: e.log, Mailer: letters,
+	webLog := e.log
+	if e.quietRequests {
+		webLog = e.queueLog()
+	}
+	site, err := web.New(db, web.Options{SiteName: "pressreview", SiteURL: e.cfg.SiteURL, Logger: webLog, Mailer: letters,
 		Forms: guard, TrustedProxies: e.cfg.Proxies})
 	if err != nil {
 		return err
