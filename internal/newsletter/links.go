@@ -20,8 +20,6 @@ const (
 	PurposeConfirm     Purpose = "confirm"
 	PurposeSettings    Purpose = "settings"
 	PurposeUnsubscribe Purpose = "unsubscribe"
-	// PurposeForm stamps the subscribe form with the time it was served.
-	PurposeForm Purpose = "form"
 )
 
 // Errors from Verify.
@@ -32,7 +30,7 @@ var (
 
 // Token is what a signed link carries.
 type Token struct {
-	Subject  string // a subscriber uid; a nonce for form tokens
+	Subject  string // a subscriber uid
 	Campaign int64  // the campaign the link came in, 0 if none
 	Expires  time.Time
 	Issued   time.Time
