@@ -139,6 +139,12 @@ func Get(ctx context.Context, db *store.DB, slug string) (Doc, error) {
 // site reads, hold it only while the edition is not public; a published or
 // scheduled edition changes there only when an editor publishes again.
 func Save(ctx context.Context, db *store.DB, ac accounts.Actor, slug string, based int, e reviews.Edition) (Doc, error) {
+	return save(ctx, db, ac, slug, based, e, "saved")
+}
+
+// save is Save with the note the new version carries ("saved", "restored
+// version 3"), written in the same transaction as the version.
+func save(ctx context.Context, db *store.DB, ac accounts.Actor, slug string, based int, e reviews.Edition, note string) (Doc, error) {
 	var d Doc
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		if err := adopt(ctx, tx, slug); err != nil {
@@ -179,7 +185,7 @@ func Save(ctx context.Context, db *store.DB, ac accounts.Actor, slug string, bas
 				return err
 			}
 		}
-		if err := addVersion(ctx, tx, e, based+1, who(ac), "saved"); err != nil {
+		if err := addVersion(ctx, tx, e, based+1, who(ac), note); err != nil {
 			return err
 		}
 		d, err = load(ctx, tx, slug)

@@ -187,7 +187,8 @@ type Version struct {
 
 // Versions lists an edition's versions, newest first.
 func Versions(ctx context.Context, db *store.DB, slug string) ([]VersionInfo, error) {
-	if _, err := Get(ctx, db, slug); err != nil {
+	// An imported edition gets its first version here, as in Get.
+	if err := db.InTx(ctx, func(tx *store.Tx) error { return adopt(ctx, tx, slug) }); err != nil {
 		return nil, err
 	}
 	rows, err := db.QueryContext(ctx, `
@@ -239,14 +240,7 @@ func Restore(ctx context.Context, db *store.DB, ac accounts.Actor, slug string, 
 	if err != nil {
 		return Doc{}, err
 	}
-	d, err := Save(ctx, db, ac, slug, based, v.Edition)
-	if err != nil {
-		return d, err
-	}
-	_, err = db.ExecContext(ctx, `
-		UPDATE edition_versions SET note = ? WHERE edition_id = ? AND version = ?`,
-		fmt.Sprintf("restored version %d", n), d.ID, d.Version)
-	return d, err
+	return save(ctx, db, ac, slug, based, v.Edition, fmt.Sprintf("restored version %d", n))
 }
 
 // Text is an edition as reviewable lines: the fields an editor reads, one
