@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -86,21 +85,4 @@ func (a *Auth) Cleanup(ctx context.Context) error {
 		return fmt.Errorf("delete old sign-in failures: %w", err)
 	}
 	return nil
-}
-
-// RunCleanup calls Cleanup every interval until ctx ends, logging errors.
-// Start it once per instance when serving.
-func (a *Auth) RunCleanup(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if err := a.Cleanup(ctx); err != nil && ctx.Err() == nil {
-			a.log.ErrorContext(ctx, "accounts cleanup", slog.Any("err", err))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/jobs"
 	"github.com/pressreview/pressreview/internal/newsletter"
+	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -79,7 +80,7 @@ func (e *env) rootCommand() *cobra.Command {
 	}
 	e.cfg.Register(root.PersistentFlags(), "log-level")
 	cli.Group(root,
-		e.serveCommand(), e.demoCommand(), e.migrateCommand(),
+		e.serveCommand(), e.demoCommand(), e.migrateCommand(), e.migrateStoreCommand(),
 		e.importCommand(), e.exportCommand(), e.renderCommand(), e.versionCommand())
 	e.addDomainCommands(root)
 	return root
@@ -125,6 +126,10 @@ func migrate(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	}
 	// Addresses stored before they had one canonical form (issue 11, item 26).
 	if err := newsletter.CanonicalizeAddresses(ctx, db); err != nil {
+		return err
+	}
+	// An index written with older spelling rules (issue 15, item 3).
+	if err := search.UpgradeIndex(ctx, db, log); err != nil {
 		return err
 	}
 	return jobs.Migrate(ctx, db)

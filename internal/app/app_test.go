@@ -19,7 +19,7 @@ import (
 )
 
 // run calls Run with a clean environment for the settings it reads.
-func run(t *testing.T, args ...string) (string, error) {
+func run(t testing.TB, args ...string) (string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	err := Run(context.Background(), args, &out, &errOut)
@@ -29,7 +29,7 @@ func run(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
-func seedFile(t *testing.T) string {
+func seedFile(t testing.TB) string {
 	t.Helper()
 	raw, err := demo.Bundle(demo.SeedSlug + ".json")
 	if err != nil {

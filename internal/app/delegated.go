@@ -8,6 +8,8 @@ import (
 	"github.com/pressreview/pressreview/internal/accounts"
 	"github.com/pressreview/pressreview/internal/ingest"
 	"github.com/pressreview/pressreview/internal/newsletter"
+	"github.com/pressreview/pressreview/internal/quotes"
+	"github.com/pressreview/pressreview/internal/quotes/candidates"
 	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store"
 )
@@ -18,7 +20,7 @@ import (
 // the settings are loaded.
 func (e *env) addDomainCommands(root *cobra.Command) {
 	for _, cmd := range ingest.Commands(e.withIntake) {
-		root.AddCommand(e.settings(cmd, "database", "data-dir", "fetch-allow"))
+		root.AddCommand(e.settings(cmd, "database", "data-dir", "blobs", "fetch-allow"))
 	}
 	for _, cmd := range accounts.Commands(e.withStore) {
 		root.AddCommand(e.settings(cmd, "database"))
@@ -28,6 +30,10 @@ func (e *env) addDomainCommands(root *cobra.Command) {
 	}
 	for _, cmd := range newsletter.Commands(e.withStore, e.withLetters) {
 		root.AddCommand(e.settings(cmd, "database", "site-url"))
+	}
+	root.AddCommand(quotes.Commands()...) // needs no store
+	for _, cmd := range candidates.Commands(e.withStore) {
+		root.AddCommand(e.settings(cmd, "database"))
 	}
 }
 
@@ -69,7 +75,7 @@ func (e *env) withLetters(ctx context.Context, fn func(*newsletter.Service) erro
 		return err
 	}
 	return e.withStore(ctx, func(db *store.DB) error {
-		d, err := e.openDesk(db, nl)
+		d, err := e.openDesk(db, nl, "")
 		if err != nil {
 			return err
 		}

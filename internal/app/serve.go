@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	neturl "net/url"
@@ -16,14 +18,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pressreview/pressreview/internal/accounts"
+	"github.com/pressreview/pressreview/internal/blobs"
 	"github.com/pressreview/pressreview/internal/clips"
 	"github.com/pressreview/pressreview/internal/config"
 	"github.com/pressreview/pressreview/internal/demo"
 	"github.com/pressreview/pressreview/internal/editorial"
 	"github.com/pressreview/pressreview/internal/forms"
 	"github.com/pressreview/pressreview/internal/ingest"
+	"github.com/pressreview/pressreview/internal/jobs"
 	"github.com/pressreview/pressreview/internal/newsletter"
 	"github.com/pressreview/pressreview/internal/newsletter/mailtest"
+	"github.com/pressreview/pressreview/internal/ops"
 	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/web"
@@ -49,7 +54,7 @@ func (e *env) serveCommand() *cobra.Command {
 			defer db.Close()
 			return serve(ctx, e, db, nl, os.Getenv, nil)
 		},
-	}, "database", "addr", "site-url", "data-dir", "fetch-allow", "trusted-proxies")
+	}, "database", "addr", "site-url", "data-dir", "blobs", "instance-url", "fetch-allow", "trusted-proxies")
 }
 
 func (e *env) demoCommand() *cobra.Command {
@@ -124,7 +129,8 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 // both down gracefully. ready, when set, is called with the site URL once
 // the listener is open.
 func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, getenv func(string) string, ready func(url string)) error {
-	d, err := e.openDesk(db, nl)
+	instance := jobs.NewInstanceID()
+	d, err := e.openDesk(db, nl, instance)
 	if err != nil {
 		return err
 	}
@@ -137,17 +143,42 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	if e.quietRequests {
 		webLog = e.queueLog()
 	}
-	site, err := web.New(db, web.Options{SiteName: "pressreview", SiteURL: e.cfg.SiteURL, Logger: webLog, Mailer: letters,
-		Forms: guard, TrustedProxies: e.cfg.Proxies})
+	// The metrics registry exists only when something scrapes it.
+	metricsAddr := os.Getenv("PRESSREVIEW_METRICS_ADDR")
+	var metrics *ops.Metrics
+	var observe func(string, string, int, time.Duration)
+	if metricsAddr != "" {
+		metrics = ops.NewMetrics(db, ops.BlobCollector(d.blobs.Stats))
+		observe = metrics.ObserveRequest
+	}
+	// Background work (the content listener, the jobs UI) stops when serve
+	// returns; the job queue gets its own context below.
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
+	opts := web.Options{SiteName: "pressreview", SiteURL: e.cfg.SiteURL, Logger: webLog, Mailer: letters,
+		Forms: guard, TrustedProxies: e.cfg.Proxies, ObserveRequest: observe}
+	if db.Dialect() == store.Postgres {
+		// Notifications carry every publish to every instance at once;
+		// reading site_version is only the fallback for a lost one.
+		opts.ContentCheckEvery = 5 * time.Second
+	}
+	site, err := web.New(db, opts)
 	if err != nil {
 		return err
 	}
+	go ops.ListenContent(bg, db, e.log, site.ContentChanged)
 	if err := accounts.BootstrapAdmin(ctx, db, getenv); err != nil {
 		return err
 	}
 	auth := accounts.New(db, accounts.Config{SiteURL: e.cfg.SiteURL, Logger: e.log, Forbidden: studio.Forbidden(site)})
-	go auth.RunCleanup(ctx, 10*time.Minute)
 	studio.Register(site, db, auth)
+	// River's own UI on the shared queue, for admins: it can cancel and
+	// retry any job.
+	jobsUI, err := ops.JobsUI(bg, queue, studioJobsPath, e.queueLog())
+	if err != nil {
+		return fmt.Errorf("jobs UI: %w", err)
+	}
+	site.Handle(studioJobsPath+"/", auth.RequireRole(accounts.Admin)(jobsUI))
 	studio.RegisterIntake(site, db, auth, d.monitor)
 	staffOnly := auth.RequireRole(accounts.Analyst)
 	pages := http.NewServeMux()
@@ -159,7 +190,7 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	site.Handle("/api/articles/", monitoring)
 	site.Handle("POST /api/articles", staffOnly(ingest.IntakeHandler(d.monitor)))
 	site.Handle("/archive/", monitoring)
-	clipper := clips.New(db, d.monitorCfg.ArchiveDir())
+	clipper := clips.New(db, d.monitorCfg.Archive())
 	clipsAPI := staffOnly(clips.Handler(clipper, e.cfg.SiteURL))
 	studio.RegisterWork(site, db, auth, studio.Work{Clips: clipper, Letters: letters})
 	for _, p := range clips.Patterns {
@@ -173,21 +204,55 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	site.Handle("/api/campaigns", campaigns)
 	site.Handle("/api/campaigns/", campaigns)
 
+	// The probes sit in front of the site's middleware: a load balancer
+	// asking every few seconds would fill the request log.
+	root := http.NewServeMux()
+	root.Handle("GET /healthz", ops.Healthz())
+	root.Handle("GET /readyz", ops.Readyz(5*time.Second, ops.DatabaseCheck(db), ops.MigrationsCheck(db),
+		ops.Check{Name: "blob store", Run: d.blobs.Ready}))
+	// The other instances read this one's WARC files not yet uploaded
+	// here (PRESSREVIEW_INSTANCE_URL); each request carries a signature
+	// only the instances can make (blobs.Options.PeerKey).
+	root.Handle(blobs.SpoolPath, d.blobs.Handler())
+	root.Handle("/", site.Handler())
+
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr / PRESSREVIEW_ADDR: %w", err)
 	}
 	url := siteURL(e.cfg, ln.Addr())
 	srv := &http.Server{
-		Handler:           site.Handler(),
+		Handler:           root,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
-	if err := queue.Start(ctx); err != nil {
+	var metricsSrv *http.Server
+	if metrics != nil {
+		mln, err := net.Listen("tcp", metricsAddr)
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("PRESSREVIEW_METRICS_ADDR: %w", err)
+		}
+		metricsSrv = &http.Server{Handler: metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- metricsSrv.Serve(mln) }()
+		e.log.Info("serving metrics", "addr", mln.Addr().String())
+	}
+	// Jobs run under a context of their own, not ctx: SIGTERM must let
+	// the running ones finish (Stop below), not cancel them at once.
+	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelJobs()
+	// Known alive before any job of this instance runs: the leader
+	// retries the running jobs of instances that stop beating.
+	if err := jobs.Beat(ctx, db, instance); err != nil {
+		srv.Close()
+		return err
+	}
+	go jobs.RunBeats(jobCtx, db, instance, e.log)
+	if err := queue.Start(jobCtx); err != nil {
 		srv.Close()
 		return fmt.Errorf("job queue: %w", err)
 	}
@@ -201,15 +266,44 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 	}
 	select {
 	case err := <-errc:
-		return err
+		// A listener failed: the jobs under way still get to finish.
+		return errors.Join(err, shutdown(e.log, srv, metricsSrv, queue))
 	case <-ctx.Done():
 	}
-	e.log.Info("shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	return shutdown(e.log, srv, metricsSrv, queue)
+}
+
+// studioJobsPath is where River's UI is mounted.
+const studioJobsPath = "/studio/jobs"
+
+// shutdownGrace is how long in-flight requests and jobs get to finish
+// after SIGTERM; orchestrators wait 30 s before SIGKILL by default.
+const shutdownGrace = 25 * time.Second
+
+// shutdown stops accepting connections and fetching jobs, waits for the
+// requests and jobs under way to end, then cancels the jobs still running
+// after the grace period: they fail with the cancellation and River
+// retries them on whichever instance fetches them next (the work is
+// idempotent). The caller then closes the desk, which hands the current
+// WARC file to the blob store.
+func shutdown(log *slog.Logger, srv, metricsSrv *http.Server, queue *jobs.Client) error {
+	log.Info("shutting down: finishing requests and jobs under way", "grace", shutdownGrace)
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	err = srv.Shutdown(shutdown)
-	if qerr := queue.Stop(shutdown); qerr != nil && err == nil {
-		err = qerr
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Shutdown(ctx) }()
+	err := queue.Stop(ctx)
+	if err != nil {
+		log.Warn("jobs still running after the grace period are cancelled", "err", err)
+		hard, cancelHard := context.WithTimeout(context.Background(), 5*time.Second)
+		err = queue.StopAndCancel(hard)
+		cancelHard()
+	}
+	if herr := <-httpDone; herr != nil && err == nil {
+		err = herr
+	}
+	if metricsSrv != nil {
+		metricsSrv.Close()
 	}
 	return err
 }

@@ -88,7 +88,7 @@ func TestWriteAndReadBack(t *testing.T) {
 	}
 
 	for i, loc := range locs {
-		got, err := Read(dir, loc)
+		got, err := Read(t.Context(), Dir(dir), loc)
 		if err != nil {
 			t.Fatalf("record %d: %v", i, err)
 		}
@@ -104,7 +104,7 @@ func TestWriteAndReadBack(t *testing.T) {
 			t.Errorf("record %d: block digest %s / location %s, want %s", i, got.BlockDigest, loc.SHA256, sha(block))
 		}
 	}
-	if got, _ := Read(dir, locs[1]); got.Header.Get("Content-Encoding") != "gzip" {
+	if got, _ := Read(t.Context(), Dir(dir), locs[1]); got.Header.Get("Content-Encoding") != "gzip" {
 		t.Errorf("archived headers lost Content-Encoding: %v", got.Header)
 	}
 }
@@ -170,7 +170,7 @@ func TestRotation(t *testing.T) {
 		t.Errorf("want several files at a 2000-byte limit, got %d", len(files))
 	}
 	for i, loc := range locs {
-		if _, err := Read(dir, loc); err != nil {
+		if _, err := Read(t.Context(), Dir(dir), loc); err != nil {
 			t.Errorf("record %d in %s: %v", i, loc.File, err)
 		}
 	}
@@ -195,7 +195,7 @@ func TestConcurrentWrites(t *testing.T) {
 	wg.Wait()
 	w.Close()
 	for i, loc := range locs {
-		got, err := Read(dir, loc)
+		got, err := Read(t.Context(), Dir(dir), loc)
 		if err != nil {
 			t.Fatalf("record %d: %v", i, err)
 		}
@@ -261,7 +261,7 @@ func TestGroupCommit(t *testing.T) {
 	t.Logf("%d fsyncs for %d exchanges", w.syncs, n)
 	w.Close()
 	for i, loc := range locs {
-		if _, err := Read(dir, loc); err != nil {
+		if _, err := Read(t.Context(), Dir(dir), loc); err != nil {
 			t.Errorf("record %d: %v", i, err)
 		}
 	}
@@ -288,11 +288,11 @@ func TestTruncatedLastRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, loc := range locs[:2] {
-		if _, err := Read(dir, loc); err != nil {
+		if _, err := Read(t.Context(), Dir(dir), loc); err != nil {
 			t.Errorf("earlier record unreadable after truncation: %v", err)
 		}
 	}
-	if _, err := Read(dir, last); !errors.Is(err, ErrCorrupt) {
+	if _, err := Read(t.Context(), Dir(dir), last); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("torn record: got %v, want ErrCorrupt", err)
 	} else {
 		t.Logf("torn record reported: %v", err)
@@ -309,7 +309,7 @@ func TestTruncatedLastRecord(t *testing.T) {
 	if resp.File == last.File || after.Size() != before.Size() {
 		t.Errorf("restart wrote into the damaged file %s", last.File)
 	}
-	if got, err := Read(dir, resp); err != nil || string(got.Body) != "after restart" {
+	if got, err := Read(t.Context(), Dir(dir), resp); err != nil || string(got.Body) != "after restart" {
 		t.Errorf("record after restart: %v", err)
 	}
 }
@@ -327,13 +327,13 @@ func TestReadRejectsWrongLocations(t *testing.T) {
 	shifted := resp
 	shifted.Offset++
 	for name, loc := range map[string]Location{"request record": req, "other record ID": wrongID, "shifted offset": shifted} {
-		if _, err := Read(dir, loc); !errors.Is(err, ErrCorrupt) {
+		if _, err := Read(t.Context(), Dir(dir), loc); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: got %v, want ErrCorrupt", name, err)
 		}
 	}
 	escape := resp
 	escape.File = "../" + resp.File
-	if _, err := Read(dir, escape); err == nil {
+	if _, err := Read(t.Context(), Dir(dir), escape); err == nil {
 		t.Error("a location outside the directory was read")
 	}
 }
@@ -366,7 +366,7 @@ func TestArchiveFetchedResponse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := w.Read(loc)
+	got, err := Read(t.Context(), w.Files(), loc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +387,7 @@ func TestRevisitRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	orig, err := w.Read(origLoc)
+	orig, err := Read(t.Context(), w.Files(), origLoc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,14 +432,14 @@ func TestRevisitRecord(t *testing.T) {
 		t.Errorf("%s block %q: want only the 304's headers", rec.Version, block)
 	}
 
-	rev, err := Read(dir, revLoc)
+	rev, err := Read(t.Context(), Dir(dir), revLoc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rev.Status != 304 || len(rev.Body) != 0 || rev.Revisit == nil || rev.Revisit.RecordID != orig.RecordID {
 		t.Fatalf("revisit read as %+v", rev)
 	}
-	page, err := Resolve(dir, rev, origLoc)
+	page, err := Resolve(t.Context(), Dir(dir), rev, origLoc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -448,7 +448,7 @@ func TestRevisitRecord(t *testing.T) {
 		t.Errorf("resolved: %d %v %v %q", page.Status, page.Date, page.Header, page.Body)
 	}
 	// Pointed at another record, Resolve refuses.
-	if _, err := Resolve(dir, rev, revLoc); !errors.Is(err, ErrCorrupt) {
+	if _, err := Resolve(t.Context(), Dir(dir), rev, revLoc); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("resolved against the wrong record: %v", err)
 	}
 	// An original without its payload digest is refused at write time.

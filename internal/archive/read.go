@@ -3,6 +3,7 @@ package archive
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	warc "github.com/internetarchive/gowarc"
+
+	"github.com/pressreview/pressreview/internal/blobs"
 )
 
 // ErrCorrupt reports a record that cannot be trusted: truncated, not where
@@ -38,23 +41,65 @@ type Response struct {
 	Revisit *Original
 }
 
-// Read returns the response record at loc in the archive directory dir,
-// after checking that it is the record loc names and that its block and
-// payload digests match its content.
-func Read(dir string, loc Location) (*Response, error) {
-	if filepath.Base(loc.File) != loc.File || loc.File == "" {
-		return nil, fmt.Errorf("archive: bad file name %q in location", loc.File)
-	}
-	f, err := os.Open(filepath.Join(dir, loc.File))
+// Files is where WARC files are read from: a local directory (Dir) or the
+// blob store (Blobs). Only the record's own bytes are asked for, so a
+// record is one ranged read wherever its file is.
+type Files interface {
+	// ReadRange returns n bytes of the named file from offset off.
+	ReadRange(ctx context.Context, name string, off, n int64) (io.ReadCloser, error)
+}
+
+// Dir reads WARC files from a local directory.
+type Dir string
+
+func (d Dir) ReadRange(_ context.Context, name string, off, n int64) (io.ReadCloser, error) {
+	f, err := os.Open(filepath.Join(string(d), name))
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
-	defer f.Close()
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.NewSectionReader(f, off, n), f}, nil
+}
+
+// Area is the blob store area (key prefix) of WARC files.
+const Area = "warc"
+
+// Blobs reads WARC files from the blob store, wherever each one is: in
+// this instance's spool, uploaded, or still held by another instance.
+func Blobs(s *blobs.Store) Files { return blobFiles{s} }
+
+type blobFiles struct{ s *blobs.Store }
+
+func (b blobFiles) ReadRange(ctx context.Context, name string, off, n int64) (io.ReadCloser, error) {
+	return b.s.ReadRange(ctx, Area+"/"+name, off, n)
+}
+
+// Read returns the response record at loc in files, after checking that
+// it is the record loc names and that its block and payload digests match
+// its content.
+func Read(ctx context.Context, files Files, loc Location) (*Response, error) {
+	if filepath.Base(loc.File) != loc.File || loc.File == "" || loc.File == "." || loc.File == ".." {
+		return nil, fmt.Errorf("archive: bad file name %q in location", loc.File)
+	}
+	if loc.Offset < 0 || loc.Length <= 0 {
+		return nil, fmt.Errorf("archive: bad range %d+%d in location of %s", loc.Offset, loc.Length, loc.File)
+	}
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s@%d: %s", ErrCorrupt, loc.File, loc.Offset, fmt.Sprintf(format, args...))
 	}
+	rc, err := files.ReadRange(ctx, loc.File, loc.Offset, loc.Length)
+	if err != nil {
+		return nil, err
+	}
+	member, err := io.ReadAll(io.LimitReader(rc, loc.Length))
+	rc.Close()
+	if err != nil {
+		return nil, fmt.Errorf("archive: read %s@%d: %w", loc.File, loc.Offset, err)
+	}
 
-	r, err := warc.NewReader(io.NewSectionReader(f, loc.Offset, loc.Length))
+	r, err := warc.NewReader(bytes.NewReader(member))
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
@@ -121,16 +166,16 @@ func Read(dir string, loc Location) (*Response, error) {
 }
 
 // Resolve completes a revisit record read by Read with the response it
-// refers to, stored at original in dir: what a replay shows. The result
+// refers to, stored at original in files: what a replay shows. The result
 // has the stored response's status and body, its headers updated with the
 // 304's (as a cache does, RFC 9111 §4.3.4), and the revisit's date. The
 // original must be the record the revisit names, with the payload digest
 // it names. A response record is returned as it is.
-func Resolve(dir string, rev *Response, original Location) (*Response, error) {
+func Resolve(ctx context.Context, files Files, rev *Response, original Location) (*Response, error) {
 	if rev.Revisit == nil {
 		return rev, nil
 	}
-	orig, err := Read(dir, original)
+	orig, err := Read(ctx, files, original)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package archive
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -40,6 +41,9 @@ func gzipRecord(header warc.Header, head, body []byte) (member []byte, sha strin
 	}
 	rec := warc.NewRecord("", false)
 	rec.Header = header
+	// Given the length, gowarc does not measure it by copying the whole
+	// record into a new buffer (getContentLength).
+	rec.Header.Set("Content-Length", strconv.Itoa(len(head)+len(body)))
 	for _, part := range [][]byte{head, body} {
 		if _, err := rec.Content.Write(part); err != nil {
 			rec.Content.Close()

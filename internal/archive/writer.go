@@ -3,6 +3,14 @@
 // directory, and can be read back byte for byte from its Location, so the
 // desk can show what a page said when it was quoted.
 //
+// With a blob store (Config.Blobs) the directory is the store's: on the
+// embedded desk the WARC directory itself, as always; with object storage
+// a local spool. A file is announced to the store before it is created
+// and handed over when closed on rotation (by size, or by age so that a
+// quiet desk still uploads within minutes); the store uploads it and only
+// then marks it durable. Records are read back through Files, by one
+// ranged read of their file wherever it is.
+//
 // Records are written with gowarc (github.com/internetarchive/gowarc). Two
 // things are written here by hand, because gowarc v0.8.96 lacks them:
 //
@@ -29,6 +37,8 @@ import (
 
 	"github.com/google/uuid"
 	warc "github.com/internetarchive/gowarc"
+
+	"github.com/pressreview/pressreview/internal/blobs"
 )
 
 // Config says where and how to write.
@@ -46,6 +56,13 @@ type Config struct {
 	// (group commit): one fsync makes every record appended before it
 	// durable, and each WriteExchange returns once its own records are.
 	NoSync bool
+	// Blobs, when set, is the blob store the files go to: Dir is then
+	// ignored for the store's directory for Area.
+	Blobs *blobs.Store
+	// MaxFileAge, when positive, also closes a file this long after it
+	// was opened, written to or not, so that it can be uploaded; the next
+	// exchange opens a new one.
+	MaxFileAge time.Duration
 }
 
 // Location addresses one record: File (a name inside the archive
@@ -112,6 +129,7 @@ type Writer struct {
 	seg    *segment // the current file's sync state
 	name   string
 	size   int64
+	aging  *time.Timer // closes the current file at MaxFileAge
 	serial int
 	torn   bool // a write failed midway: the next exchange starts a new file
 	closed bool
@@ -132,6 +150,13 @@ type segment struct {
 
 // NewWriter opens a new WARC file in cfg.Dir.
 func NewWriter(cfg Config) (*Writer, error) {
+	if cfg.Blobs != nil {
+		dir, err := cfg.Blobs.Dir(Area)
+		if err != nil {
+			return nil, fmt.Errorf("archive: %w", err)
+		}
+		cfg.Dir = dir
+	}
 	if cfg.Dir == "" {
 		return nil, errors.New("archive: no directory")
 	}
@@ -289,6 +314,12 @@ func (w *Writer) finish() error {
 	}
 	err := w.file.Close()
 	w.file = nil
+	if w.aging != nil {
+		w.aging.Stop()
+		w.aging = nil
+	}
+	// Torn or not, the file is complete: nothing more is appended to it.
+	w.release(w.name)
 	if syncErr != nil {
 		return fmt.Errorf("archive: sync %s: %w", w.name, syncErr)
 	}
@@ -312,8 +343,40 @@ func (w *Writer) Close() error {
 	return w.finish()
 }
 
-// Read returns the archived response at loc in this writer's directory.
-func (w *Writer) Read(loc Location) (*Response, error) { return Read(w.cfg.Dir, loc) }
+// Files reads back what this writer wrote (and, with a blob store, what
+// every other writer did).
+func (w *Writer) Files() Files {
+	if w.cfg.Blobs != nil {
+		return Blobs(w.cfg.Blobs)
+	}
+	return Dir(w.cfg.Dir)
+}
+
+// claim tells the blob store, if any, that name is about to be written;
+// release that its writer is done with it.
+func (w *Writer) claim(name string) {
+	if w.cfg.Blobs != nil {
+		w.cfg.Blobs.Opened(Area + "/" + name)
+	}
+}
+
+func (w *Writer) release(name string) {
+	if w.cfg.Blobs != nil {
+		w.cfg.Blobs.Closed(Area + "/" + name)
+	}
+}
+
+// closeAged closes seg's file if it is still the current one. An error
+// here concerns no caller: every record handed out is already durable
+// (or NoSync was asked for), and the next exchange opens a new file.
+func (w *Writer) closeAged(seg *segment) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed || w.file == nil || w.seg != seg {
+		return
+	}
+	_ = w.finish()
+}
 
 // append writes one gzip member at the end of the current file. Callers
 // hold w.mu.
@@ -341,7 +404,11 @@ func (w *Writer) rotate() error {
 		w.serial++
 		stamp := strings.Replace(time.Now().UTC().Format("20060102150405.000"), ".", "", 1)
 		name := fmt.Sprintf("%s-%s-%05d-%s.warc.gz", w.cfg.Prefix, stamp, w.serial, host)
+		w.claim(name)
 		f, err := os.OpenFile(filepath.Join(w.cfg.Dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			w.release(name)
+		}
 		if errors.Is(err, os.ErrExist) {
 			continue // another writer, or a restart within the same millisecond
 		}
@@ -349,7 +416,11 @@ func (w *Writer) rotate() error {
 			return fmt.Errorf("archive: %w", err)
 		}
 		w.file, w.name, w.size, w.torn = f, name, 0, false
-		w.seg = &segment{file: f}
+		seg := &segment{file: f}
+		w.seg = seg
+		if w.cfg.MaxFileAge > 0 {
+			w.aging = time.AfterFunc(w.cfg.MaxFileAge, func() { w.closeAged(seg) })
+		}
 		break
 	}
 	if !w.cfg.NoSync {

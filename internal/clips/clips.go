@@ -22,6 +22,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/pressreview/pressreview/internal/archive"
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/valid"
@@ -189,15 +190,15 @@ func invalid(field, format string, args ...any) error {
 // Service saves, lists and re-checks clips.
 type Service struct {
 	db *store.DB
-	// archiveDir holds the WARC files, read for the payload digest of the
+	// archive holds the WARC files, read for the payload digest of the
 	// capture a passage is clipped from.
-	archiveDir string
-	now        func() time.Time
+	archive archive.Files
+	now     func() time.Time
 }
 
-// New returns a Service on db whose captures are in archiveDir.
-func New(db *store.DB, archiveDir string) *Service {
-	return &Service{db: db, archiveDir: archiveDir, now: func() time.Time { return time.Now().UTC() }}
+// New returns a Service on db whose captures are in files.
+func New(db *store.DB, files archive.Files) *Service {
+	return &Service{db: db, archive: files, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // source is what a clip needs of its article.
@@ -271,7 +272,7 @@ func (s *Service) Save(ctx context.Context, in NewClip) (Clip, error) {
 	}
 	if src.captureID != nil {
 		a.Capture = src.captureID
-		if a.CaptureDigest, err = payloadDigest(ctx, s.db, s.archiveDir, *src.captureID); err != nil {
+		if a.CaptureDigest, err = payloadDigest(ctx, s.db, s.archive, *src.captureID); err != nil {
 			return Clip{}, err
 		}
 	}

@@ -69,7 +69,7 @@ func newDesk(t testing.TB, db *store.DB) *desk {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.intake.Close() })
-	d.clips = clips.New(db, cfg.ArchiveDir())
+	d.clips = clips.New(db, cfg.Archive())
 	d.api = clips.Handler(d.clips, "https://desk.example")
 	for _, o := range []outlets.Outlet{
 		{Key: "kayhan", Name: "Kayhan", NativeName: "کیهان", Kind: outlets.Newspaper, Language: "fa", Orientation: "hard-line"},

@@ -17,14 +17,14 @@ import (
 // payloadDigest reads the WARC payload digest ("sha256:…") of a capture
 // from its record, which archive.Read verifies against the bytes: the
 // anchor names the exact response its text was extracted from.
-func payloadDigest(ctx context.Context, q store.Querier, archiveDir string, captureID int64) (string, error) {
+func payloadDigest(ctx context.Context, q store.Querier, files archive.Files, captureID int64) (string, error) {
 	var loc archive.Location
 	err := q.QueryRowContext(ctx, `SELECT warc_file, warc_offset, warc_length, warc_record_id, warc_sha256 FROM captures WHERE id = ?`,
 		captureID).Scan(&loc.File, &loc.Offset, &loc.Length, &loc.RecordID, &loc.SHA256)
 	if err != nil {
 		return "", fmt.Errorf("capture %d: %w", captureID, err)
 	}
-	rec, err := archive.Read(archiveDir, loc)
+	rec, err := archive.Read(ctx, files, loc)
 	if err != nil {
 		return "", fmt.Errorf("capture %d in %s: %w", captureID, loc.File, err)
 	}
@@ -43,8 +43,8 @@ func payloadDigest(ctx context.Context, q store.Querier, archiveDir string, capt
 //   - changed otherwise, with why and the part of the diff that touches
 //     it.
 //
-// Every outcome is kept as a check. archiveDir holds the WARC files.
-func Recheck(ctx context.Context, q store.Querier, archiveDir string, articleID int64, before string) error {
+// Every outcome is kept as a check. files holds the WARC files.
+func Recheck(ctx context.Context, q store.Querier, files archive.Files, articleID int64, before string) error {
 	anchors, err := latestAnchors(ctx, q, articleID)
 	if err != nil || len(anchors) == 0 {
 		return err
@@ -71,7 +71,7 @@ func Recheck(ctx context.Context, q store.Querier, archiveDir string, articleID 
 			status, note, after = StatusChanged, why, src.text
 			if why == "" {
 				status = StatusOK
-				id, err := reanchor(ctx, q, archiveDir, c, runes, start, revisionID, src.captureID, &digest, now)
+				id, err := reanchor(ctx, q, files, c, runes, start, revisionID, src.captureID, &digest, now)
 				if err != nil {
 					return err
 				}
@@ -99,7 +99,7 @@ func Recheck(ctx context.Context, q store.Querier, archiveDir string, articleID 
 // reanchor returns the anchor of c's passage found at start: a new one on
 // the revision when the offsets or the capture changed, else c's own.
 // *digest caches the payload digest of the article's capture.
-func reanchor(ctx context.Context, q store.Querier, archiveDir string, c clipAnchor, runes []rune, start int,
+func reanchor(ctx context.Context, q store.Querier, files archive.Files, c clipAnchor, runes []rune, start int,
 	revisionID int64, captureID *int64, digest *string, now time.Time) (int64, error) {
 	next := anchorOf(runes, start, start+utf8.RuneCountInString(c.anchor.Exact))
 	if next.Start == c.anchor.Start && sameCapture(captureID, c.anchor.Capture) {
@@ -108,7 +108,7 @@ func reanchor(ctx context.Context, q store.Querier, archiveDir string, c clipAnc
 	next.Revision, next.Capture = &revisionID, captureID
 	if captureID != nil && *digest == "" {
 		var err error
-		if *digest, err = payloadDigest(ctx, q, archiveDir, *captureID); err != nil {
+		if *digest, err = payloadDigest(ctx, q, files, *captureID); err != nil {
 			return 0, err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/pressreview/pressreview/internal/blobs"
 	"github.com/pressreview/pressreview/internal/fetch"
 	"github.com/pressreview/pressreview/internal/forms"
 	"github.com/pressreview/pressreview/internal/store"
@@ -38,6 +39,12 @@ type Config struct {
 	// Validate parses it into Proxies.
 	TrustedProxies string
 	Proxies        forms.Proxies
+	// Blobs (PRESSREVIEW_BLOBS) is where WARC files go: empty for DataDir,
+	// or s3://BUCKET?endpoint=URL&region=R (see blobs.OpenBucket).
+	// InstanceURL (PRESSREVIEW_INSTANCE_URL) is the base URL at which the
+	// other instances reach this one's spool (blobs.Store.Handler).
+	Blobs       string
+	InstanceURL string
 }
 
 // Setting describes one configurable value, for flags, environment and help.
@@ -52,6 +59,8 @@ func (c *Config) settings() []setting {
 		{"addr", "PRESSREVIEW_ADDR", "127.0.0.1:8080", "address the web server listens on", &c.Addr},
 		{"site-url", "PRESSREVIEW_SITE_URL", "", "public base URL of the site (default http://ADDR)", &c.SiteURL},
 		{"data-dir", "PRESSREVIEW_DATA_DIR", "data", "directory for the WARC archives", &c.DataDir},
+		{"blobs", "PRESSREVIEW_BLOBS", "", "blob store for WARC files: empty for DATA_DIR, or s3://BUCKET?endpoint=URL&region=REGION", &c.Blobs},
+		{"instance-url", "PRESSREVIEW_INSTANCE_URL", "", "base URL at which other instances reach this one's spooled WARC files", &c.InstanceURL},
 		{"log-level", "PRESSREVIEW_LOG_LEVEL", "info", "log level: debug, info, warn or error", &c.LogLevel},
 		{"trusted-proxies", "PRESSREVIEW_TRUSTED_PROXIES", "", "CIDRs of reverse proxies trusted to name the client in X-Forwarded-For, e.g. 10.0.0.0/8,127.0.0.1", &c.TrustedProxies},
 		{"fetch-allow", "PRESSREVIEW_FETCH_ALLOW", "", "CIDR prefixes the fetcher may reach although not public, e.g. 10.0.0.0/8,::1/128", &c.FetchAllow},
@@ -116,6 +125,15 @@ func (c *Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("--data-dir / PRESSREVIEW_DATA_DIR: must not be empty"))
+	}
+	if err := blobs.CheckURL(c.Blobs); err != nil {
+		errs = append(errs, fmt.Errorf("--blobs / %w", err))
+	}
+	if c.InstanceURL != "" {
+		u, err := url.Parse(c.InstanceURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--instance-url / PRESSREVIEW_INSTANCE_URL: %q is not an absolute http(s) URL", c.InstanceURL))
+		}
 	}
 	allowed, err := fetch.ParseAllow(c.FetchAllow)
 	if err != nil {

@@ -73,6 +73,12 @@ func (e Extractor) Extract(page []byte, pageURL string) (*Article, error) {
 		return nil, fmt.Errorf("extract %s: %w: %v", pageURL, fetch.ErrMalformed, err)
 	}
 	meta := readMeta(doc, u) // before readability rewrites the tree
+	prune(doc)
+	alt, altProse := proseBlock(doc)
+	var altText, altHTML string
+	if alt != nil {
+		altText, altHTML = proseText(alt) // before readability rewrites alt
+	}
 
 	parser := readability.NewParser()
 	ra, err := parser.ParseAndMutate(doc, u)
@@ -93,6 +99,7 @@ func (e Extractor) Extract(page []byte, pageURL string) (*Article, error) {
 		Excerpt:      cleanLine(ra.Excerpt()),
 	}
 	if ra.Node != nil {
+		trimTail(ra.Node)
 		var text, cleaned strings.Builder
 		if err := ra.RenderText(&text); err != nil {
 			return nil, fmt.Errorf("extract %s: %w", pageURL, err)
@@ -101,6 +108,14 @@ func (e Extractor) Extract(page []byte, pageURL string) (*Article, error) {
 			return nil, fmt.Errorf("extract %s: %w", pageURL, err)
 		}
 		a.Text, a.HTML = strings.TrimSpace(text.String()), cleaned.String()
+		if debugProse != nil {
+			debugProse(proseIn(ra.Node), altProse, a.Text, altText)
+		}
+		if altProse >= proseSwitch && proseIn(ra.Node)*proseRatio < altProse {
+			a.Text, a.HTML = altText, altHTML
+		}
+	} else if altProse >= proseSwitch {
+		a.Text, a.HTML = altText, altHTML
 	}
 	if e.DetectLanguage != nil {
 		a.Language = e.DetectLanguage(a.Text, a.Language)
@@ -129,3 +144,5 @@ func published(meta pageMeta, ra readability.Article) time.Time {
 
 // cleanLine folds the whitespace of a one-line field.
 func cleanLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+var debugProse func(ra, alt int, raText, altText string)

@@ -38,9 +38,13 @@ func New(cfg Config) *Fetcher {
 		DialContext:         g.dialContext(cfg.Timeout),
 		TLSHandshakeTimeout: cfg.Timeout,
 		MaxIdleConnsPerHost: cfg.HostConcurrency,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true, // we ask for gzip ourselves, to cap and archive it
-		TLSNextProto:        map[string]func(string, *tls.Conn) http.RoundTripper{},
+		// A desk polling thousands of hosts comes back to most of them
+		// minutes later: keeping a connection open to each would hold
+		// two goroutines and their buffers per host for nothing.
+		MaxIdleConns:       maxIdleConns,
+		IdleConnTimeout:    90 * time.Second,
+		DisableCompression: true, // we ask for gzip ourselves, to cap and archive it
+		TLSNextProto:       map[string]func(string, *tls.Conn) http.RoundTripper{},
 	}
 	if cfg.Transport != nil {
 		transport = cfg.Transport(transport)
@@ -58,6 +62,10 @@ func New(cfg Config) *Fetcher {
 		robots: robotsCache{entries: make(map[string]*robotsEntry)},
 	}
 }
+
+// maxIdleConns bounds the idle connections kept across all hosts, the
+// least recently used closed first.
+const maxIdleConns = 64
 
 // Fetch GETs req.URL, following redirects, after checking robots.txt and
 // waiting for the host's turn. It does not retry: the job queue decides

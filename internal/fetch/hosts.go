@@ -38,7 +38,8 @@ func (t *hostTable) get(hostport string) *host {
 }
 
 // host spaces and bounds the requests to one host. Requests reserve start
-// times one delay apart; after a 429 or 503 the delay doubles (up to max)
+// times one delay apart, and none starts sooner than a delay after the end
+// of the one before it; after a 429 or 503 the delay doubles (up to max)
 // and the next start is pushed past any Retry-After; each success halves
 // the delay back towards the base.
 type host struct {
@@ -62,6 +63,19 @@ func (h *host) acquire(ctx context.Context) (release func(), wait time.Duration,
 		return nil, 0, ctx.Err()
 	}
 	release = func() { <-h.slots }
+	// Spacing from the end as well as from the start: a slow answer does
+	// not let the next request follow it at once, and with one request in
+	// flight per host the server sees its requests at least a delay apart
+	// whatever the latency of each (the start of the next request comes
+	// after the end of the previous one).
+	done := func() {
+		h.mu.Lock()
+		if until := time.Now().Add(h.delay); h.delay > 0 && until.After(h.next) {
+			h.next = until
+		}
+		h.mu.Unlock()
+		<-h.slots
+	}
 
 	h.mu.Lock()
 	now := time.Now()
@@ -88,7 +102,7 @@ func (h *host) acquire(ctx context.Context) (release func(), wait time.Duration,
 			return nil, 0, ctx.Err()
 		}
 	}
-	return release, 0, nil
+	return done, 0, nil
 }
 
 // slowDown records a 429 or 503: the delay doubles (at least to one second,

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/archive"
 	"github.com/pressreview/pressreview/internal/httpjson"
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
@@ -19,7 +20,7 @@ import (
 //
 // It does no authentication: mount it behind the studio's.
 func Handler(db *store.DB, cfg Config) http.Handler {
-	h := &api{db: db, dir: cfg.ArchiveDir()}
+	h := &api{db: db, files: cfg.Archive()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/feeds", h.feeds)
 	mux.HandleFunc("GET /api/articles/{id}", h.article)
@@ -28,8 +29,8 @@ func Handler(db *store.DB, cfg Config) http.Handler {
 }
 
 type api struct {
-	db  *store.DB
-	dir string
+	db    *store.DB
+	files archive.Files
 }
 
 // feedJSON is a feed with its one-word status.
@@ -124,7 +125,7 @@ func (h *api) archived(w http.ResponseWriter, r *http.Request) {
 		httpjson.Error(w, r, err)
 		return
 	}
-	rec, err := readCapture(r.Context(), h.db, h.dir, c)
+	rec, err := readCapture(r.Context(), h.db, h.files, c)
 	if err != nil {
 		httpjson.Error(w, r, err)
 		return

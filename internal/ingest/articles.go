@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/quotes/candidates"
 	"github.com/pressreview/pressreview/internal/search"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/text"
@@ -44,18 +45,23 @@ type Article struct {
 	// Text, and fingerprinted whether Text was long enough for a simhash;
 	// see keys.
 	keyed, fingerprinted bool
-	bodyTerms            []string // the text's search index terms
+	bodyTerms            []string         // the text's search index terms
+	shortKeys            []int64          // MinHash band keys of a short text (shortKeys)
+	quotes               candidates.Found // the quotations found in the text
 }
 
 // keys computes the dedup keys of a's text (its content hash and
 // simhash) and its search index terms, all from one normalization of the
-// text. The intake computes them in its fetch workers, in parallel, so
-// the transaction that stores the article does not.
+// text, and finds its quotations. The intake computes them in its fetch
+// workers, in parallel, so the transaction that stores the article does
+// not.
 func (a *Article) keys() {
 	normalized, tokens := text.Analyze(a.Text)
 	a.ContentHash = contentHash(normalized)
 	a.Simhash, a.fingerprinted = fingerprint(a.Text, tokens)
+	a.shortKeys = shortKeys(a.Text, normalized, a.fingerprinted)
 	a.bodyTerms = text.TermsOf(tokens)
+	a.quotes = candidates.Find(a.Text, a.Lang)
 	a.keyed = true
 }
 
@@ -220,6 +226,9 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 			if err := finishArticle(ctx, tx, a, aliases); err != nil {
 				return 0, err
 			}
+			if err := s.saveQuotes(ctx, tx, a.ID, a); err != nil {
+				return 0, err
+			}
 			return savedNew, assignStory(ctx, tx, a, fingerprinted)
 		}
 		// Another worker stored it between our lookup and our insert.
@@ -235,6 +244,11 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 		return 0, err
 	}
 	a.ID, a.StoryID = id, old.StoryID
+	if a.OutletID != old.OutletID {
+		if err := recordOtherOutlet(ctx, tx, id, a.OutletID, a.FeedID); err != nil {
+			return 0, err
+		}
+	}
 	how := savedCopy
 	if a.ContentHash != "" && old.ContentHash != a.ContentHash && a.OutletID == old.OutletID {
 		if err := s.recordEdit(ctx, tx, old, a, capt, s.now()); err != nil {
@@ -284,8 +298,8 @@ func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted 
 // The caller holds lockStories.
 func assignStory(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bool) error {
 	a.StoryID = a.ID
-	if fingerprinted {
-		root, err := findStory(ctx, tx, a)
+	if fingerprinted || len(a.shortKeys) > 0 {
+		root, err := nearStory(ctx, tx, a, fingerprinted)
 		if err != nil {
 			return err
 		}

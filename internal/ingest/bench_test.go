@@ -56,7 +56,7 @@ func BenchmarkIngestStages(b *testing.B) {
 	}
 	defer svc.Close()
 	fetchPage := func(i int) *fetch.Response {
-		resp, err := svc.fetcher.Fetch(context.Background(), fetch.Request{URL: bp.url(p.URL, i), Accept: pageAccept})
+		resp, err := svc.fetcher.Fetch(context.Background(), fetchRequest(bp.url(p.URL, i)))
 		if err != nil {
 			b.Error(err)
 		}
@@ -221,12 +221,12 @@ func (bp *benchPages) appendPage(buf []byte, i int) []byte {
 	return buf
 }
 
-func benchIngest(b *testing.B, db *store.DB, n int) {
-	ctx := context.Background()
-	migrateQueue(b, db)
-	bp := loadBenchPages(b)
-	const perFeed = 100
-	feedsN := (n + perFeed - 1) / perFeed
+// benchPerFeed is the number of items in each benchmark feed.
+const benchPerFeed = 100
+
+// benchPress serves pages 0..n-1 and the feeds /b/{f}/rss.xml that list
+// them, benchPerFeed to a feed.
+func benchPress(b *testing.B, bp *benchPages, n int) *press {
 	p := newPress(b)
 	p.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
@@ -235,7 +235,7 @@ func benchIngest(b *testing.B, db *store.DB, n int) {
 		case strings.HasSuffix(r.URL.Path, "/rss.xml"):
 			f, _ := strconv.Atoi(strings.Split(r.URL.Path, "/")[2])
 			var items []feedItem
-			for i := f * perFeed; i < min(n, (f+1)*perFeed); i++ {
+			for i := f * benchPerFeed; i < min(n, (f+1)*benchPerFeed); i++ {
 				items = append(items, feedItem{"item", bp.url(p.URL, i), time.Date(2024, 3, 7, 8, 0, 0, 0, time.UTC)})
 			}
 			w.Header().Set("Content-Type", "application/rss+xml")
@@ -244,6 +244,18 @@ func benchIngest(b *testing.B, db *store.DB, n int) {
 			bp.serve(w, r)
 		}
 	})
+	return p
+}
+
+// fetchRequest asks for an article page as the pipeline does.
+func fetchRequest(url string) fetch.Request { return fetch.Request{URL: url, Accept: pageAccept} }
+
+func benchIngest(b *testing.B, db *store.DB, n int) {
+	ctx := context.Background()
+	migrateQueue(b, db)
+	bp := loadBenchPages(b)
+	feedsN := (n + benchPerFeed - 1) / benchPerFeed
+	p := benchPress(b, bp, n)
 	o := outlets.Outlet{Key: "bench", Name: "Bench", Kind: outlets.Website}
 	if err := outlets.SaveOutlet(ctx, db, &o); err != nil {
 		b.Fatal(err)
@@ -325,4 +337,15 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadavg is the system's load average over 1, 5 and 15 minutes, to
+// record beside a figure measured on a shared machine.
+func loadavg() string {
+	data, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }

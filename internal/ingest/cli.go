@@ -34,8 +34,9 @@ func Commands(with func(ctx context.Context, fn func(*Service) error) error) []*
 			feedsAddCommand(run), feedsListCommand(run), feedsCheckCommand(run),
 			importOPMLCommand(run), exportOPMLCommand(run)),
 		fetchCommand(run),
-		cli.Group(&cobra.Command{Use: "articles", Short: "Add an article by URL or as pasted text, show or delete one"},
-			articlesAddCommand(run), articlesPasteCommand(run), articlesShowCommand(run), articlesDeleteCommand(run)),
+		cli.Group(&cobra.Command{Use: "articles", Short: "Add an article by URL or as pasted text, show, re-fetch or delete one"},
+			articlesAddCommand(run), articlesPasteCommand(run), articlesShowCommand(run), articlesDeleteCommand(run),
+			articlesRefetchCommand(run)),
 	}
 }
 

@@ -197,6 +197,9 @@ func (c *console) show(id int64) error {
 	if a.CaptureID != nil {
 		fmt.Fprintf(w, "archived: /archive/%d\n", *a.CaptureID)
 	}
+	if err := c.showFollowUp(w, a); err != nil {
+		return err
+	}
 	story, err := Story(c.ctx, c.db, a.ID)
 	if err != nil {
 		return err

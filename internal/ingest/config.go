@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/archive"
+	"github.com/pressreview/pressreview/internal/blobs"
 	"github.com/pressreview/pressreview/internal/fetch"
 )
 
@@ -18,7 +20,9 @@ import (
 //	PRESSREVIEW_FETCH_HOST_DELAY    minimum time between two requests to one host (default 1s)
 //	PRESSREVIEW_FETCH_TIMEOUT       one request, connect to last byte (default 30s)
 //	PRESSREVIEW_FETCH_MAX_BYTES     body cap after decompression (default 10485760)
+//	PRESSREVIEW_WARC_MAX_AGE        close a WARC file this long after opening it, for upload (ArchiveMaxAge)
 //	PRESSREVIEW_POLL_EVERY          how often the scheduler looks for due feeds (default 1m)
+//	PRESSREVIEW_POLL_CONCURRENCY    feed checks run at once by one process (default 16)
 type Config struct {
 	DataDir     string
 	UserAgent   string
@@ -27,6 +31,18 @@ type Config struct {
 	Timeout     time.Duration
 	MaxBytes    int64
 	PollEvery   time.Duration
+	// PollConcurrency is the number of feed checks one process runs at
+	// once. A check mostly waits — for the network, for its host's turn,
+	// for a feed that never answers until Timeout — so it is well above
+	// the number of cores.
+	PollConcurrency int
+
+	// TimeScale runs the desk's clock TimeScale times faster than the
+	// wall clock: polling intervals, back-offs, leases and PollEvery are
+	// counted in the faster time, while the fetcher's host delay and
+	// timeout stay in real time. It exists for simulations of a day of
+	// polling in minutes; zero or one is real time.
+	TimeScale float64
 
 	// MinInterval and MaxInterval bound a feed's adaptive polling
 	// interval; MaxBackoff caps the delay after failures (never more:
@@ -39,6 +55,12 @@ type Config struct {
 	// benchmarks and tests: without it a crash can leave a database row
 	// pointing at bytes that never reached the disk.
 	ArchiveNoSync bool
+	// Blobs, when set, is where WARC files go (PRESSREVIEW_BLOBS); nil
+	// writes them to ArchiveDir and reads them from there, as the
+	// embedded desk does. ArchiveMaxAge closes a WARC file this long
+	// after it was opened so that it is uploaded (0: on size only).
+	Blobs         *blobs.Store
+	ArchiveMaxAge time.Duration
 	// Fetch holds the fetcher's other settings (redirect limit, per-host
 	// concurrency, Allow: the non-public prefixes it may reach, set from
 	// PRESSREVIEW_FETCH_ALLOW by the caller); the fields above override
@@ -50,6 +72,7 @@ type Config struct {
 const (
 	DefaultConcurrency = 4
 	DefaultPollEvery   = time.Minute
+	DefaultPollWorkers = 16
 	DefaultMinInterval = 10 * time.Minute
 	DefaultMaxInterval = 12 * time.Hour
 	DefaultMaxBackoff  = 24 * time.Hour
@@ -68,6 +91,12 @@ func (c Config) withDefaults() Config {
 	if c.PollEvery <= 0 {
 		c.PollEvery = DefaultPollEvery
 	}
+	if c.PollConcurrency <= 0 {
+		c.PollConcurrency = DefaultPollWorkers
+	}
+	if c.TimeScale <= 0 {
+		c.TimeScale = 1
+	}
 	if c.MinInterval <= 0 {
 		c.MinInterval = DefaultMinInterval
 	}
@@ -80,8 +109,16 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// ArchiveDir is where the WARC files are.
+// ArchiveDir is where the WARC files are without a blob store.
 func (c Config) ArchiveDir() string { return filepath.Join(c.withDefaults().DataDir, "warc") }
+
+// Archive reads the WARC files, from the blob store when there is one.
+func (c Config) Archive() archive.Files {
+	if c.Blobs != nil {
+		return archive.Blobs(c.Blobs)
+	}
+	return archive.Dir(c.ArchiveDir())
+}
 
 func (c Config) fetchConfig() fetch.Config {
 	fc := c.Fetch
@@ -109,6 +146,7 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 		{"PRESSREVIEW_FETCH_HOST_DELAY", &c.HostDelay},
 		{"PRESSREVIEW_FETCH_TIMEOUT", &c.Timeout},
 		{"PRESSREVIEW_POLL_EVERY", &c.PollEvery},
+		{"PRESSREVIEW_WARC_MAX_AGE", &c.ArchiveMaxAge},
 	} {
 		if v, ok := lookup(d.env); ok && v != "" {
 			x, err := time.ParseDuration(v)
@@ -118,12 +156,20 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 			*d.target = x
 		}
 	}
-	if v, ok := lookup("PRESSREVIEW_FETCH_CONCURRENCY"); ok && v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return c, fmt.Errorf("PRESSREVIEW_FETCH_CONCURRENCY: %q is not a positive number", v)
+	for _, n := range []struct {
+		env    string
+		target *int
+	}{
+		{"PRESSREVIEW_FETCH_CONCURRENCY", &c.Concurrency},
+		{"PRESSREVIEW_POLL_CONCURRENCY", &c.PollConcurrency},
+	} {
+		if v, ok := lookup(n.env); ok && v != "" {
+			x, err := strconv.Atoi(v)
+			if err != nil || x < 1 {
+				return c, fmt.Errorf("%s: %q is not a positive number", n.env, v)
+			}
+			*n.target = x
 		}
-		c.Concurrency = n
 	}
 	if v, ok := lookup("PRESSREVIEW_FETCH_MAX_BYTES"); ok && v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/pressreview/pressreview/internal/store"
@@ -16,8 +15,8 @@ import (
 
 // minFingerprintWords is the shortest text given a simhash: below about a
 // hundred words a one-sentence edit moves the hash as far as a different
-// story would (see text.NearDuplicateDistance), so short items are only
-// deduplicated exactly.
+// story would (see text.NearDuplicateDistance), so short items get a
+// MinHash fingerprint instead (shortKeys, package shorttext).
 const minFingerprintWords = 80
 
 // contentHash identifies a text for exact deduplication: the SHA-256 of
@@ -75,25 +74,34 @@ func near16(v int64) []int64 {
 // newest.
 const maxStoryCandidates = 32
 
+// storyQuery selects the articles that share a band value, or one within
+// two bits of it, with the article of the first parameter. The 4 × 137
+// values are parameters, not inlined: one text for every call, which
+// SQLite then compiles once (see store's statement cache) instead of for
+// each article; 549 parameters are within every driver's limit.
+var storyQuery = func() string {
+	var where []string
+	for i := range 4 {
+		where = append(where, fmt.Sprintf("sh_band%d IN (?%s)", i, strings.Repeat(", ?", 136)))
+	}
+	return `SELECT id, simhash, COALESCE(story_id, id) FROM articles
+		WHERE id <> ? AND (` + strings.Join(where, " OR ") + `)`
+}()
+
 // findStory returns the story of the nearest other article within
 // text.NearDuplicateDistance of a's simhash that text.SameStory takes for
 // the same story, or 0 when there is none. Simhash alone would join two
 // stories filled in from one template (weather, market reports), which
 // share as much text as a reprint does.
 func findStory(ctx context.Context, q store.Querier, a *Article) (int64, error) {
-	var where []string
-	for i, b := range bands(a.Simhash) {
-		vals := near16(b)
-		s := make([]string, len(vals))
-		for k, v := range vals {
-			s[k] = strconv.FormatInt(v, 10)
+	args := make([]any, 0, 1+4*137)
+	args = append(args, a.ID)
+	for _, b := range bands(a.Simhash) {
+		for _, v := range near16(b) {
+			args = append(args, v)
 		}
-		// The values are integers computed here, so inlining them is safe
-		// and keeps the statement under every driver's parameter limit.
-		where = append(where, fmt.Sprintf("sh_band%d IN (%s)", i, strings.Join(s, ",")))
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, simhash, COALESCE(story_id, id) FROM articles
-		WHERE id <> ? AND (`+strings.Join(where, " OR ")+`)`, a.ID)
+	rows, err := q.QueryContext(ctx, storyQuery, args...)
 	if err != nil {
 		return 0, fmt.Errorf("find near duplicates of article %d: %w", a.ID, err)
 	}

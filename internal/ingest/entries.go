@@ -225,6 +225,9 @@ func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) (*
 	e := w.e
 	switch {
 	case w.known != 0:
+		if err := recordOtherOutlet(ctx, tx, w.known, e.OutletID, &e.FeedID); err != nil {
+			return nil, 0, err
+		}
 		return nil, savedCopy, markEntryDone(ctx, tx, e.ID, w.known, s.now())
 	case w.remote != nil:
 		return nil, savedCopy, s.recordEntryFailure(ctx, tx, e, w.f, w.remote)

@@ -80,7 +80,7 @@ func (s *Service) archiveExchanges(resp *fetch.Response, orig *capture) (*captur
 	if orig != nil {
 		// The stored record says what it holds; one that cannot be read
 		// back is no payload to refer to.
-		if rec, err := archive.Read(s.cfg.ArchiveDir(), orig.Loc); err == nil {
+		if rec, err := archive.Read(context.Background(), s.cfg.Archive(), orig.Loc); err == nil {
 			ex.Revisit = &archive.Original{RecordID: rec.RecordID, TargetURI: rec.TargetURI, Date: rec.Date,
 				PayloadDigest: rec.PayloadDigest}
 			revisitOf = &orig.ID
@@ -183,10 +183,10 @@ func loadCapture(ctx context.Context, q store.Querier, id int64) (capture, error
 // encoding, then charset); pasted HTML, which has no capture, is in the
 // article row. It is "" for an article that has neither (pasted text).
 func (s *Service) ArticleHTML(ctx context.Context, a Article) (string, error) {
-	return pageHTML(ctx, s.db, s.cfg.ArchiveDir(), a)
+	return pageHTML(ctx, s.db, s.cfg.Archive(), a)
 }
 
-func pageHTML(ctx context.Context, q store.Querier, archiveDir string, a Article) (string, error) {
+func pageHTML(ctx context.Context, q store.Querier, files archive.Files, a Article) (string, error) {
 	if a.HTML != "" || a.CaptureID == nil {
 		return a.HTML, nil
 	}
@@ -194,7 +194,7 @@ func pageHTML(ctx context.Context, q store.Querier, archiveDir string, a Article
 	if err != nil {
 		return "", fmt.Errorf("page of article %d: %w", a.ID, err)
 	}
-	rec, err := readCapture(ctx, q, archiveDir, c)
+	rec, err := readCapture(ctx, q, files, c)
 	if err != nil {
 		return "", fmt.Errorf("page of article %d: %w", a.ID, err)
 	}
@@ -207,8 +207,8 @@ func pageHTML(ctx context.Context, q store.Querier, archiveDir string, a Article
 
 // readCapture reads a capture back from the WARC files as a replay shows
 // it: a revisit record is resolved to the stored response it refers to.
-func readCapture(ctx context.Context, q store.Querier, archiveDir string, c capture) (*archive.Response, error) {
-	rec, err := archive.Read(archiveDir, c.Loc)
+func readCapture(ctx context.Context, q store.Querier, files archive.Files, c capture) (*archive.Response, error) {
+	rec, err := archive.Read(ctx, files, c.Loc)
 	if err != nil {
 		return nil, fmt.Errorf("capture %d in %s: %w", c.ID, c.Loc.File, err)
 	}
@@ -222,7 +222,7 @@ func readCapture(ctx context.Context, q store.Querier, archiveDir string, c capt
 	if err != nil {
 		return nil, fmt.Errorf("capture %d revisits: %w", c.ID, err)
 	}
-	page, err := archive.Resolve(archiveDir, rec, orig.Loc)
+	page, err := archive.Resolve(ctx, files, rec, orig.Loc)
 	if err != nil {
 		return nil, fmt.Errorf("capture %d revisits capture %d: %w", c.ID, orig.ID, err)
 	}

@@ -105,7 +105,7 @@ func TestQuotedArticleEditsAndDeletion(t *testing.T) {
 		}
 		// The first capture still holds the original bytes.
 		c, _ := loadCapture(ctx, db, *a.CaptureID)
-		rec, err := archive.Read(d.svc.cfg.ArchiveDir(), c.Loc)
+		rec, err := archive.Read(t.Context(), d.svc.cfg.Archive(), c.Loc)
 		if err != nil || !bytes.Equal(rec.Body, old) {
 			t.Errorf("original capture: %v", err)
 		}

@@ -76,7 +76,7 @@ func (s *Service) RunOnce(ctx context.Context, feedIDs []int64, progress func(Pr
 	if err != nil {
 		return Progress{}, fmt.Errorf("fetch: pending items: %w", err)
 	}
-	if err := leaseEntries(ctx, s.db, pending, s.now().Add(entryLease)); err != nil {
+	if err := leaseEntries(ctx, s.db, pending, s.now().Add(s.wall(entryLease))); err != nil {
 		return Progress{}, err
 	}
 	params := articleBatches(pending, run)

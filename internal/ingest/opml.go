@@ -46,7 +46,7 @@ func ImportOPML(ctx context.Context, db *store.DB, data []byte, outletKey string
 			if created {
 				res.NewOutlets++
 			}
-			f := outlets.Feed{OutletID: o.ID, URL: sub.FeedURL, Title: sub.Title}
+			f := outlets.Feed{OutletID: o.ID, URL: sourceURL(sub.FeedURL), Title: sub.Title}
 			if err := outlets.SaveFeed(ctx, tx, &f); err != nil {
 				return err
 			}

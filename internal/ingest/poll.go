@@ -72,9 +72,12 @@ func (s *Service) poll(ctx context.Context, feedID int64, enqueue enqueueFunc) (
 		res.NotModified = true
 		return s.recordSuccess(ctx, f, caps, resp, nil, hints, res, enqueue)
 	}
+	if isTelegram(f, resp) {
+		return s.pollTelegram(ctx, f, resp, caps, hints, enqueue)
+	}
 	parsed, perr := feeds.Parse(feedText(resp), resp.FinalURL)
 	if perr != nil {
-		return s.recordFailure(ctx, f, caps, perr, hints)
+		return s.recordFailure(ctx, f, caps, notAFeed(resp, perr), hints)
 	}
 	items := parsed.Items
 	if parsed.Format == feeds.SitemapIndex {
@@ -97,6 +100,7 @@ func (s *Service) poll(ctx context.Context, feedID int64, enqueue enqueueFunc) (
 	}
 	f.Format = string(parsed.Format)
 	res.Items = len(items)
+	enqueue = s.storingPosts(xPosts(f, items, caps[0]), enqueue)
 	return s.recordSuccess(ctx, f, caps, resp, items, hints, res, enqueue)
 }
 

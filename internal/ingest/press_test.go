@@ -31,6 +31,19 @@ type story struct {
 	Paras       []string
 }
 
+// longest is the story's longest paragraph: the one any extractor must
+// keep (a trailing one-line caption such as "مقایسه متوسط قیمت گوشت قرمز"
+// is furniture the extractor may rightly drop).
+func (s story) longest() string {
+	best := ""
+	for _, p := range s.Paras {
+		if len(p) > len(best) {
+			best = p
+		}
+	}
+	return best
+}
+
 // persianStories returns the corpus articles that have text, or, when the
 // shared folder is absent, the stories written for these tests.
 func persianStories(t testing.TB) []story {

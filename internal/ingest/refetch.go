@@ -20,10 +20,32 @@ func refetchInterval(age time.Duration) time.Duration {
 	return min(max(age/4, time.Hour), 7*24*time.Hour)
 }
 
-// dueRefetches lists the articles quoted in editions (entry_parts
-// source_url, compared in canonical form with every URL the article was
-// met under) or clipped, whose next re-fetch is due.
+// dueRefetches lists the followed articles (followedArticles) whose next
+// re-fetch is due.
 func (s *Service) dueRefetches(ctx context.Context, now time.Time) ([]int64, error) {
+	ids, err := s.followedArticles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var due []int64
+	for _, id := range ids {
+		var n int
+		err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles
+			WHERE id = ? AND (next_refetch_at IS NULL OR next_refetch_at <= ?)`, id, now).Scan(&n)
+		if err != nil {
+			return nil, fmt.Errorf("quoted article %d: %w", id, err)
+		}
+		if n > 0 {
+			due = append(due, id)
+		}
+	}
+	return due, nil
+}
+
+// followedArticles lists, once each, the articles quoted in editions
+// (entry_parts source_url, compared in canonical form with every URL the
+// article was met under) or clipped: those re-fetched on a schedule.
+func (s *Service) followedArticles(ctx context.Context) ([]int64, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT source_url FROM entry_parts WHERE source_url <> ''`)
 	if err != nil {
 		return nil, fmt.Errorf("quoted articles: %w", err)
@@ -59,24 +81,16 @@ func (s *Service) dueRefetches(ctx context.Context, now time.Time) ([]int64, err
 		}
 		ids = append(ids, id)
 	}
-	var due []int64
+	var out []int64
 	seen := map[int64]bool{}
 	for _, id := range ids {
 		if id == 0 || seen[id] {
 			continue
 		}
 		seen[id] = true
-		var n int
-		err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles
-			WHERE id = ? AND (next_refetch_at IS NULL OR next_refetch_at <= ?)`, id, now).Scan(&n)
-		if err != nil {
-			return nil, fmt.Errorf("quoted article %d: %w", id, err)
-		}
-		if n > 0 {
-			due = append(due, id)
-		}
+		out = append(out, id)
 	}
-	return due, nil
+	return out, nil
 }
 
 // RefetchResult says what a re-fetch found: "unchanged", "edited",
@@ -103,7 +117,7 @@ func (s *Service) Refetch(ctx context.Context, articleID int64) (RefetchResult, 
 	if target == "" {
 		return RefetchResult{Outcome: "unchanged"}, nil
 	}
-	f, remote, local := s.fetchArticle(ctx, target)
+	f, remote, local := s.refetchPage(ctx, target)
 	if local != nil {
 		return RefetchResult{}, local
 	}
@@ -149,7 +163,7 @@ func (s *Service) Refetch(ctx context.Context, articleID int64) (RefetchResult, 
 		if res.Outcome != "unchanged" && res.Outcome != "unreachable" {
 			// A revision was recorded: the clips on the article are
 			// checked against what it now says.
-			if err := clips.Recheck(ctx, tx, s.cfg.ArchiveDir(), a.ID, a.Text); err != nil {
+			if err := clips.Recheck(ctx, tx, s.cfg.Archive(), a.ID, a.Text); err != nil {
 				return err
 			}
 		}

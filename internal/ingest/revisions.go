@@ -79,7 +79,10 @@ func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *
 	if err != nil {
 		return fmt.Errorf("update edited article %d: %w", old.ID, err)
 	}
-	return nil
+	if err := replaceShortKeys(ctx, tx, old.ID, a.shortKeys); err != nil {
+		return err
+	}
+	return s.saveQuotes(ctx, tx, old.ID, a)
 }
 
 func insertRevision(ctx context.Context, q store.Querier, articleID int64, r Revision, hashBefore, hashAfter string) error {

@@ -35,6 +35,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressreview/pressreview/internal/archive"
@@ -56,6 +57,10 @@ type Service struct {
 	// every start and stop at info); nil sends them to log.
 	queueLog *slog.Logger
 	now      func() time.Time
+
+	// pollLag is the longest a feed check has waited past its due time
+	// before it started, in nanoseconds of the service's clock.
+	pollLag atomic.Int64
 
 	// fetchSlots bounds the pages fetched and extracted at once, across
 	// all batch jobs, to Config.Concurrency.
@@ -80,8 +85,44 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 		fetcher:    fetch.New(cfg.fetchConfig()),
 		extract:    extract.Extractor{DetectLanguage: detectLanguage},
 		log:        slog.New(slog.DiscardHandler),
-		now:        func() time.Time { return time.Now().UTC() },
+		now:        clock(cfg.TimeScale),
 	}, nil
+}
+
+// clock is the service's time: the wall clock, or with a scale above one
+// a clock that runs that much faster from now on (Config.TimeScale).
+func clock(scale float64) func() time.Time {
+	if scale == 1 {
+		return func() time.Time { return time.Now().UTC() }
+	}
+	start := time.Now()
+	return func() time.Time {
+		return start.Add(time.Duration(float64(time.Since(start)) * scale)).UTC()
+	}
+}
+
+// wall converts a wall-clock duration to the service's clock. Leases
+// stand for a job the queue may still run — it gives up on jobs after
+// jobs.JobTimeout of wall-clock time — so they last that long whatever
+// the clock's speed; counted on a faster clock they would expire while
+// the job still waits, and the scheduler would queue the work again.
+func (s *Service) wall(d time.Duration) time.Duration {
+	return time.Duration(float64(d) * s.cfg.TimeScale)
+}
+
+// PollLag is the longest a feed check of this process has started after
+// the feed fell due (in the service's time, see Config.TimeScale): how far
+// the scheduler and the poll workers have fallen behind at worst.
+func (s *Service) PollLag() time.Duration { return time.Duration(s.pollLag.Load()) }
+
+// notePollLag records a check that started late after due.
+func (s *Service) notePollLag(late time.Duration) {
+	for {
+		cur := s.pollLag.Load()
+		if int64(late) <= cur || s.pollLag.CompareAndSwap(cur, int64(late)) {
+			return
+		}
+	}
 }
 
 // SetLogger sends the service's log lines (job failures) to l.
@@ -126,7 +167,8 @@ func (s *Service) writer() (*archive.Writer, error) {
 	if s.archive != nil {
 		return s.archive, nil
 	}
-	w, err := archive.NewWriter(archive.Config{Dir: s.cfg.ArchiveDir(), Prefix: "pressreview", NoSync: s.cfg.ArchiveNoSync})
+	w, err := archive.NewWriter(archive.Config{Dir: s.cfg.ArchiveDir(), Prefix: "pressreview", NoSync: s.cfg.ArchiveNoSync,
+		Blobs: s.cfg.Blobs, MaxFileAge: s.cfg.ArchiveMaxAge})
 	if err != nil {
 		return nil, fmt.Errorf("open WARC archive in %s: %w", s.cfg.ArchiveDir(), err)
 	}

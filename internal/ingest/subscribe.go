@@ -12,6 +12,7 @@ import (
 	"github.com/pressreview/pressreview/internal/fetch"
 	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/telegram"
 	"github.com/pressreview/pressreview/internal/valid"
 )
 
@@ -22,6 +23,7 @@ import (
 // (the first poll will tell whether it works). A feed already subscribed
 // is updated: moved to the outlet, with this caching switch.
 func (s *Service) AddFeeds(ctx context.Context, outletKey, rawURL string, ignoreCache, check bool) ([]outlets.Feed, error) {
+	rawURL = sourceURL(rawURL)
 	o, err := outlets.OutletByKey(ctx, s.db, outletKey)
 	if err != nil {
 		return nil, err
@@ -55,7 +57,7 @@ func (s *Service) AddFeeds(ctx context.Context, outletKey, rawURL string, ignore
 // feed some outlet already has is refused rather than moved. Of the feeds
 // a homepage advertises, those already subscribed are left as they are.
 func (s *Service) SubscribeFeeds(ctx context.Context, outletKey, rawURL string) ([]outlets.Feed, error) {
-	rawURL = strings.TrimSpace(rawURL)
+	rawURL = sourceURL(rawURL)
 	if u, err := url.Parse(rawURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, valid.Errorf("url", "%q is not a web address: give the feed's or the homepage's URL, starting with https://", rawURL)
 	}
@@ -115,11 +117,18 @@ func notSubscribed(ctx context.Context, q store.Querier, u string) error {
 // wrong (a failed fetch, a refused address, no feed); err is a local
 // failure. Every fetch is kept as evidence.
 func (s *Service) discoverFeeds(ctx context.Context, rawURL string) (found []outlets.Feed, remote, err error) {
+	if _, ok := telegram.ChannelOf(rawURL); ok {
+		return s.discoverTelegram(ctx, rawURL)
+	}
 	resp, remote, err := s.fetchArchived(ctx, rawURL, feedAccept)
 	if err != nil || remote != nil {
 		return nil, remote, err
 	}
 	text := feedText(resp)
+	if telegram.Looks(text) { // a channel preview served by a mirror
+		found, remote := previewFeed(rawURL, resp)
+		return found, remote, nil
+	}
 	if !strings.HasPrefix(http.DetectContentType(text), "text/html") {
 		parsed, perr := feeds.Parse(text, resp.FinalURL)
 		if perr != nil {

@@ -11,6 +11,8 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -70,6 +72,11 @@ type Config struct {
 	// working would be started a second time. Zero keeps River's default,
 	// JobTimeout plus an hour: that long a killed process's jobs wait.
 	RescueStuckJobsAfter time.Duration
+	// InstanceID, when set, names this process in the queue and makes the
+	// client retry the running jobs of instances that stopped beating
+	// (see RescueOrphans); the caller records it alive with Beat and
+	// RunBeats. Empty: River's own ID, and no such rescue (the CLI).
+	InstanceID string
 }
 
 // New builds a client. Polling replaces LISTEN/NOTIFY (which the
@@ -98,6 +105,17 @@ func New(db *store.DB, cfg Config) (*Client, error) {
 		rc.PeriodicJobs = cfg.PeriodicJobs
 		if rc.Queues == nil {
 			rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
+		}
+		if cfg.InstanceID != "" {
+			rc.ID = cfg.InstanceID
+			river.AddWorker(cfg.Workers, &rescueWorker{db: db, log: logger})
+			rc.Queues = maps.Clone(rc.Queues)
+			if _, ok := rc.Queues[MaintenanceQueue]; !ok {
+				rc.Queues[MaintenanceQueue] = river.QueueConfig{MaxWorkers: 1}
+			}
+			rc.PeriodicJobs = append(slices.Clone(rc.PeriodicJobs), river.NewPeriodicJob(river.PeriodicInterval(DeadAfter/3),
+				func() (river.JobArgs, *river.InsertOpts) { return rescueArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "jobs_rescue_orphans", RunOnStart: true}))
 		}
 	}
 	c, err := river.NewClient(d, rc)

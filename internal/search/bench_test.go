@@ -28,6 +28,9 @@ import (
 //	  go test ./internal/search -run TestSearchBenchmark -v -timeout 3h
 const benchEnv = "PRESSREVIEW_SEARCH_BENCH"
 
+// The peer benchmark against Bleve (module bench/search, docs/benchmarks.md)
+// runs the same mix, gen.Mix, on the archive that benchDirEnv keeps.
+
 // benchDirEnv names a directory that keeps the SQLite archive between
 // runs (default: a temporary one). A run that finds a fully indexed
 // archive of the requested size there skips loading and indexing and times
@@ -42,41 +45,28 @@ type benchQuery struct {
 	run         func(ctx context.Context, db *store.DB) error
 }
 
-func searchOp(kind, q string, facets bool) benchQuery {
-	return benchQuery{kind, q, func(ctx context.Context, db *store.DB) error {
-		_, err := Search(ctx, db, Request{Query: q, Facets: facets})
+// benchMix is gen.Mix, the fixed query mix shared with the peer benchmark
+// against Bleve (bench/search).
+var benchMix = func() []benchQuery {
+	var out []benchQuery
+	for _, op := range gen.Mix {
+		out = append(out, benchOp(op))
+	}
+	return out
+}()
+
+func benchOp(op gen.Op) benchQuery {
+	if op.Kind == "coverage" {
+		return benchQuery{op.Kind, op.Query + " by " + op.By + " per " + op.Interval, func(ctx context.Context, db *store.DB) error {
+			c, err := CoverageOf(ctx, db, CoverageRequest{Query: op.Query, Interval: op.Interval, By: op.By})
+			_ = c.SVG(ChartOptions{})
+			return err
+		}}
+	}
+	return benchQuery{op.Kind, op.Query, func(ctx context.Context, db *store.DB) error {
+		_, err := Search(ctx, db, Request{Query: op.Query, Facets: op.Facets})
 		return err
 	}}
-}
-
-func coverageOp(q, interval, by string) benchQuery {
-	return benchQuery{"coverage", q + " by " + by + " per " + interval, func(ctx context.Context, db *store.DB) error {
-		c, err := CoverageOf(ctx, db, CoverageRequest{Query: q, Interval: interval, By: by})
-		_ = c.SVG(ChartOptions{})
-		return err
-	}}
-}
-
-// benchMix is the fixed query mix: every search returns its first page of
-// 20 highlighted hits and the total; facets and coverage count every match.
-var benchMix = []benchQuery{
-	searchOp("word", "ایران", false),
-	searchOp("word", "پوتین", false),
-	searchOp("word", "مجلس", false),
-	searchOp("word", "sanctions", false),
-	searchOp("word", "الوساطة", false),
-	searchOp("phrase", `"مذاکرات هسته‌ای"`, false),
-	searchOp("phrase", `"ریاست جمهوری"`, false),
-	searchOp("phrase", `"nuclear talks"`, false),
-	searchOp("boolean", `پوتین OR بوتين OR putin -washington`, false),
-	searchOp("boolean", `تحریم* -نفت`, false),
-	searchOp("filter", `مجلس orientation:reformist after:2024-06-01 before:2024-09-01`, false),
-	searchOp("filter", `lang:en talks`, false),
-	searchOp("filter", `outlet:outlet-01 اقتصاد`, false),
-	searchOp("facets", `ایران`, true),
-	searchOp("facets", `مذاکرات OR talks`, true),
-	coverageOp(`پوتین OR بوتين OR putin`, IntervalWeek, ByOrientation),
-	coverageOp(`تحریم*`, IntervalDay, ByOutlet),
 }
 
 func TestSearchBenchmark(t *testing.T) {
@@ -214,7 +204,7 @@ func benchStore(t *testing.T, db *store.DB, g *gen.Generator, n int, size func()
 		t.Logf("  %-8s p50 %7s p95 %7s  %s", q.kind, pct(byQuery[i], 50), pct(byQuery[i], 95), q.query)
 	}
 	var rows []string
-	for _, k := range []string{"word", "phrase", "boolean", "filter", "facets", "coverage"} {
+	for _, k := range gen.Kinds {
 		rows = append(rows, fmt.Sprintf("%s p50 %s p95 %s", k, pct(byKind[k], 50), pct(byKind[k], 95)))
 	}
 	t.Logf("latency: %s", strings.Join(rows, "; "))

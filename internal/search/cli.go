@@ -111,15 +111,15 @@ func plain(h string) string {
 }
 
 func printResult(w io.Writer, res Result) error {
-	total := strconv.Itoa(res.Total)
-	if res.Approximate {
-		total += "+" // counting stopped; the hits are the newest of them
-	}
 	noun := "matches"
-	if total == "1" {
+	if res.Total == 1 {
 		noun = "match"
 	}
-	fmt.Fprintf(w, "%s %s for %s (%s)\n\n", total, noun, res.Query, res.Sort)
+	order := res.Sort
+	if res.Window > 0 {
+		order += ", among the newest " + strconv.Itoa(res.Window)
+	}
+	fmt.Fprintf(w, "%d %s for %s (%s)\n\n", res.Total, noun, res.Query, order)
 	for _, h := range res.Hits {
 		outlet := h.Outlet.Name
 		if h.Outlet.Orientation != "" {
@@ -129,13 +129,21 @@ func printResult(w io.Writer, res Result) error {
 		fmt.Fprintf(w, "    %s\n    %s\n\n", plain(h.SnippetHTML), h.URL)
 	}
 	for _, c := range res.Clips {
-		fmt.Fprintf(w, "%s  %s in %s (%s)\n    %s\n", c.Date, c.Speaker.Name, c.Outlet.Name, c.EditionSlug, plain(c.TextHTML))
+		if c.CandidateID != 0 {
+			// A quote the finder found: no translation, no edition yet.
+			fmt.Fprintf(w, "%s  %s in %s (found in article %d)\n", c.Date, c.Speaker.Name, c.Outlet.Name, c.ArticleID)
+		} else {
+			fmt.Fprintf(w, "%s  %s in %s (%s)\n    %s\n", c.Date, c.Speaker.Name, c.Outlet.Name, c.EditionSlug, plain(c.TextHTML))
+		}
 		if c.OriginalHTML != "" {
 			fmt.Fprintf(w, "    %s\n", plain(c.OriginalHTML))
 		}
 		fmt.Fprintln(w)
 	}
 	if f := res.Facets; f != nil {
+		if !f.Exact {
+			fmt.Fprintf(w, "Counts of the newest %d matches:\n", f.Of)
+		}
 		for _, g := range []struct {
 			name   string
 			counts []Count

@@ -13,8 +13,9 @@ import (
 )
 
 // A query with speaker: searches clips — the quotes and passages of
-// edition entries attributed to a speaker, and the analysts' clips
-// (package clips) not yet quoted in an edition — instead of articles:
+// edition entries attributed to a speaker, the analysts' clips (package
+// clips) not yet quoted in an edition, and the quotes the finder found
+// and attributed to them (quotes_filter.go) — instead of articles:
 // articles have no speaker, clips do. speaker: names a person by key, or
 // by name or alias in either script (outlets.FindPeople). The words must
 // occur in the clip's translation or its original; outlet:, orientation:
@@ -27,7 +28,12 @@ import (
 type Clip struct {
 	// ClipID is the analyst's clip (package clips); EntryID, Item,
 	// Position and EditionSlug are zero for a clip not in an edition.
-	ClipID      int64     `json:"clip,omitempty"`
+	ClipID int64 `json:"clip,omitempty"`
+	// CandidateID is a quote the finder found in article ArticleID and
+	// nobody has clipped yet (see quotes:): it has an original and no
+	// translation (TextHTML is empty).
+	CandidateID int64     `json:"candidate,omitempty"`
+	ArticleID   int64     `json:"article,omitempty"`
 	EntryID     int64     `json:"entry_id"`
 	Item        int       `json:"item"`
 	Position    int       `json:"position"`
@@ -69,7 +75,12 @@ func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res R
 			return res, &Error{Pos: f.Pos, Msg: "speaker: cannot be negated; it chooses whose clips to search"}
 		}
 	}
+	src, err := quotesSources(p.q.Filters)
+	if err != nil {
+		return res, err
+	}
 	var ids []any
+	var asked []outlets.Person
 	for _, v := range p.q.Values(FieldSpeaker) {
 		people, err := outlets.FindPeople(ctx, db, v, 0)
 		if err != nil {
@@ -78,6 +89,7 @@ func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res R
 		for _, person := range people {
 			ids = append(ids, person.ID)
 		}
+		asked = append(asked, people...)
 	}
 	if len(ids) == 0 {
 		return res, nil
@@ -95,7 +107,7 @@ func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res R
 	var found []Clip
 	mk := newMarker(newTermSet(p.e))
 	// An entry's part is shown under the first of its speakers asked for.
-	for _, query := range []string{`
+	queries := []string{`
 		SELECT 0, e.id, p.item, p.position, p.kind, p.text, p.original, p.original_lang, p.source_url,
 			e.entry_date, COALESCE(` + entryOutlet + `, 0), s.key, s.name, ed.slug
 		FROM entry_parts p
@@ -108,7 +120,11 @@ func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res R
 			c.clip_date, c.outlet_id, s.key, s.name, ''
 		FROM clips c
 		JOIN people s ON s.id = c.speaker_id AND s.id IN ` + people + `
-		WHERE NOT EXISTS (SELECT 1 FROM entry_parts q WHERE q.clip_id = c.id) AND ` + analystClips.Replace(w.sql())} {
+		WHERE NOT EXISTS (SELECT 1 FROM entry_parts q WHERE q.clip_id = c.id) AND ` + analystClips.Replace(w.sql())}
+	if !src.clips {
+		queries = nil
+	}
+	for _, query := range queries {
 		rows, err := db.QueryContext(ctx, query+` ORDER BY 10 DESC, 2 DESC, 1 DESC, 3, 4`, args...)
 		if err != nil {
 			return res, fmt.Errorf("search clips: %w", err)
@@ -138,7 +154,12 @@ func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res R
 			return res, fmt.Errorf("search clips: %w", err)
 		}
 	}
-	// Newest first across both kinds of clip, each query's order kept
+	more, err := searchCandidates(ctx, db, p, asked, src.kinds, roster, mk)
+	if err != nil {
+		return res, err
+	}
+	found = append(found, more...)
+	// Newest first across the kinds of clip, each query's order kept
 	// within a day.
 	sort.SliceStable(found, func(i, j int) bool { return found[i].Date > found[j].Date })
 	res.Total = len(found)

@@ -95,7 +95,7 @@ func coverageOf(ctx context.Context, db store.Querier, req CoverageRequest) (Cov
 	if err := p.narrowToFilters(ctx, db); err != nil {
 		return Coverage{}, err
 	}
-	cells, err := p.aggregate(ctx, db, false)
+	cells, err := p.aggregate(ctx, db, req.By == ByOutlet || req.By == ByOrientation)
 	if err != nil {
 		return Coverage{}, err
 	}
@@ -228,8 +228,36 @@ func foldSeries(all []Series, max int, by string) []Series {
 	return append(slices.Clip(keep), other)
 }
 
-// facetsOf totals the cells by outlet, orientation, language and day.
-func facetsOf(cells []cell, r roster) *Facets {
+// facetsOf counts matches by outlet, orientation, language and day. An
+// article counts once for each outlet that lists it, and once for each
+// of their orientations, so that a count is what its filter finds.
+func facetsOf(rows []windowRow, r roster) *Facets {
+	// The matches are first counted by cell, which ten thousand of them
+	// fill in a fraction of the time that four string-keyed maps would
+	// take; other outlets' listings, rare, are counted apart.
+	type key struct {
+		outletID  int64
+		lang, day string
+	}
+	cells := map[key]int{}
+	alsoOutlet, alsoOrientation := map[int64]int{}, map[string]int{}
+	for _, row := range rows {
+		cells[key{row.outletID, row.lang, row.day}]++
+		if len(row.listedBy) == 0 {
+			continue
+		}
+		own := r[row.outletID].Orientation
+		for i, id := range row.listedBy {
+			if slices.Contains(row.listedBy[:i], id) {
+				continue
+			}
+			alsoOutlet[id]++
+			o := r[id].Orientation
+			if o != own && !slices.ContainsFunc(row.listedBy[:i], func(prev int64) bool { return r[prev].Orientation == o }) {
+				alsoOrientation[o]++
+			}
+		}
+	}
 	outlets, orientations, langs, days := map[string]*Count{}, map[string]*Count{}, map[string]*Count{}, map[string]*Count{}
 	bump := func(m map[string]*Count, key, label string, n int) {
 		c := m[key]
@@ -239,12 +267,19 @@ func facetsOf(cells []cell, r roster) *Facets {
 		}
 		c.Count += n
 	}
-	for _, c := range cells {
-		ref := r.ref(c.outletID)
-		bump(outlets, ref.Key, ref.Name, c.n)
-		bump(orientations, ref.Orientation, "", c.n)
-		bump(langs, c.lang, "", c.n)
-		bump(days, c.day, "", c.n)
+	for k, n := range cells {
+		ref := r.ref(k.outletID)
+		bump(outlets, ref.Key, ref.Name, n)
+		bump(orientations, ref.Orientation, "", n)
+		bump(langs, k.lang, "", n)
+		bump(days, k.day, "", n)
+	}
+	for id, n := range alsoOutlet {
+		ref := r.ref(id)
+		bump(outlets, ref.Key, ref.Name, n)
+	}
+	for o, n := range alsoOrientation {
+		bump(orientations, o, "", n)
 	}
 	byCount := func(a, b Count) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key)) }
 	byKey := func(a, b Count) int { return cmp.Compare(a.Key, b.Key) }

@@ -44,6 +44,9 @@ var outletColumn = map[string][]string{
 // between articles (search_docs d) and clips (entries e, entry_parts p).
 type filterColumns struct {
 	outletID, lang string
+	// article is the article ID column, which quotes: tests; "" where
+	// quotes: is not an article filter (clips, see quotesSources).
+	article string
 	// time is the column that after: and before: compare; timeArg turns
 	// the first instant of a day into its value.
 	time    string
@@ -51,14 +54,14 @@ type filterColumns struct {
 }
 
 var docColumns = filterColumns{
-	outletID: "d.outlet_id", lang: "d.lang", time: "d.published_unix",
+	outletID: "d.outlet_id", lang: "d.lang", article: "d.article_id", time: "d.published_unix",
 	timeArg: func(t time.Time) any { return t.Unix() },
 }
 
 // candidateColumns are docColumns under the alias c, for the candidates
 // of narrowToFilters.
 var candidateColumns = filterColumns{
-	outletID: "c.outlet_id", lang: "c.lang", time: "c.published_unix",
+	outletID: "c.outlet_id", lang: "c.lang", article: "c.article_id", time: "c.published_unix",
 	timeArg: docColumns.timeArg,
 }
 
@@ -83,16 +86,30 @@ func addFilters(w *where, d store.Dialect, filters []Filter, cols filterColumns)
 				args = append(args, vals...)
 			}
 			outlets := "SELECT id FROM outlets WHERE " + strings.Join(ors, " OR ")
+			// An article also belongs to the other outlets that list it
+			// (article_outlets: one URL in two outlets' feeds), as in
+			// coverage and the facets. Clips have their entry's outlet.
+			listed := "SELECT ao.article_id FROM article_outlets ao WHERE ao.outlet_id IN (" + outlets + ")"
 			if d == store.Postgres {
 				// An array computed once, where IN (subquery) would join
 				// outlet by outlet: with a word, PostgreSQL then scanned
 				// the GIN index once per outlet (nine times for
 				// orientation:reformist, 400 ms at a million articles)
 				// instead of once.
-				w.add(not+"("+cols.outletID+" = ANY (ARRAY ("+outlets+")))", args...)
+				cond := cols.outletID + " = ANY (ARRAY (" + outlets + "))"
+				if cols.article != "" {
+					listed = "SELECT ao.article_id FROM article_outlets ao WHERE ao.outlet_id = ANY (ARRAY (" + outlets + "))"
+					cond += " OR " + cols.article + " = ANY (ARRAY (" + listed + "))"
+					args = append(args, args...)
+				}
+				w.add(not+"("+cond+")", args...)
 				continue
 			}
-			w.add(cols.outletID+" "+not+"IN ("+outlets+")", args...)
+			if cols.article == "" {
+				w.add(cols.outletID+" "+not+"IN ("+outlets+")", args...)
+				continue
+			}
+			w.add(not+"("+cols.outletID+" IN ("+outlets+") OR "+cols.article+" IN ("+listed+"))", append(args, args...)...)
 		case FieldLang:
 			w.add(cols.lang+" "+not+"IN ("+placeholders(len(vals))+")", vals...)
 		case FieldAfter, FieldBefore:
@@ -108,6 +125,10 @@ func addFilters(w *where, d store.Dialect, filters []Filter, cols filterColumns)
 				op = ">="
 			}
 			w.add(cols.time+" "+op+" ?", cols.timeArg(day))
+		case FieldQuotes:
+			if cols.article != "" {
+				w.add(not + quotesCond(cols.article, f.Values))
+			}
 		}
 	}
 }

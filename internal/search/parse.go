@@ -195,6 +195,7 @@ var filterExample = map[string]string{
 	FieldAfter:       "after:2025-03-01",
 	FieldBefore:      "before:2025-03-08",
 	FieldSpeaker:     "speaker:araghchi",
+	FieldQuotes:      "quotes:any",
 }
 
 // checkFilter validates values that have a fixed form.
@@ -207,6 +208,8 @@ func checkFilter(f Filter) error {
 		if _, err := parseDay(f.Values[0]); err != nil {
 			return &Error{Pos: f.Pos, Msg: fmt.Sprintf("%s:%s is not a date; write YYYY-MM-DD, as in %s", f.Field, f.Values[0], filterExample[f.Field])}
 		}
+	case FieldQuotes:
+		return checkQuotes(f)
 	}
 	return nil
 }

@@ -80,9 +80,10 @@ const (
 	FieldAfter       = "after"
 	FieldBefore      = "before"
 	FieldSpeaker     = "speaker"
+	FieldQuotes      = "quotes"
 )
 
-var filterFields = []string{FieldOutlet, FieldOrientation, FieldLang, FieldKind, FieldAfter, FieldBefore, FieldSpeaker}
+var filterFields = []string{FieldOutlet, FieldOrientation, FieldLang, FieldKind, FieldAfter, FieldBefore, FieldSpeaker, FieldQuotes}
 
 func isFilterField(s string) bool {
 	for _, f := range filterFields {

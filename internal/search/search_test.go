@@ -19,12 +19,13 @@ var fixtureQueries = []struct {
 }{
 	{`پوتین`, []string{"kayhan-putin", "shargh-putin"}},
 	// Joined, half-spaced and Arabic-keyboard spellings meet.
-	{`میانجیگری`, []string{"kayhan-putin"}},
-	{`ميانجي‌گري`, []string{"kayhan-putin"}},
-	{`"میانجی گری"`, []string{"shargh-putin"}},
+	// The spaced compound is joined too (the lexicon has میانجی‌گری).
+	{`میانجیگری`, []string{"kayhan-putin", "shargh-putin"}},
+	{`ميانجي‌گري`, []string{"kayhan-putin", "shargh-putin"}},
+	{`"میانجی گری"`, []string{"kayhan-putin", "shargh-putin"}},
 	{`میرود`, []string{"shargh-putin"}},
 	{`می‌رود`, []string{"shargh-putin"}},
-	{`"مذاکرات هسته‌ای"`, []string{"kayhan-talks", "shargh-putin"}},
+	{`"مذاکرات هسته‌ای"`, []string{"kayhan-talks", "shargh-putin", "tasnim-sanctions"}},
 	{`تحریمها`, []string{"kayhan-talks", "tasnim-sanctions"}},
 	{`تحریم*`, []string{"kayhan-talks", "tasnim-sanctions"}},
 	{`۱۴۰۳`, []string{"tasnim-sanctions"}},
@@ -255,46 +256,138 @@ func TestIndexArticleIsIdempotent(t *testing.T) {
 	})
 }
 
-func TestCountCap(t *testing.T) {
+// TestWindow: past the window, the total still counts every match, while
+// the pages and facets are those of the newest matches and say so.
+func TestWindow(t *testing.T) {
 	defer func(n int) { countCap = n }(countCap)
 	countCap = 2
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		keys := invert(seedFixture(t, db))
 		ctx := context.Background()
 		// Three articles say "talks"; the two added last make the window.
-		for _, req := range []Request{
-			{Query: "talks", Facets: true, Limit: 1},
-			{Query: "talks", Facets: true, Sort: SortNewest, Limit: 1},
-			{Query: "lang:en", Facets: true, Limit: 1}, // no words: a window over search_docs
+		for _, tc := range []struct {
+			req   Request
+			total int
+		}{
+			{Request{Query: "talks", Facets: true, Limit: 1}, 3},
+			{Request{Query: "talks", Facets: true, Sort: SortNewest, Limit: 1}, 3},
+			{Request{Query: "talks lang:en", Facets: true, Limit: 1}, 3}, // counted through the join
+			{Request{Query: "lang:en", Facets: true, Limit: 1}, 3},       // no words: a window over search_docs
 		} {
+			req := tc.req
 			res, err := Search(ctx, db, req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Total != 2 || !res.Approximate {
-				t.Errorf("%s: total %d approximate %v, want a lower bound of 2", req.Query, res.Total, res.Approximate)
+			if res.Total != tc.total || res.Window != 2 {
+				t.Errorf("%s: total %d window %d, want %d matches and a window of 2", req.Query, res.Total, res.Window, tc.total)
 			}
-			if n := res.Facets.Langs[0].Count; len(res.Facets.Langs) != 1 || n != 2 {
-				t.Errorf("%s: language facets %+v, want the window's 2", req.Query, res.Facets.Langs)
+			if f := res.Facets; f.Of != 2 || f.Exact || len(f.Langs) != 1 || f.Langs[0].Count != 2 {
+				t.Errorf("%s: facets of %d (exact %v), languages %+v; want the window's 2", req.Query, f.Of, f.Exact, f.Langs)
 			}
 			got := searchAll(t, db, Request{Query: req.Query, Sort: req.Sort, Limit: 1}, keys)
 			slices.Sort(got)
 			if want := []string{"presstv-boundary", "presstv-oman"}; !slices.Equal(got, want) {
 				t.Errorf("%s (%s): pages hold %v, want %v", req.Query, req.Sort, got, want)
 			}
+			// The last page gives the whole count too.
+			next, err := Search(ctx, db, Request{Query: req.Query, Sort: req.Sort, Limit: 1, Cursor: res.NextCursor})
+			if err != nil || next.Total != tc.total || next.NextCursor != "" {
+				t.Errorf("%s: total %d on the last page (next %q, %v), want %d", req.Query, next.Total, next.NextCursor, err, tc.total)
+			}
 		}
 		var out strings.Builder
-		if err := RunCLI(ctx, db, []string{"talks"}, &out); err != nil || !strings.HasPrefix(out.String(), "2+ matches") {
+		if err := RunCLI(ctx, db, []string{"--facets", "talks"}, &out); err != nil ||
+			!strings.HasPrefix(out.String(), "3 matches for talks (relevance, among the newest 2)") ||
+			!strings.Contains(out.String(), "Counts of the newest 2 matches:") {
 			t.Errorf("command line: %v\n%s", err, out.String())
 		}
-		res, err := Search(ctx, db, Request{Query: "sanctions"})
-		if err != nil || res.Total != 1 || res.Approximate {
-			t.Errorf("under the cap: total %d approximate %v, %v", res.Total, res.Approximate, err)
+		res, err := Search(ctx, db, Request{Query: "sanctions", Facets: true})
+		if err != nil || res.Total != 1 || res.Window != 0 || !res.Facets.Exact || res.Facets.Of != 1 {
+			t.Errorf("under the window: total %d window %d facets %+v, %v", res.Total, res.Window, res.Facets, err)
 		}
 		// Coverage counts every match.
 		c, err := CoverageOf(ctx, db, CoverageRequest{Query: "talks"})
 		if err != nil || c.Total != 3 {
 			t.Errorf("coverage total %d, %v; want 3", c.Total, err)
+		}
+	})
+}
+
+// TestListedByOtherOutlets: an article that other outlets list too (one
+// URL in two outlets' feeds: article_outlets) is found by their outlet:,
+// orientation: and kind: filters and counted in their facets, each facet
+// count being what its filter finds; it still counts once in the total,
+// the languages and the days.
+func TestListedByOtherOutlets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ids := seedFixture(t, db)
+		ctx := context.Background()
+		// Press TV's Putin story is listed by Kayhan (another camp) and
+		// Al-Alam (the same camp); Tasnim's sanctions story by Kayhan.
+		for _, l := range []struct{ article, outlet string }{
+			{"presstv-putin", "kayhan"}, {"presstv-putin", "alalam"}, {"tasnim-sanctions", "kayhan"},
+		} {
+			if _, err := db.ExecContext(ctx, `INSERT INTO article_outlets (article_id, outlet_id)
+				SELECT ?, id FROM outlets WHERE key = ?`, ids[l.article], l.outlet); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const q = "پوتین OR putin OR بوتين"
+		res, err := Search(ctx, db, Request{Query: q, Facets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := res.Facets
+		if res.Total != 4 || f.Of != 4 || !f.Exact {
+			t.Errorf("total %d, facets of %d (exact %v); want 4", res.Total, f.Of, f.Exact)
+		}
+		wantOutlets := []Count{{Key: "alalam", Label: "Al-Alam", Count: 2}, {Key: "kayhan", Label: "Kayhan", Count: 2},
+			{Key: "presstv", Label: "Press TV", Count: 1}, {Key: "shargh", Label: "Shargh Daily", Count: 1}}
+		if !reflect.DeepEqual(f.Outlets, wantOutlets) {
+			t.Errorf("outlets = %+v\nwant %+v", f.Outlets, wantOutlets)
+		}
+		wantOrient := []Count{{Key: "hard-line", Count: 2}, {Key: "state-run", Count: 2}, {Key: "reformist", Count: 1}}
+		if !reflect.DeepEqual(f.Orientations, wantOrient) {
+			t.Errorf("orientations = %+v\nwant %+v", f.Orientations, wantOrient)
+		}
+		wantLangs := []Count{{Key: "fa", Count: 2}, {Key: "ar", Count: 1}, {Key: "en", Count: 1}}
+		if !reflect.DeepEqual(f.Langs, wantLangs) {
+			t.Errorf("langs = %+v", f.Langs)
+		}
+		// Each facet count is what its filter finds, with words and alone.
+		for _, c := range f.Outlets {
+			narrowed := q + " " + Filter{Field: FieldOutlet, Values: []string{c.Key}}.String()
+			if r, err := Search(ctx, db, Request{Query: narrowed}); err != nil || r.Total != c.Count {
+				t.Errorf("%s: %d matches (%v), the facet says %d", narrowed, r.Total, err, c.Count)
+			}
+		}
+		for _, c := range f.Orientations {
+			narrowed := q + " " + Filter{Field: FieldOrientation, Values: []string{c.Key}}.String()
+			if r, err := Search(ctx, db, Request{Query: narrowed}); err != nil || r.Total != c.Count {
+				t.Errorf("%s: %d matches (%v), the facet says %d", narrowed, r.Total, err, c.Count)
+			}
+		}
+		keys := invert(ids)
+		for query, want := range map[string][]string{
+			"outlet:kayhan":                  {"kayhan-putin", "kayhan-talks", "presstv-putin", "tasnim-sanctions"},
+			"outlet:kayhan تحریم*":           {"kayhan-talks", "tasnim-sanctions"},
+			"-outlet:kayhan " + q:            {"alalam-putin", "shargh-putin"},
+			"kind:tv -orientation:hard-line": {"alalam-putin", "presstv-boundary", "presstv-oman"},
+			"kind:newspaper lang:en":         {"presstv-putin"},
+		} {
+			got := searchAll(t, db, Request{Query: query, Sort: SortNewest}, keys)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: %v, want %v", query, got, want)
+			}
+		}
+		// Coverage by outlet counts the listings; of all articles, once each.
+		for by, want := range map[string]int{ByOutlet: 6, ByNone: 4, ByLang: 4} {
+			c, err := CoverageOf(ctx, db, CoverageRequest{Query: q, By: by})
+			if err != nil || c.Total != want {
+				t.Errorf("coverage by %q: total %d (%v), want %d", by, c.Total, err, want)
+			}
 		}
 	})
 }

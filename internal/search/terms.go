@@ -52,7 +52,11 @@ func topTerms(ctx context.Context, db store.Querier, req TermsRequest) ([]Term, 
 	if err != nil {
 		return nil, err
 	}
-	ids, _, _, _, err := p.page(ctx, db, SortNewest, "", cmp.Or(req.Sample, 500))
+	w, err := p.window(ctx, db, SortNewest, false)
+	if err != nil {
+		return nil, err
+	}
+	ids, _, _, err := p.page(w, SortNewest, "", cmp.Or(req.Sample, 500))
 	if err != nil {
 		return nil, err
 	}

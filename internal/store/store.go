@@ -43,6 +43,9 @@ type DB struct {
 	// Path is the database file on SQLite ("" on PostgreSQL).
 	Path string
 
+	// stmts keeps statements prepared on SQLite (nil on PostgreSQL).
+	stmts *stmtCache
+
 	queueOnce sync.Once
 	queue     *sql.DB // SQLite only: the job queue's own single connection
 	queueErr  error
@@ -114,7 +117,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("database sqlite:%s: %w", path, err)
 	}
-	return &DB{SQL: db, d: SQLite, Path: path}, nil
+	return &DB{SQL: db, d: SQLite, Path: path, stmts: newStmtCache(db)}, nil
 }
 
 // sqliteDSN sets every connection up alike. WAL lets readers proceed while a
@@ -182,6 +185,9 @@ func (db *DB) Close() error {
 	if db.queue != nil {
 		db.queue.Close()
 	}
+	if db.stmts != nil {
+		db.stmts.close()
+	}
 	err := db.SQL.Close()
 	if db.Pool != nil {
 		db.Pool.Close()
@@ -229,17 +235,34 @@ func Rebind(d Dialect, query string) string {
 
 // ExecContext runs a statement with `?` placeholders.
 func (db *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s := db.prepared(ctx, q); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
 	return db.SQL.ExecContext(ctx, Rebind(db.d, q), args...)
 }
 
 // QueryContext runs a query with `?` placeholders.
 func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s := db.prepared(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
 	return db.SQL.QueryContext(ctx, Rebind(db.d, q), args...)
 }
 
 // QueryRowContext runs a single-row query with `?` placeholders.
 func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := db.prepared(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
 	return db.SQL.QueryRowContext(ctx, Rebind(db.d, q), args...)
+}
+
+// prepared is q's cached statement on SQLite, nil on PostgreSQL.
+func (db *DB) prepared(ctx context.Context, q string) *sql.Stmt {
+	if db.stmts == nil {
+		return nil
+	}
+	return db.stmts.get(ctx, q)
 }
 
 // Dialect reports the engine.
@@ -247,23 +270,54 @@ func (db *DB) Dialect() Dialect { return db.d }
 
 // Tx is a transaction that rebinds placeholders like DB.
 type Tx struct {
-	tx *sql.Tx
-	d  Dialect
+	tx    *sql.Tx
+	d     Dialect
+	stmts *stmtCache // the DB's, nil on PostgreSQL
 }
 
 // ExecContext runs a statement with `?` placeholders.
 func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s := t.prepared(ctx, q); s != nil {
+		defer s.Close()
+		return s.ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, Rebind(t.d, q), args...)
 }
 
 // QueryContext runs a query with `?` placeholders.
 func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s := t.prepared(ctx, q); s != nil {
+		defer s.Close() // the rows keep the connection's statement
+		return s.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, Rebind(t.d, q), args...)
 }
 
 // QueryRowContext runs a single-row query with `?` placeholders.
 func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := t.prepared(ctx, q); s != nil {
+		defer s.Close()
+		return s.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, Rebind(t.d, q), args...)
+}
+
+// prepared is q's cached statement bound to the transaction, which
+// database/sql runs on the transaction's connection, preparing it there
+// only the first time; nil on PostgreSQL, and on a miss, when a query
+// seen before is prepared in the background for the next call.
+func (t *Tx) prepared(ctx context.Context, q string) *sql.Stmt {
+	if t.stmts == nil {
+		return nil
+	}
+	s, repeat := t.stmts.lookup(q)
+	if s == nil {
+		if repeat {
+			t.stmts.prepareLater(q)
+		}
+		return nil
+	}
+	return t.tx.StmtContext(ctx, s)
 }
 
 // Dialect reports the engine.
@@ -289,7 +343,7 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: sqlTx, d: db.d}); err != nil {
+	if err = fn(&Tx{tx: sqlTx, d: db.d, stmts: db.stmts}); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {

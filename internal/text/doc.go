@@ -9,7 +9,8 @@
 // displayed text is never rewritten: callers keep the original and use
 // [Normalize], [Tokens] or [IndexText] only to compare, index and query,
 // so that a folding rule can change later without touching archived
-// articles (only a reindex is needed).
+// articles: only a reindex is needed, which an upgraded desk runs by itself
+// when AnalyzerVersion changes.
 //
 // The same functions must be applied to both sides of a comparison: an
 // article indexed with [IndexText] is only findable by a query that went

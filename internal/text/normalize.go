@@ -65,13 +65,30 @@ const (
 //     - before the plural suffix ها and its possessive forms (های، هایی،
 //     هایم، هایت، هایش، هایمان، هایتان، هایشان) and the superlative ترین,
 //     when the previous word ends with an Arabic-script letter
-//     (کتاب ها → کتابها, مهم ترین → مهمترین).
-//     The suffixes chosen never stand alone as words in news prose. Others
-//     that do are left alone: ای ("O", vocative) and the clitics ام، اش،
-//     اند, which are also whole words or too short to join safely; the
-//     comparative تر ("wet") likewise. For these, only the ZWNJ and joined
-//     spellings match each other. The joins also apply to Arabic text,
-//     where a standalone ها or مي is rare enough not to matter.
+//     (کتاب ها → کتابها, مهم ترین → مهمترین): these never stand alone
+//     as words in news prose;
+//     - before the other bound forms, where a lexicon decides (see
+//     lexicon.go; it is derived from hazm's MIT-licensed word list):
+//     the clitics ای، ام، ات، اش، ایم، اید، اند after a known word of
+//     three letters or more that ends in ه or ی (خانه ای → خانهای,
+//     رفته اند → رفتهاند), since the vocative ای and transliterations
+//     (ام آی تی) stand apart; the comparative تر, تری after a known
+//     adjective (مهم تر → مهمتر), since تر is also "wet"; and the second
+//     part of a compound that the lexicon spells with a half-space
+//     (سه شنبه → سهشنبه, اصلاح طلبان → اصلاحطلبان) or solid with a bound
+//     second element such as گاه or طلب (دانش گاه → دانشگاه); and, with
+//     no lexicon, the ezafe ی after a final ه (خانه ی → خانهی) and any
+//     word after the privative prefix بی (بی کیفیت → بیکیفیت), which
+//     stands alone only in transliterations (بی بی سی).
+//     Compounds whose first part is a function word or a number (به
+//     اندازه, سه روز) or whose second part is one (انجام شده) are left
+//     out of the lexicon: those are mostly separate words in news prose,
+//     and joining them would hide the first word from a search.
+//     The joins also apply to Arabic text, where a standalone ها or مي is
+//     rare enough not to matter.
+//
+// The joins change the index terms: AnalyzerVersion records which rules
+// an index was built with.
 //
 // The result is idempotent: Normalize(Normalize(s)) == Normalize(s), and
 // it is valid UTF-8 (invalid input bytes become U+FFFD).
@@ -100,15 +117,22 @@ func Normalize(s string) string {
 // result is also a fixed point.
 func normalizePass(s string) string {
 	s = nfkc(s)
-	if out, ok := mapRunes(s, false); ok {
-		return out
+	out, ok, again := mapRunes(s, false)
+	if !ok {
+		// A cased non-ASCII letter was seen: fold the whole string with
+		// the full Unicode case folding and map again. The Caser is built
+		// per call because a Caser may keep state between calls and this
+		// function is used concurrently; the path is only taken for
+		// non-ASCII Latin, Greek, Cyrillic and similar text.
+		out, _, again = mapRunes(cases.Fold().String(s), true)
 	}
-	// A cased non-ASCII letter was seen: fold the whole string with the
-	// full Unicode case folding and map again. The Caser is built per call
-	// because a Caser may keep state between calls and this function is
-	// used concurrently; the path is only taken for non-ASCII Latin, Greek,
-	// Cyrillic and similar text.
-	out, _ := mapRunes(cases.Fold().String(s), true)
+	// A join can make a word that joins the word before it, which was
+	// kept apart when the word was shorter (ارزش ده ی: ده takes the ezafe
+	// ی, and دهی is a compound's second part after ارزش). Mapping again
+	// joins it; each round removes a space, and such chains are rare.
+	for again {
+		out, _, again = mapRunes(out, true)
+	}
 	return out
 }
 
@@ -116,15 +140,51 @@ func normalizePass(s string) string {
 // proving it rune by rune from a table is several times faster than the
 // quick check of golang.org/x/text/unicode/norm, which otherwise takes most
 // of Normalize's time on Persian text.
+//
+// News text that is not in NFKC usually has a few characters that are not
+// (an ellipsis …, a no-break space, a presentation form) among thousands
+// that are. Only the stretches around them go through norm: a stable rune
+// starts a segment that nothing before it can change, so the text can be
+// normalized segment by segment.
 func nfkc(s string) string {
-	for _, r := range s {
-		if r >= rune(len(runeFlags)) || runeFlags[r]&flagNFKCStable == 0 {
-			// norm returns its argument, without allocating, when it
-			// is normal after all.
-			return norm.NFKC.String(s)
+	var b strings.Builder
+	done := 0         // s[:done] is written to b, or is the result if b is empty
+	lastStable := 0   // where the last stable rune starts
+	unstable := false // unstable runes follow it
+	for i, r := range s {
+		if r < rune(len(runeFlags)) && runeFlags[r]&flagNFKCStable != 0 {
+			if unstable {
+				nfkcSegment(&b, s, &done, lastStable, i)
+				unstable = false
+			}
+			lastStable = i
+		} else {
+			unstable = true
 		}
 	}
-	return s
+	if unstable {
+		nfkcSegment(&b, s, &done, lastStable, len(s))
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// nfkcSegment normalizes s[from:to], a stretch from a stable rune (which
+// the unstable ones after it may combine with) to the next stable one, and
+// writes it to b with the text since done if NFKC changes it.
+func nfkcSegment(b *strings.Builder, s string, done *int, from, to int) {
+	seg := s[from:to]
+	if n := norm.NFKC.String(seg); n != seg {
+		if b.Len() == 0 {
+			b.Grow(len(s) + 16)
+		}
+		b.WriteString(s[*done:from])
+		b.WriteString(n)
+		*done = to
+	}
 }
 
 // Flags of runeFlags.
@@ -135,6 +195,11 @@ const (
 	flagNFKCStable uint8 = 1 << iota
 	// flagWord marks a letter, digit or combining mark (see isWordRune).
 	flagWord
+	// flagArabicLetter marks a letter of the Arabic script.
+	flagArabicLetter
+	// flagPlainTerm marks a rune that indexTerm keeps as it is: not an
+	// apostrophe, a combining mark or an accented Latin letter.
+	flagPlainTerm
 )
 
 // runeFlags caches, for the runes up to General Punctuation (Latin, Greek,
@@ -147,6 +212,12 @@ var runeFlags = func() (flags [0x2070]uint8) {
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
 			flags[r] |= flagWord
+		}
+		if unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r) {
+			flags[r] |= flagArabicLetter
+		}
+		if r != '\'' && (r < 0xC0 || !unicode.IsMark(r) && !unicode.Is(unicode.Latin, r)) {
+			flags[r] |= flagPlainTerm
 		}
 	}
 	return flags
@@ -241,12 +312,13 @@ func mapArabic(r rune) (rune, runeAction) {
 //
 // Words are buffered in a small scratch slice until they end, because the
 // suffix rule can only tell whether to drop the space before a word once
-// the whole word is known.
-func mapRunes(s string, folded bool) (string, bool) {
+// the whole word is known. again reports that a join made a word that
+// would join the word before it (see normalizePass).
+func mapRunes(s string, folded bool) (out string, ok, again bool) {
 	var b strings.Builder
 	b.Grow(len(s))
 	var scratch [64]byte
-	w := mapper{b: &b, word: scratch[:0], prevEnd: -1}
+	w := mapper{b: &b, word: scratch[:0], prevEnd: -1, beforeStart: -1}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -276,7 +348,7 @@ func mapRunes(s string, folded bool) (string, bool) {
 			continue
 		case actFold:
 			if !folded {
-				return "", false
+				return "", false, false
 			}
 		}
 		if isWordRune(m) {
@@ -286,7 +358,7 @@ func mapRunes(s string, folded bool) (string, bool) {
 		}
 	}
 	w.flush()
-	return b.String(), true
+	return b.String(), true, w.again
 }
 
 // mapper is the output state of mapRunes.
@@ -297,6 +369,10 @@ type mapper struct {
 	// prevStart and prevEnd delimit the last word written to b; prevEnd
 	// is -1 when punctuation was written after it.
 	prevStart, prevEnd int
+	// beforeStart and beforeEnd delimit the word before that one when
+	// only a space separates them; beforeStart is -1 otherwise.
+	beforeStart, beforeEnd int
+	again                  bool // see mapRunes
 }
 
 // space records a word separator; spaces at the start are dropped, runs
@@ -325,22 +401,33 @@ func (m *mapper) flush() {
 	if len(m.word) == 0 {
 		return
 	}
-	join := false
-	if m.pending && m.prevEnd == m.b.Len() {
-		prev := m.b.String()[m.prevStart:m.prevEnd]
-		join = isVerbPrefix(prev) && startsWithArabicLetter(m.word) ||
-			isJoinedSuffix(m.word) && endsWithArabicLetter(prev)
-	}
+	adjacent := m.pending && m.prevEnd == m.b.Len() // only a space since the last word
+	join := adjacent && joins(m.b.String()[m.prevStart:m.prevEnd], m.word)
 	if m.pending && !join {
 		m.b.WriteByte(' ')
 	}
 	m.pending = false
-	if !join {
+	switch {
+	case !join && adjacent:
+		m.beforeStart, m.beforeEnd = m.prevStart, m.prevEnd
+		m.prevStart = m.b.Len()
+	case !join:
+		m.beforeStart = -1
 		m.prevStart = m.b.Len()
 	}
 	m.b.Write(m.word)
 	m.prevEnd = m.b.Len()
 	m.word = m.word[:0]
+	if join && m.beforeStart >= 0 && !m.again {
+		out := m.b.String()
+		m.again = joins(out[m.beforeStart:m.beforeEnd], out[m.prevStart:m.prevEnd])
+	}
+}
+
+// joins reports whether word, written after prev with a space, is part of
+// it (rule 8 of Normalize). Both are mapped words.
+func joins[W string | []byte](prev string, word W) bool {
+	return startsWithArabicLetter(word) && (isVerbPrefix(prev) || endsWithArabicLetter(prev) && joinsAfter(prev, word))
 }
 
 // isVerbPrefix reports whether a word is the continuous or negative verbal
@@ -349,16 +436,6 @@ func (m *mapper) flush() {
 func isVerbPrefix(w string) bool {
 	switch w {
 	case "می", "نمی", "برمی", "برنمی", "درمی", "درنمی", "بازمی", "بازنمی":
-		return true
-	}
-	return false
-}
-
-// isJoinedSuffix reports whether a word is a suffix that the press writes
-// detached but that belongs to the previous word.
-func isJoinedSuffix(w []byte) bool {
-	switch string(w) {
-	case "ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "ترین":
 		return true
 	}
 	return false
@@ -376,11 +453,15 @@ func isWordRune(r rune) bool {
 // isArabicLetter reports whether r is a letter of the Arabic script, the
 // only script the half-space rule joins.
 func isArabicLetter(r rune) bool {
+	if r < rune(len(runeFlags)) {
+		return runeFlags[r]&flagArabicLetter != 0
+	}
 	return unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r)
 }
 
-func startsWithArabicLetter(w []byte) bool {
-	r, _ := utf8.DecodeRune(w)
+func startsWithArabicLetter[W string | []byte](w W) bool {
+	var head [utf8.UTFMax]byte
+	r, _ := utf8.DecodeRune(head[:copy(head[:], w)])
 	return isArabicLetter(r)
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // normalizeCases covers each folding rule with real words. They double as
@@ -105,7 +107,7 @@ var normalizeCases = []struct {
 	{"chained joins", "می رود ها", "میرودها"},
 	{"vocative kept", "ای ایران", "ای ایران"},
 	{"indefinite ZWNJ", "خانه‌ای", "خانهای"},
-	{"indefinite space kept", "خانه ای", "خانه ای"},
+	{"indefinite space", "خانه ای", "خانهای"},
 	{"clitic ZWNJ", "رفته‌اند", "رفتهاند"},
 	{"compound ZWNJ", "فیلم‌ساز", "فیلمساز"},
 	{"Arabic text", "مي زيادة", "میزیاده"},
@@ -248,4 +250,31 @@ func FuzzNormalize(f *testing.F) {
 	f.Add("ᄀ\u064Bᅡ")
 	f.Add("\xff\xfe")
 	f.Fuzz(checkNormalized)
+}
+
+// TestNFKCBySegments checks that nfkc, which normalizes only the stretches
+// around unstable characters, gives what NFKC of the whole text gives.
+func TestNFKCBySegments(t *testing.T) {
+	inputs := []string{"", "a", "e\u0301", "\u0301x", "가각", "x…y\u00A0z", "ﻛﺘﺎﺏ ﷲ", "A\u030A\u0301Å", "ΐ\u0345", "Ｉ\uFEFF\u200C"}
+	alphabet := []rune("aeÅﻛﺎﻻﷲＡ…\u00A0\u0301\u0308\u0345\u064B\u0654\u0653اکی 각각ǰ\u030C\u2126\u212B")
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(10) {
+			b.WriteRune(alphabet[rng.IntN(len(alphabet))])
+		}
+		inputs = append(inputs, b.String())
+	}
+	arts, err := loadPersianCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range arts {
+		inputs = append(inputs, a.Title, a.body())
+	}
+	for _, s := range inputs {
+		if got, want := nfkc(s), norm.NFKC.String(s); got != want {
+			t.Fatalf("nfkc(%q) = %q, want %q", s, got, want)
+		}
+	}
 }

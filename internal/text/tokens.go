@@ -121,6 +121,14 @@ func isEnglishWord(tok string) bool {
 	return true
 }
 
+// AnalyzerVersion identifies the rules of IndexText. An index built with
+// other rules holds terms that queries no longer produce, so it must be
+// rebuilt: bump the number with every change to what Normalize, Tokens,
+// Stem or IndexText return (a folding rule, the lexicon of the joiner, a
+// stemmer upgrade). Version 1 is every index built before the number was
+// recorded; version 2 added the lexicon-driven half-space joins.
+const AnalyzerVersion = 2
+
 // IndexText returns the text the search index stores for s: its
 // IndexTerms joined by single spaces. Every term is a run of letters and
 // digits only (apostrophes and combining marks are removed after
@@ -174,7 +182,11 @@ func indexTerm(t string) string {
 // case of ASCII without apostrophes, and Arabic-script words.
 func isPlainTerm(t string) bool {
 	for _, r := range t {
-		if r == '\'' || r >= 0xC0 && (unicode.IsMark(r) || unicode.Is(unicode.Latin, r)) {
+		if r < rune(len(runeFlags)) {
+			if runeFlags[r]&flagPlainTerm == 0 {
+				return false
+			}
+		} else if unicode.IsMark(r) || unicode.Is(unicode.Latin, r) {
 			return false
 		}
 	}

@@ -23,6 +23,11 @@ import (
 // shows at once, because such a request makes the next one read the row.
 // Reading the row on every request was the largest cost of serving a
 // cached page on SQLite (see docs/benchmarks.md).
+// On PostgreSQL every bump is also notified (migration 00021) and a
+// listener calls Server.ContentChanged, which works like a write through
+// this server: a publish anywhere shows everywhere within the
+// notification's round trip, and checkEvery is only the fallback for a
+// notification lost while the listening connection was down.
 // Content that goes live on its own (a scheduled publish, an event that
 // starts) is handled by expiring the cache at the site's next such moment.
 type pageCache struct {

@@ -44,6 +44,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		if s.opts.ObserveRequest != nil {
+			// The mux sets the pattern it matched on this very request.
+			s.opts.ObserveRequest(r.Pattern, r.Method, sw.status, time.Since(start))
+		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),

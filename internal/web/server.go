@@ -37,7 +37,9 @@ type Options struct {
 	// database whether content changed (one primary-key read of
 	// site_version). A publish by another instance or command therefore
 	// shows within this interval; one made through this server shows at
-	// once. 0 means 250 ms; negative means on every request.
+	// once, and so does one announced through ContentChanged (on
+	// PostgreSQL, where this is only the fallback for a lost
+	// notification). 0 means 250 ms; negative means on every request.
 	ContentCheckEvery time.Duration
 	// ImageCacheBytes bounds the memory kept for resized images; 0 means
 	// 64 MiB, negative disables that cache.
@@ -56,6 +58,10 @@ type Options struct {
 	MinFillTime time.Duration
 	// Now is the clock; nil means time.Now. Tests set it.
 	Now func() time.Time
+	// ObserveRequest, when set, is told of every answered request: the
+	// route pattern the mux matched ("" when none did), the method, the
+	// status and how long it took (the metrics' latency by route).
+	ObserveRequest func(route, method string, status int, d time.Duration)
 }
 
 // Server serves the public site and whatever other packages mount on it.
@@ -128,6 +134,11 @@ func New(db *store.DB, opts Options) (*Server, error) {
 // middleware as the public pages: recovery, logging, security headers,
 // cross-origin protection and gzip. Handlers mounted here are not cached.
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// ContentChanged makes the next request read the content version, when
+// a write made elsewhere was announced (PostgreSQL's notification of a
+// site_version bump: see ops.ListenContent).
+func (s *Server) ContentChanged() { s.cache.recheck() }
 
 // Handler is the server's root handler, for http.Server.
 func (s *Server) Handler() http.Handler { return s.handler }

@@ -62,48 +62,36 @@ func (s *Site) search(r *http.Request) (*Response, error) {
 // runSearch fills v with one page of results, or with the problem of a
 // malformed query.
 func (s *Site) runSearch(r *http.Request, v *searchView, page int) error {
-	q, err := search.Parse(v.Query)
+	ctx := r.Context()
+	if err := search.SyncPublished(ctx, s.db, siteContent{}, s.now()); err != nil {
+		return err
+	}
+	first := (page - 1) * pageSize
+	res, err := search.SearchPublished(ctx, s.db, search.PublishedRequest{Query: v.Query, Offset: first, Limit: pageSize})
 	var qe *search.Error
 	if errors.As(err, &qe) {
 		v.Problem = qe.Error()
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	ix, err := s.index(r.Context())
-	if err != nil {
-		return err
-	}
-	set, terms, ok, err := ix.match(q)
-	if errors.As(err, &qe) {
-		v.Problem = qe.Error()
-		return nil
-	}
-	if err != nil || !ok {
+	if err != nil || !res.Searched {
 		return err
 	}
 	v.Searched = true
-	hits := ix.rank(set, terms)
-	v.Total = len(hits)
-	first := (page - 1) * pageSize
-	if page > 1 && first >= len(hits) {
+	v.Total = res.Total
+	if page > 1 && len(res.Hits) == 0 {
 		return store.ErrNotFound
 	}
-	hits = hits[first:min(first+pageSize, len(hits))]
-	v.From, v.To = first+1, first+len(hits)
+	v.From, v.To = first+1, first+len(res.Hits)
 	v.Pager = newPager("/search?q="+url.QueryEscape(v.Query), page, v.Total)
 	v.Pager.PrevLabel, v.Pager.NextLabel = "Previous", "Next"
-	h := search.NewHighlighter(terms.exact, terms.prefixes)
-	for _, i := range hits {
-		d := ix.docs[i]
-		// The highlighter escapes the text it marks.
-		hit := searchHit{Label: d.label, Path: d.path, Title: template.HTML(h.Highlight(d.title)), DateISO: d.day}
-		hit.TitleLang, hit.TitleDir = text.LangDir(d.title)
-		hit.Snippet = template.HTML(h.Snippet(d.text))
-		hit.SnippetLang, hit.SnipDir = text.LangDir(d.text)
-		if d.day != "" {
-			hit.Date = reviews.LongDate(d.day)
+	for _, d := range res.Hits {
+		// The engine escapes the text it marks.
+		hit := searchHit{Label: d.Label, Path: d.Path, Title: template.HTML(d.TitleHTML), DateISO: d.Day,
+			Snippet: template.HTML(d.SnippetHTML)}
+		hit.TitleLang, hit.TitleDir = text.LangDir(d.Title)
+		hit.SnippetLang, hit.SnipDir = text.LangDir(d.Text)
+		if d.Day != "" {
+			hit.Date = reviews.LongDate(d.Day)
 		}
 		v.Hits = append(v.Hits, hit)
 	}

@@ -50,13 +50,12 @@ type Options struct {
 
 // Site holds what the handlers share.
 type Site struct {
-	db      *store.DB
-	opts    Options
-	log     *slog.Logger
-	tmpl    *template.Template
-	images  *imageCache
-	indexer searchIndexer
-	forms   *forms.Guard
+	db     *store.DB
+	opts   Options
+	log    *slog.Logger
+	tmpl   *template.Template
+	images *imageCache
+	forms  *forms.Guard
 }
 
 // New parses the page templates.

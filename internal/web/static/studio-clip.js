@@ -1,7 +1,8 @@
 // Clipping on the studio's article page (internal/web/studio, article.tmpl).
 // Select a passage of the text, press "c": the clip panel takes the
 // passage and its code-point offsets, and the focus goes to the
-// translation; Ctrl+Enter (or Cmd+Enter) saves. The form works without
+// translation; Ctrl+Enter (or Cmd+Enter) saves. "n" and "p" go through
+// the quotes the finder found, and "c" clips the one in focus. The form works without
 // this script too: the exact passage, or start and end, typed in.
 (function () {
   "use strict";
@@ -44,10 +45,42 @@
     return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(el.tagName));
   }
 
+  // Quote candidates (marks the server made from the quote finder's
+  // results): "n" and "p" move the focus to the next and previous one,
+  // and "c" on one clips it, its speaker filled in: the roster's key when
+  // the server matched one, else the name and role as a new speaker.
+  var quotes = Array.from(text.querySelectorAll("mark.quote-mark"));
+  function quoteAt(el) { return quotes.indexOf(el); }
+  function chooseQuote(m) {
+    chosen = { start: +m.dataset.start, end: +m.dataset.end, passage: m.textContent };
+    fill();
+    if (m.dataset.speaker) {
+      f.speaker.value = m.dataset.speaker;
+      f.new_name.value = f.new_native.value = f.new_role.value = "";
+    } else {
+      f.speaker.value = "";
+      f.new_native.value = m.dataset.native || "";
+      f.new_role.value = m.dataset.role || "";
+    }
+  }
+
   // On keyup, so that the "c" itself is typed nowhere: by then its
   // keydown and character went to the page, not to the translation.
   document.addEventListener("keyup", function (e) {
-    if (e.key !== "c" || e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || !chosen) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+    var at = quoteAt(document.activeElement);
+    if ((e.key === "n" || e.key === "p") && quotes.length > 0) {
+      e.preventDefault();
+      var next = e.key === "n" ? at + 1 : (at < 0 ? quotes.length - 1 : at - 1);
+      quotes[(next + quotes.length) % quotes.length].focus();
+      return;
+    }
+    if (e.key !== "c") return;
+    if (at >= 0) {
+      chooseQuote(quotes[at]);
+    } else if (!chosen) {
+      return;
+    }
     e.preventDefault();
     fill();
     panel.classList.add("open");

@@ -26,6 +26,7 @@ type archivePage struct {
 	Error     string
 	Searched  bool
 	Total     string
+	Window    int // search.Result.Window: the order and facets are of the newest Window matches
 	Hits      []hitRow
 	Clips     []archiveClip
 	Facets    []facetGroup
@@ -50,6 +51,8 @@ type archiveClip struct {
 	Text                           template.HTML
 	Original                       template.HTML
 	Lang, Dir                      string
+	// Found links a quote the finder found, not clipped yet, in its article.
+	Found string
 }
 
 type facetGroup struct {
@@ -77,18 +80,19 @@ func (s *studio) archive(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Total = fmt.Sprintf("%d", res.Total)
-	if res.Approximate {
-		p.Total += "+"
-	}
+	p.Total, p.Window = fmt.Sprintf("%d", res.Total), res.Window
 	for _, h := range res.Hits {
 		p.Hits = append(p.Hits, hitRow{Href: articleHref(h.ArticleID), Title: template.HTML(h.TitleHTML),
 			Snippet: template.HTML(h.SnippetHTML), Lang: h.Lang, Dir: h.Dir, Outlet: h.Outlet.Name,
 			Camp: h.Outlet.Orientation, Date: h.PublishedAt.UTC().Format("2006-01-02")})
 	}
 	for _, c := range res.Clips {
-		p.Clips = append(p.Clips, archiveClip{Speaker: c.Speaker.Name, Outlet: c.Outlet.Name, Date: c.Date, Edition: c.EditionSlug,
-			Text: template.HTML(c.TextHTML), Original: template.HTML(c.OriginalHTML), Lang: c.OriginalLang, Dir: c.OriginalDir})
+		ac := archiveClip{Speaker: c.Speaker.Name, Outlet: c.Outlet.Name, Date: c.Date, Edition: c.EditionSlug,
+			Text: template.HTML(c.TextHTML), Original: template.HTML(c.OriginalHTML), Lang: c.OriginalLang, Dir: c.OriginalDir}
+		if c.CandidateID != 0 {
+			ac.Found = fmt.Sprintf("/studio/articles/%d#quote-%d", c.ArticleID, c.CandidateID)
+		}
+		p.Clips = append(p.Clips, ac)
 	}
 	if f := res.Facets; f != nil {
 		add := func(id, title, field string, counts []search.Count, label func(search.Count) string) {

@@ -86,6 +86,8 @@ type articlePage struct {
 	Story              []storyRow
 	Revisions          []revisionRow
 	Clips              []articleClip
+	Quotes             []quoteMark
+	QuoteFilled        int // the number of the candidate the panel was filled with
 	Outlets            []outlets.Outlet
 	Form               clipForm
 	Error              string
@@ -93,12 +95,14 @@ type articlePage struct {
 	Script, Style      string
 }
 
-// segment is a run of the article's text, highlighted when a clip covers
-// it. The text container holds the segments and nothing else, so that
-// code-point offsets counted in the browser are offsets into the text.
+// segment is a run of the article's text, highlighted when a clip or a
+// quote candidate covers it. The text container holds the segments and
+// nothing else, so that code-point offsets counted in the browser are
+// offsets into the text.
 type segment struct {
-	Text string
-	Clip int64
+	Text  string
+	Clip  int64
+	Quote *quoteMark
 }
 
 type storyRow struct {
@@ -150,6 +154,9 @@ func (w *work) article(rw http.ResponseWriter, r *http.Request) {
 	if len(p.Clips) > 0 {
 		p.Form.Speaker = p.Clips[0].Speaker.Key
 	}
+	// "Clip it" on a quote candidate, without JavaScript: the panel is
+	// filled with the quote and its speaker.
+	p.fillFromQuote(r.URL.Query().Get("quote"))
 	w.render(rw, r, http.StatusOK, p.Article.Title, "article", p)
 }
 
@@ -217,35 +224,50 @@ func (w *work) loadArticle(r *http.Request, id int64) (*articlePage, error) {
 		b := bidiIn(c.Original, c.OriginalLang)
 		p.Clips = append(p.Clips, articleClip{Clip: c, Lang: b.Lang, Dir: b.Dir})
 	}
-	p.Body = segments(a.Text, cs)
+	qs, err := w.quoteMarks(ctx, a, cs)
+	if err != nil {
+		return nil, err
+	}
+	p.Quotes = qs
+	p.Body = segments(a.Text, cs, qs)
 	return p, nil
 }
 
 // segments cuts text at the clips that still stand where they were
-// anchored; a clip flagged by a re-check, or one overlapping a clip
-// already marked, is listed but not highlighted.
-func segments(text string, cs []clips.Clip) []segment {
+// anchored, and at the quote candidates not clipped yet (qs, which
+// quoteMarks left out of the clipped ones); a clip flagged by a re-check,
+// or a mark overlapping one already made, is listed but not highlighted.
+func segments(text string, cs []clips.Clip, qs []quoteMark) []segment {
 	runes := []rune(text)
-	var marks []clips.Clip
+	type mark struct {
+		start, end int
+		seg        segment
+	}
+	var marks []mark
 	for _, c := range cs {
 		a := c.Anchor
 		if c.Status == clips.StatusOK && a.Start >= 0 && a.End <= len(runes) && a.Start < a.End &&
 			string(runes[a.Start:a.End]) == a.Exact {
-			marks = append(marks, c)
+			marks = append(marks, mark{a.Start, a.End, segment{Text: a.Exact, Clip: c.ID}})
 		}
 	}
-	slices.SortFunc(marks, func(a, b clips.Clip) int { return a.Anchor.Start - b.Anchor.Start })
+	for i, q := range qs {
+		if q.Start >= 0 && q.End <= len(runes) && q.Start < q.End {
+			marks = append(marks, mark{q.Start, q.End, segment{Text: string(runes[q.Start:q.End]), Quote: &qs[i]}})
+		}
+	}
+	slices.SortStableFunc(marks, func(a, b mark) int { return a.start - b.start })
 	var out []segment
 	at := 0
-	for _, c := range marks {
-		if c.Anchor.Start < at {
+	for _, m := range marks {
+		if m.start < at {
 			continue
 		}
-		if c.Anchor.Start > at {
-			out = append(out, segment{Text: string(runes[at:c.Anchor.Start])})
+		if m.start > at {
+			out = append(out, segment{Text: string(runes[at:m.start])})
 		}
-		out = append(out, segment{Text: c.Anchor.Exact, Clip: c.ID})
-		at = c.Anchor.End
+		out = append(out, m.seg)
+		at = m.end
 	}
 	if at < len(runes) {
 		out = append(out, segment{Text: string(runes[at:])})

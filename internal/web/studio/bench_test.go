@@ -78,7 +78,7 @@ func TestStudioBenchmark(t *testing.T) {
 	dir := t.TempDir()
 	auth := accounts.New(db, accounts.Config{SiteURL: ts.URL, Forbidden: studio.Forbidden(srv), Logger: quiet})
 	studio.Register(srv, db, auth)
-	clipper := clips.New(db, ingest.Config{DataDir: dir}.ArchiveDir())
+	clipper := clips.New(db, ingest.Config{DataDir: dir}.Archive())
 	studio.RegisterWork(srv, db, auth, studio.Work{Clips: clipper})
 	staff := auth.RequireRole(accounts.Analyst)
 	srv.Handle("/api/", staff(search.Handler(db)))

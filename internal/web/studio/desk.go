@@ -40,6 +40,8 @@ func (s *studio) registerDesk() {
 	handle("POST /studio/people", analyst, s.personCreate)
 	handle("GET /studio/people/{key}", analyst, s.personShow)
 	handle("POST /studio/people/{key}", analyst, s.personUpdate)
+	handle("GET /studio/people/{key}/quotes", analyst, s.personQuotes)
+	handle("POST /studio/people/proposals/dismiss", analyst, s.dismissProposal)
 
 	handle("GET /studio/authors", analyst, s.authorList)
 	handle("GET /studio/authors/new", editor, s.authorNew)

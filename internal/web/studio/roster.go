@@ -28,6 +28,10 @@ type rosterPage struct {
 	Outlets    []outletRow
 	People     []personRow
 	Authors    []authorRow
+	// Proposals are speakers of quotes found whom the roster lacks;
+	// Dismissed is the name just dismissed.
+	Proposals []proposalRow
+	Dismissed string
 }
 
 type outletRow struct {
@@ -362,6 +366,11 @@ func (s *studio) personList(w http.ResponseWriter, r *http.Request) {
 		}
 		p.People = append(p.People, row)
 	}
+	if p.Proposals, err = s.proposals(r, maxProposals); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Dismissed = r.URL.Query().Get("dismissed")
 	s.render(w, r, http.StatusOK, "People", "people", p)
 }
 
@@ -391,14 +400,18 @@ func personFrom(f form) outlets.Person {
 
 type personPage struct {
 	Nav, Title string
+	Key        string // of a person on the roster, for the link to their quotes
 	Create     bool
 	Saved      bool
 	Form       form
 }
 
 func (s *studio) personNew(w http.ResponseWriter, r *http.Request) {
+	// A speaker proposed from the quotes found comes with the name and
+	// role as written (see proposals).
+	q := r.URL.Query()
 	s.render(w, r, http.StatusOK, "New person", "person", personPage{Nav: "people", Title: "New person", Create: true,
-		Form: personForm(outlets.Person{}, true)})
+		Form: personForm(outlets.Person{NativeName: q.Get("native_name"), Role: q.Get("role")}, true)})
 }
 
 func (s *studio) personCreate(w http.ResponseWriter, r *http.Request) {
@@ -432,7 +445,7 @@ func (s *studio) personShow(w http.ResponseWriter, r *http.Request) {
 		s.notFoundOr(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, pe.Name, "person", personPage{Nav: "people", Title: pe.Name,
+	s.render(w, r, http.StatusOK, pe.Name, "person", personPage{Nav: "people", Title: pe.Name, Key: pe.Key,
 		Saved: r.URL.Query().Get("saved") == "1", Form: personForm(pe, false)})
 }
 

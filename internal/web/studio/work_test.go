@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pressreview/pressreview/internal/accounts"
+	"github.com/pressreview/pressreview/internal/archive"
 	"github.com/pressreview/pressreview/internal/clips"
 	"github.com/pressreview/pressreview/internal/editorial"
 	"github.com/pressreview/pressreview/internal/ingest"
@@ -87,7 +88,7 @@ func newWorkDesk(t testing.TB, db *store.DB) *workDesk {
 	d.intake = intake
 	auth := accounts.New(db, accounts.Config{SiteURL: d.ts.URL, Forbidden: studio.Forbidden(srv), Logger: quiet})
 	studio.Register(srv, db, auth)
-	clipper := clips.New(db, cfg.ArchiveDir())
+	clipper := clips.New(db, cfg.Archive())
 	studio.RegisterWork(srv, db, auth, studio.Work{Clips: clipper, Letters: letters})
 	staff := auth.RequireRole(accounts.Analyst)
 	srv.Handle("/api/", staff(search.Handler(db)))
@@ -241,7 +242,7 @@ func TestArticlePageClips(t *testing.T) {
 			fmt.Sprintf(`Clip %d saved`, id), `Ali Bagheri, 2025-03-04`,
 			// The next clip defaults to the same speaker.
 			`name="speaker" value="ali-bagheri"`)
-		got, err := clips.New(db, "").Get(context.Background(), id)
+		got, err := clips.New(db, archive.Dir("")).Get(context.Background(), id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +255,7 @@ func TestArticlePageClips(t *testing.T) {
 		start := codePointAt(t, deskText, "تحریم‌ها")
 		id2 := d.clipOf(t, c, url.Values{"start": {strconv.Itoa(start)}, "end": {strconv.Itoa(start + len([]rune("تحریم‌ها")))},
 			"translation": {"sanctions"}, "speaker": {"عباس عراقچي"}, "outlet": {"shargh"}, "intermediary": {"as reported by"}})
-		got, err = clips.New(db, "").Get(context.Background(), id2)
+		got, err = clips.New(db, archive.Dir("")).Get(context.Background(), id2)
 		if err != nil {
 			t.Fatal(err)
 		}

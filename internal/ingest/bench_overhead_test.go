@@ -1,0 +1,260 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/pprof/profile"
+
+	"github.com/pressreview/pressreview/internal/outlets"
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/store/storetest"
+)
+
+// BenchmarkIngestOverhead measures, in one process and on the same pages,
+// the required floor — fetch, WARC and extraction with no store, as
+// BenchmarkIngestStages runs it — and the whole pipeline on SQLite and,
+// with PRESSREVIEW_TEST_POSTGRES, on PostgreSQL, interleaved for
+// INGEST_BENCH_ROUNDS rounds (default 3) so that the machine's drift
+// touches all alike. It reports the median ratio of the pipeline's pages
+// per second to the floor's, and the CPU time per page by stage, from CPU
+// profiles of every run:
+//
+//	PRESSREVIEW_TEST_POSTGRES=postgres://… go test -run '^$' -bench IngestOverhead -benchtime 1x -timeout 60m ./internal/ingest/
+func BenchmarkIngestOverhead(b *testing.B) {
+	n := benchN()
+	rounds := 3
+	if v, err := strconv.Atoi(os.Getenv("INGEST_BENCH_ROUNDS")); err == nil && v > 0 {
+		rounds = v
+	}
+	bp := loadBenchPages(b)
+	stores := []store.Dialect{store.SQLite}
+	if os.Getenv(storetest.EnvPostgres) != "" {
+		stores = append(stores, store.Postgres)
+	}
+	rates := map[string][]float64{}
+	ratios := map[string][]float64{}
+	stages := map[string]map[string]time.Duration{} // run → stage → CPU
+	for r := range rounds {
+		floorRate, floorProf := profiled(b, func() float64 { return floorRun(b, bp, n) })
+		rates["floor"] = append(rates["floor"], floorRate)
+		addStages(b, stages, "floor", floorProf)
+		line := fmt.Sprintf("round %d: floor %.0f pages/s", r+1, floorRate)
+		for _, d := range stores {
+			rate, prof := profiled(b, func() float64 { return pipelineRun(b, d, bp, n) })
+			rates[string(d)] = append(rates[string(d)], rate)
+			ratios[string(d)] = append(ratios[string(d)], rate/floorRate)
+			addStages(b, stages, string(d), prof)
+			line += fmt.Sprintf(", %s %.0f pages/s (%.1f%%)", d, rate, 100*rate/floorRate)
+		}
+		b.Logf("%s; load average %s", line, loadavg())
+	}
+	b.Logf("medians of %d rounds: floor %.0f pages/s", rounds, median(rates["floor"]))
+	for _, d := range stores {
+		m := median(ratios[string(d)])
+		b.Logf("  %s: %.0f pages/s, %.1f%% of the floor (rounds: %s)", d, median(rates[string(d)]), 100*m, percents(ratios[string(d)]))
+		b.ReportMetric(100*m, "%-of-floor-"+string(d))
+	}
+	runs := append([]string{"floor"}, func() []string {
+		var s []string
+		for _, d := range stores {
+			s = append(s, string(d))
+		}
+		return s
+	}()...)
+	var t strings.Builder
+	fmt.Fprintf(&t, "CPU ms per page by stage, all %d rounds:\n| stage |", rounds)
+	for _, run := range runs {
+		fmt.Fprintf(&t, " %s |", run)
+	}
+	t.WriteString("\n")
+	pages := float64(n * rounds)
+	for _, st := range stageNames {
+		fmt.Fprintf(&t, "| %s |", st)
+		for _, run := range runs {
+			fmt.Fprintf(&t, " %.2f |", float64(stages[run][st].Microseconds())/1000/pages)
+		}
+		t.WriteString("\n")
+	}
+	t.WriteString("| total |")
+	for _, run := range runs {
+		var sum time.Duration
+		for _, c := range stages[run] {
+			sum += c
+		}
+		fmt.Fprintf(&t, " %.2f |", float64(sum.Microseconds())/1000/pages)
+	}
+	// Printed, not logged: the testing package truncates a benchmark's log.
+	fmt.Print(t.String())
+}
+
+// floorRun fetches, archives and extracts pages 0..n-1 from a loopback
+// server with the pipeline's configuration and no store, and returns the
+// pages per second.
+func floorRun(b *testing.B, bp *benchPages, n int) float64 {
+	p := newPress(b)
+	p.Config.Handler = http.HandlerFunc(bp.serve)
+	cfg := benchConfig(b)
+	svc, err := New(storetest.SQLite(b), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer svc.Close()
+	wall, _ := runPages(n, cfg.Concurrency, func() func(int) {
+		return func(i int) {
+			resp, err := svc.fetcher.Fetch(context.Background(), fetchRequest(bp.url(p.URL, i)))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if _, err := svc.archiveResponse(resp); err != nil {
+				b.Error(err)
+			}
+			if _, err := svc.extract.Extract(resp.Text, resp.URL); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+	return float64(n) / wall.Seconds()
+}
+
+// pipelineRun ingests pages 0..n-1 through `fetch --once` into a new
+// database of dialect d — 100-item feeds, every page fetched, archived,
+// extracted, deduplicated, stored and indexed — and returns the pages per
+// second.
+func pipelineRun(b *testing.B, d store.Dialect, bp *benchPages, n int) float64 {
+	ctx := context.Background()
+	db := storetest.SQLite(b)
+	if d == store.Postgres {
+		db = storetest.Postgres(b)
+	}
+	migrateQueue(b, db)
+	p := benchPress(b, bp, n)
+	o := outlets.Outlet{Key: "bench", Name: "Bench", Kind: outlets.Website}
+	if err := outlets.SaveOutlet(ctx, db, &o); err != nil {
+		b.Fatal(err)
+	}
+	for f := range (n + benchPerFeed - 1) / benchPerFeed {
+		fd := outlets.Feed{OutletID: o.ID, URL: fmt.Sprintf("%s/b/%d/rss.xml", p.URL, f)}
+		if err := outlets.SaveFeed(ctx, db, &fd); err != nil {
+			b.Fatal(err)
+		}
+	}
+	svc, err := New(db, benchConfig(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer svc.Close()
+	start := time.Now()
+	prog, err := svc.RunOnce(ctx, nil, nil)
+	wall := time.Since(start)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if prog.Stored != n {
+		b.Fatalf("stored %d of %d pages: %s", prog.Stored, n, prog)
+	}
+	return float64(n) / wall.Seconds()
+}
+
+// profiled runs fn under the CPU profiler and returns its result and the
+// profile.
+func profiled(b *testing.B, fn func() float64) (float64, *profile.Profile) {
+	var buf bytes.Buffer
+	if err := pprof.StartCPUProfile(&buf); err != nil {
+		b.Fatalf("CPU profile (is -cpuprofile set? it cannot be combined): %v", err)
+	}
+	v := fn()
+	pprof.StopCPUProfile()
+	prof, err := profile.Parse(&buf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return v, prof
+}
+
+// stageNames are the stages of the per-stage table, in pipeline order.
+var stageNames = []string{"fetch", "loopback server", "WARC", "extraction", "normalization", "dedup", "store", "index", "queue", "GC (background)", "other"}
+
+// stageRules attribute a profile sample to a stage: the first rule, in
+// this order, that matches any function on the sample's stack wins. The
+// order settles the nesting — an index write runs SQL, so "index" comes
+// before "store"; language detection runs inside extraction and uses
+// internal/text, so "extraction" comes before "normalization".
+var stageRules = []struct {
+	stage string
+	match []string
+}{
+	{"loopback server", []string{"ingest.(*benchPages)", "ingest.benchPress"}},
+	{"extraction", []string{"internal/extract.", "go-readability"}},
+	{"WARC", []string{"internal/archive.", "gowarc", "ingest.(*Service).archive"}},
+	{"index", []string{"internal/search."}},
+	{"dedup", []string{"ingest.findStory", "ingest.shortKeys", "ingest.fingerprint", "ingest.contentHash", "ingest.findDuplicate", "ingest.lockStories"}},
+	{"normalization", []string{"internal/text."}},
+	{"fetch", []string{"internal/fetch."}},
+	{"queue", []string{"riverqueue", "internal/jobs."}},
+	{"store", []string{"internal/ingest.", "internal/store.", "internal/outlets.", "database/sql", "modernc.org/sqlite", "jackc/pgx"}},
+	{"loopback server", []string{"net/http.(*conn)", "net/http.(*response)", "net/http.(*chunkWriter)"}},
+	{"fetch", []string{"net/http.", "net."}},
+	{"GC (background)", []string{"runtime.gcBgMarkWorker", "runtime.bgsweep", "runtime.bgscavenge"}},
+}
+
+// addStages adds a profile's CPU time by stage to stages[run].
+func addStages(b *testing.B, stages map[string]map[string]time.Duration, run string, prof *profile.Profile) {
+	cpu := slices.IndexFunc(prof.SampleType, func(st *profile.ValueType) bool { return st.Type == "cpu" })
+	if cpu < 0 {
+		b.Fatal("CPU profile without cpu samples")
+	}
+	if stages[run] == nil {
+		stages[run] = map[string]time.Duration{}
+	}
+	for _, s := range prof.Sample {
+		stages[run][stageOf(s)] += time.Duration(s.Value[cpu])
+	}
+}
+
+func stageOf(s *profile.Sample) string {
+	for _, rule := range stageRules {
+		for _, loc := range s.Location {
+			for _, line := range loc.Line {
+				if line.Function == nil {
+					continue
+				}
+				for _, m := range rule.match {
+					if strings.Contains(line.Function.Name, m) {
+						return rule.stage
+					}
+				}
+			}
+		}
+	}
+	return "other"
+}
+
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func percents(xs []float64) string {
+	var s []string
+	for _, x := range xs {
+		s = append(s, fmt.Sprintf("%.1f%%", 100*x))
+	}
+	return strings.Join(s, " ")
+}

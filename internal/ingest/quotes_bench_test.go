@@ -1,0 +1,68 @@
+package ingest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/fetch"
+	"github.com/pressreview/pressreview/internal/quotes/candidates"
+)
+
+// BenchmarkIngestQuotes measures what the quote finder adds to the
+// intake, as a share of extraction's time (the target is at most 10%):
+// each page is extracted, then its text given to the finder as keys()
+// does, one page at a time, timing the two apart. Two sets of pages:
+// "bench-pages", the real news pages of BenchmarkIngest (English, other
+// Latin-script languages, Chinese, Arabic; the finder skips the languages
+// it does not know, as at ingest), and "persian", the Persian corpus
+// articles (../shared, or the stories written for the tests) as the
+// test press serves them: small pages, where extraction is cheap and the
+// finder has the most to do.
+//
+//	go test -run '^$' -bench IngestQuotes -benchtime 3x ./internal/ingest/
+func BenchmarkIngestQuotes(b *testing.B) {
+	svc, err := New(nil, Config{DataDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer svc.Close()
+	bp := loadBenchPages(b)
+	var benchPages, persian [][]byte
+	for i := range bp.sources {
+		benchPages = append(benchPages, bp.appendPage(nil, i))
+	}
+	for _, s := range persianStories(b) {
+		persian = append(persian, []byte(articleHTML("fa", "utf-8", "", s.Title, "", time.Time{}, append([]string{s.Lead}, s.Paras...))))
+	}
+	for _, set := range []struct {
+		name  string
+		pages [][]byte
+	}{{"bench-pages", benchPages}, {"persian", persian}} {
+		b.Run(set.name, func(b *testing.B) {
+			var extractTime, findTime time.Duration
+			found := 0
+			for b.Loop() {
+				for i, page := range set.pages {
+					start := time.Now()
+					art, err := svc.extract.Extract(fetch.DecodeText(page, "text/html").Text, bp.url("https://bench.example", i))
+					if err != nil {
+						b.Fatal(err)
+					}
+					mid := time.Now()
+					f := candidates.Find(art.Text, art.Language)
+					findTime += time.Since(mid)
+					extractTime += mid.Sub(start)
+					if f.Err != nil {
+						b.Fatal(f.Err)
+					}
+					found += len(f.Candidates)
+				}
+			}
+			pages := float64(b.N * len(set.pages))
+			b.ReportMetric(float64(extractTime.Microseconds())/pages, "extract-µs/page")
+			b.ReportMetric(float64(findTime.Microseconds())/pages, "finder-µs/page")
+			b.ReportMetric(100*findTime.Seconds()/extractTime.Seconds(), "finder-%-of-extract")
+			b.ReportMetric(float64(found)/pages, "candidates/page")
+		})
+	}
+}

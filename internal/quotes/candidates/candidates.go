@@ -1,0 +1,304 @@
+// Package candidates keeps the quotations the finder (internal/quotes)
+// finds in ingested articles — quote candidates — and links their
+// speakers to the roster: it stores them with offsets into the article's
+// text, so that the studio can highlight one and clip it by its offsets,
+// and answers "who said what" for a person, with the names nobody on the
+// roster has yet proposed as new people.
+package candidates
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pressreview/pressreview/internal/quotes"
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/text"
+)
+
+// Span is a stretch of an article's text: code points of articles.text,
+// End exclusive.
+type Span struct {
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Text  string `json:"text"`
+}
+
+// Candidate is a quotation found in an article.
+type Candidate struct {
+	ID      int64 `json:"id,omitempty"`
+	Article int64 `json:"article,omitempty"`
+	// Position is the candidate's place in reading order, from 0.
+	Position int    `json:"position"`
+	Kind     string `json:"kind"` // quotes.Direct or quotes.Indirect
+	// Start, End and Quote are the quoted words.
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Quote string `json:"quote"`
+	// Cue is the verb or phrase of saying, Speaker the mention of who
+	// said it and Role the role written beside them; nil when not found.
+	Cue     *Span `json:"cue"`
+	Speaker *Span `json:"speaker"`
+	Role    *Span `json:"role"`
+	// SpeakerName is whom the quote is attributed to: what a pronoun was
+	// resolved to, else the mention; "" when the finder names no one.
+	SpeakerName string  `json:"speaker_name,omitempty"`
+	Confidence  float64 `json:"confidence"`
+}
+
+// Found is what the finder made of one article's text.
+type Found struct {
+	Candidates []Candidate
+	// Err is the finder's failure on the text, kept with the article
+	// (which is stored all the same). Candidates the finder placed
+	// outside its paragraph are dropped and reported here too; the others
+	// are kept.
+	Err error
+}
+
+// finderLangs are the languages the finder knows; articles in others are
+// scanned with no result rather than guessed at.
+var finderLangs = map[string]bool{"fa": true, "ar": true, "en": true}
+
+// paragraph is a line of an article's text and where it starts, in code
+// points. The finder works paragraph by paragraph and reports offsets
+// inside them; these turn its spans into offsets into the whole text.
+type paragraph struct {
+	start int
+	text  string
+}
+
+// paragraphs are the paragraphs the finder takes (quotes.Paragraphs, so
+// that a paragraph number means the same as in the CLI), each located in
+// the text: every one is a line of it, trimmed, in order.
+func paragraphs(s string) []paragraph {
+	var out []paragraph
+	at, runes := 0, 0 // the byte and code-point offsets searched from
+	for _, p := range quotes.Paragraphs(s) {
+		i := strings.Index(s[at:], p)
+		if i < 0 {
+			// Not a line of the text: quotes.Paragraphs changed what it
+			// does. Its spans could not be placed, so nothing is found.
+			return nil
+		}
+		runes += utf8.RuneCountInString(s[at : at+i])
+		out = append(out, paragraph{start: runes, text: p})
+		at += i + len(p)
+		runes += utf8.RuneCountInString(p)
+	}
+	return out
+}
+
+// Find runs the finder on an article's text in language lang (its
+// detected language; "" lets the finder detect it). It never fails: the
+// finder's error, or a panic, comes back in Found.Err, so that ingest
+// stores the article without candidates instead of failing on it.
+func Find(articleText, lang string) (f Found) {
+	lang, _, _ = strings.Cut(strings.ToLower(lang), "-") // fa-IR is fa
+	if lang != "" && !finderLangs[lang] {
+		return Found{}
+	}
+	ps := paragraphs(articleText)
+	if len(ps) == 0 {
+		return Found{}
+	}
+	texts := make([]string, len(ps))
+	for i, p := range ps {
+		texts[i] = p.text
+	}
+	defer func() {
+		// A finder bug on one article's text must not stop the intake.
+		if r := recover(); r != nil {
+			f = Found{Err: fmt.Errorf("quote finder: panic: %v", r)}
+		}
+	}()
+	cs, err := quotes.Find(texts, lang)
+	if err != nil {
+		return Found{Err: fmt.Errorf("quote finder: %w", err)}
+	}
+	for _, c := range cs {
+		q, err := place(ps, c)
+		if err != nil {
+			if f.Err == nil {
+				f.Err = fmt.Errorf("quote finder: %w", err)
+			}
+			continue
+		}
+		q.Position = len(f.Candidates)
+		f.Candidates = append(f.Candidates, q)
+	}
+	return f
+}
+
+// place turns a finder's candidate, in paragraph offsets, into one in
+// offsets of the whole text, whose own words it takes.
+func place(ps []paragraph, c quotes.Candidate) (Candidate, error) {
+	q := Candidate{Kind: c.Kind, Confidence: min(max(c.Confidence, 0), 1), SpeakerName: strings.TrimSpace(c.SpeakerResolved)}
+	if q.Kind != quotes.Direct && q.Kind != quotes.Indirect {
+		return q, fmt.Errorf("candidate in paragraph %d: unknown kind %q", c.Paragraph, c.Kind)
+	}
+	body, err := span(ps, quotes.Span{Paragraph: c.Paragraph, Start: c.Start, End: c.End})
+	if err != nil {
+		return q, err
+	}
+	q.Start, q.End, q.Quote = body.Start, body.End, body.Text
+	for _, s := range []struct {
+		from *quotes.Span
+		to   **Span
+	}{{c.Cue, &q.Cue}, {c.Speaker, &q.Speaker}, {c.Role, &q.Role}} {
+		if s.from == nil {
+			continue
+		}
+		sp, err := span(ps, *s.from)
+		if err != nil {
+			return q, err
+		}
+		*s.to = &sp
+	}
+	if q.SpeakerName == "" && q.Speaker != nil {
+		q.SpeakerName = q.Speaker.Text
+	}
+	return q, nil
+}
+
+// span places s, whose paragraph is 1-based, in the text; its words are
+// the paragraph's (the article's text is not converted to code points
+// whole: that cost as much as the finder's own scan).
+func span(ps []paragraph, s quotes.Span) (Span, error) {
+	if s.Paragraph < 1 || s.Paragraph > len(ps) {
+		return Span{}, fmt.Errorf("span in paragraph %d, of %d paragraphs", s.Paragraph, len(ps))
+	}
+	p := ps[s.Paragraph-1]
+	from, to, n := -1, -1, 0 // byte offsets of s.Start and s.End; code points seen
+	for i := range p.text {
+		if n == s.Start {
+			from = i
+		}
+		if n == s.End {
+			to = i
+		}
+		n++
+	}
+	if s.End == n {
+		to = len(p.text)
+	}
+	if s.Start < 0 || s.Start >= s.End || from < 0 || to < 0 {
+		return Span{}, fmt.Errorf("span %d–%d outside paragraph %d, of %d code points", s.Start, s.End, s.Paragraph, n)
+	}
+	return Span{Start: p.start + s.Start, End: p.start + s.End, Text: p.text[from:to]}, nil
+}
+
+// Save replaces the candidates of an article with found, in the caller's
+// transaction, and records the scan: which text (contentHash), when, and
+// the finder's error. Run again on the same article it leaves the same
+// rows, never twice as many.
+func Save(ctx context.Context, q store.Querier, articleID int64, contentHash string, found Found, now time.Time) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM quote_candidates WHERE article_id = ?`, articleID); err != nil {
+		return fmt.Errorf("quote candidates of article %d: %w", articleID, err)
+	}
+	for _, c := range found.Candidates {
+		cue, speaker, role := spanArgs(c.Cue), spanArgs(c.Speaker), spanArgs(c.Role)
+		_, err := q.ExecContext(ctx, `
+			INSERT INTO quote_candidates (article_id, position, kind, start_cp, end_cp, quote,
+				cue, cue_start_cp, cue_end_cp, speaker, speaker_start_cp, speaker_end_cp,
+				speaker_name, speaker_norm, role, role_start_cp, role_end_cp, confidence)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			articleID, c.Position, c.Kind, c.Start, c.End, c.Quote,
+			cue[0], cue[1], cue[2], speaker[0], speaker[1], speaker[2],
+			c.SpeakerName, text.Normalize(c.SpeakerName), role[0], role[1], role[2], c.Confidence)
+		if err != nil {
+			return fmt.Errorf("quote candidate %d of article %d: %w", c.Position, articleID, err)
+		}
+	}
+	msg := ""
+	if found.Err != nil {
+		msg = found.Err.Error()
+	}
+	_, err := q.ExecContext(ctx, `
+		INSERT INTO quote_scans (article_id, content_hash, scanned_at, found, error) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (article_id) DO UPDATE SET content_hash = excluded.content_hash,
+			scanned_at = excluded.scanned_at, found = excluded.found, error = excluded.error`,
+		articleID, contentHash, now, len(found.Candidates), msg)
+	if err != nil {
+		return fmt.Errorf("record quote scan of article %d: %w", articleID, err)
+	}
+	return nil
+}
+
+// spanArgs are the text, start and end columns of s; "", NULL, NULL for nil.
+func spanArgs(s *Span) [3]any {
+	if s == nil {
+		return [3]any{"", nil, nil}
+	}
+	return [3]any{s.Text, s.Start, s.End}
+}
+
+const candidateColumns = `qc.id, qc.article_id, qc.position, qc.kind, qc.start_cp, qc.end_cp, qc.quote,
+	qc.cue, qc.cue_start_cp, qc.cue_end_cp, qc.speaker, qc.speaker_start_cp, qc.speaker_end_cp,
+	qc.speaker_name, qc.role, qc.role_start_cp, qc.role_end_cp, qc.confidence`
+
+// scanCandidate scans candidateColumns followed by the destinations in after.
+func scanCandidate(row interface{ Scan(...any) error }, after ...any) (Candidate, error) {
+	var c Candidate
+	var cue, speaker, role string
+	var cs, ce, ss, se, rs, re sql.NullInt64
+	dest := append([]any{&c.ID, &c.Article, &c.Position, &c.Kind, &c.Start, &c.End, &c.Quote,
+		&cue, &cs, &ce, &speaker, &ss, &se, &c.SpeakerName, &role, &rs, &re, &c.Confidence}, after...)
+	if err := row.Scan(dest...); err != nil {
+		return c, err
+	}
+	c.Cue, c.Speaker, c.Role = spanOf(cue, cs, ce), spanOf(speaker, ss, se), spanOf(role, rs, re)
+	return c, nil
+}
+
+func spanOf(t string, start, end sql.NullInt64) *Span {
+	if !start.Valid || !end.Valid {
+		return nil
+	}
+	return &Span{Start: int(start.Int64), End: int(end.Int64), Text: t}
+}
+
+// ForArticle lists an article's candidates in reading order.
+func ForArticle(ctx context.Context, q store.Querier, articleID int64) ([]Candidate, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+` FROM quote_candidates qc
+		WHERE qc.article_id = ? ORDER BY qc.position`, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("quote candidates of article %d: %w", articleID, err)
+	}
+	defer rows.Close()
+	var out []Candidate
+	for rows.Next() {
+		c, err := scanCandidate(rows)
+		if err != nil {
+			return nil, fmt.Errorf("quote candidates of article %d: %w", articleID, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Scan is the record of the finder's last run on an article.
+type Scan struct {
+	ContentHash string
+	ScannedAt   time.Time
+	Found       int
+	Error       string
+}
+
+// ScanOf returns the article's scan record; ok is false when the finder
+// has not run on it (an article stored before candidates existed).
+func ScanOf(ctx context.Context, q store.Querier, articleID int64) (s Scan, ok bool, err error) {
+	err = q.QueryRowContext(ctx, `SELECT content_hash, scanned_at, found, error FROM quote_scans WHERE article_id = ?`,
+		articleID).Scan(&s.ContentHash, &s.ScannedAt, &s.Found, &s.Error)
+	if err == sql.ErrNoRows {
+		return s, false, nil
+	}
+	if err != nil {
+		return s, false, fmt.Errorf("quote scan of article %d: %w", articleID, err)
+	}
+	s.ScannedAt = s.ScannedAt.UTC()
+	return s, true, nil
+}

@@ -1,0 +1,125 @@
+package candidates
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pressreview/pressreview/internal/quotes"
+)
+
+// TestParagraphOffsets checks that the finder's paragraphs are the text's
+// non-blank lines, trimmed, and that their offsets count code points of
+// the whole text (half-spaces and emoji included), so that a span in a
+// paragraph is the same words in the article.
+func TestParagraphOffsets(t *testing.T) {
+	text := "  عنوان 🇮🇷\n\n\t\nوی افزود: «ما نمی‌رویم.»  \nlast"
+	ps := paragraphs(text)
+	want := []string{"عنوان 🇮🇷", "وی افزود: «ما نمی‌رویم.»", "last"}
+	if len(ps) != len(want) {
+		t.Fatalf("paragraphs %+v, want %q", ps, want)
+	}
+	runes := []rune(text)
+	for i, p := range ps {
+		if p.text != want[i] {
+			t.Errorf("paragraph %d is %q, want %q", i, p.text, want[i])
+		}
+		if got := string(runes[p.start : p.start+len([]rune(p.text))]); got != p.text {
+			t.Errorf("paragraph %d at %d reads %q in the text", i, p.start, got)
+		}
+	}
+}
+
+// TestPlaceMapsSpans turns a candidate in paragraph offsets into one in
+// text offsets, its speaker in an earlier paragraph, and refuses spans
+// outside their paragraph or an unknown kind.
+func TestPlaceMapsSpans(t *testing.T) {
+	text := "علی لاریجانی، رئیس مجلس، گفت:\n\nوی افزود: «ما به مذاکره پایبندیم.»"
+	ps := paragraphs(text)
+	runes := []rune(text)
+	quote := "ما به مذاکره پایبندیم."
+	qs := strings.Index(ps[1].text, quote)
+	qStart := len([]rune(ps[1].text[:qs]))
+	// Paragraphs are numbered from 1, as the finder and its CLI do.
+	c := quotes.Candidate{Paragraph: 2, Start: qStart, End: qStart + len([]rune(quote)), Kind: quotes.Direct,
+		Cue:             &quotes.Span{Paragraph: 2, Start: 3, End: 8},
+		Speaker:         &quotes.Span{Paragraph: 2, Start: 0, End: 2},
+		Role:            &quotes.Span{Paragraph: 1, Start: 14, End: 23},
+		SpeakerResolved: "علی لاریجانی", Confidence: 1.4}
+	got, err := place(ps, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case got.Quote != quote || string(runes[got.Start:got.End]) != quote:
+		t.Errorf("quote %q at %d–%d", got.Quote, got.Start, got.End)
+	case got.Cue == nil || got.Cue.Text != "افزود":
+		t.Errorf("cue %+v", got.Cue)
+	case got.Speaker == nil || got.Speaker.Text != "وی":
+		t.Errorf("speaker %+v", got.Speaker)
+	case got.Role == nil || got.Role.Text != "رئیس مجلس":
+		t.Errorf("role %+v", got.Role)
+	case got.SpeakerName != "علی لاریجانی":
+		t.Errorf("speaker name %q", got.SpeakerName)
+	case got.Confidence != 1:
+		t.Errorf("confidence %v, want it capped at 1", got.Confidence)
+	}
+	for _, bad := range []quotes.Candidate{
+		{Paragraph: 3, Start: 0, End: 1, Kind: quotes.Direct},
+		{Paragraph: 0, Start: 0, End: 1, Kind: quotes.Direct},
+		{Paragraph: 2, Start: 5, End: 500, Kind: quotes.Direct},
+		{Paragraph: 2, Start: 5, End: 5, Kind: quotes.Direct},
+		{Paragraph: 2, Start: 0, End: 3, Kind: "rumour"},
+		{Paragraph: 2, Start: 0, End: 3, Kind: quotes.Direct, Cue: &quotes.Span{Paragraph: -1, Start: 0, End: 1}},
+	} {
+		if _, err := place(ps, bad); err == nil {
+			t.Errorf("%+v was placed", bad)
+		}
+	}
+	// Without a resolved name the mention is the speaker.
+	c.SpeakerResolved = ""
+	c.Speaker = &quotes.Span{Paragraph: 1, Start: 0, End: 12}
+	if got, _ := place(ps, c); got.SpeakerName != "علی لاریجانی" {
+		t.Errorf("speaker name %q, want the mention", got.SpeakerName)
+	}
+}
+
+// TestFindPlacesQuotes runs the real finder on a Persian article with a
+// heading, a «…» quote and a «وی افزود:» continuation whose speaker is
+// resolved to the first one, and checks every span reads, in the whole
+// text, the words the finder reported.
+func TestFindPlacesQuotes(t *testing.T) {
+	text := "گفت‌وگوی تلفنی 🇮🇷\n\n  محمدجواد ظریف، وزیر امور خارجه، روز دوشنبه در نشست خبری گفت: «ایران به مذاکره پایبند است.»\n\n" +
+		"وی افزود: ما زیر بار فشار نمی‌رویم و این موضع روشن است."
+	f := Find(text, "fa")
+	if f.Err != nil {
+		t.Fatal(f.Err)
+	}
+	runes := []rune(text)
+	var continued bool
+	for _, c := range f.Candidates {
+		if string(runes[c.Start:c.End]) != c.Quote {
+			t.Errorf("quote %q does not read %q in the text", c.Quote, string(runes[c.Start:c.End]))
+		}
+		for _, s := range []*Span{c.Cue, c.Speaker, c.Role} {
+			if s != nil && string(runes[s.Start:s.End]) != s.Text {
+				t.Errorf("span %+v reads %q in the text", s, string(runes[s.Start:s.End]))
+			}
+		}
+		if c.Speaker != nil && c.Speaker.Text == "وی" && strings.HasPrefix(c.Quote, "ما زیر بار فشار") {
+			continued = c.SpeakerName == "محمدجواد ظریف"
+		}
+	}
+	if !continued {
+		t.Errorf("no «وی افزود:» candidate attributed to Zarif among %+v", f.Candidates)
+	}
+}
+
+// TestFindSkipsOtherLanguages: the finder knows fa, ar and en; an article
+// in another language is not guessed at, and blank text finds nothing.
+func TestFindSkipsOtherLanguages(t *testing.T) {
+	for _, tc := range []struct{ text, lang string }{{"Il a dit : « non ».", "fr"}, {" \n\n ", "fa"}, {"", ""}} {
+		if f := Find(tc.text, tc.lang); len(f.Candidates) != 0 || f.Err != nil {
+			t.Errorf("Find(%q, %q) = %+v", tc.text, tc.lang, f)
+		}
+	}
+}

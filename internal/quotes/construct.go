@@ -1,0 +1,680 @@
+package quotes
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// cueAt matches a cue at token i.
+func (f *finder) cueAt(p *para, i int) int {
+	if t := &p.toks[i]; !t.isWord() || t.qid >= 0 || t.cls&startsCue == 0 {
+		return 0
+	}
+	return f.matchAt(f.lx.cues, p, i)
+}
+
+// matchAt matches a phrase of ps at token i; Arabic attaches the
+// conjunctions و and ف to the next word (وقال، فأضاف، وبحسب).
+func (f *finder) matchAt(ps phrases, p *para, i int) int {
+	if n := ps.match(p.toks, i); n > 0 || f.lx.lang != "ar" {
+		return n
+	}
+	for _, conj := range []string{"و", "ف"} {
+		if rest, ok := strings.CutPrefix(p.toks[i].norm, conj); ok && rest != "" {
+			if n := ps.matchFirst(p.toks, i, rest); n > 0 {
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// scan reads the paragraph's tokens in order: names to remember, according
+// phrases, "stating that" phrases and cues with the construction around
+// each.
+func (f *finder) scan(p *para) (own bool) {
+	lx := f.lx
+	type cue struct{ a, b int }
+	var cs []cue
+	for i := 0; i < len(p.toks); i++ {
+		if p.toks[i].qid >= 0 || !p.toks[i].isWord() {
+			continue
+		}
+		if p.toks[i].cls&startsAccording != 0 {
+			if n := f.matchAt(lx.according, p, i); n > 0 {
+				i = f.according(p, i, n) - 1
+				continue
+			}
+		}
+		if n := f.cueAt(p, i); n > 0 {
+			if !lx.impersonal.has(p.word(i-1)) && !f.inQuestion(p, i) {
+				cs = append(cs, cue{i, i + n})
+			}
+			i += n - 1
+		}
+	}
+	from, named := 0, 0
+	for k, c := range cs {
+		// A colon quote runs to the end of the paragraph, or to the
+		// sentence of the next cue.
+		limit := len(p.toks)
+		if k+1 < len(cs) {
+			limit = max(p.sentStart[p.toks[cs[k+1].a].sentence], c.b)
+		}
+		// People named in earlier sentences are antecedents; those in
+		// the cue's own clause are not (وی … مدرسه شهید فهمیده … گفت).
+		if s := p.sentStart[p.toks[c.a].sentence]; s > named {
+			f.noteNames(p, named, s)
+			named = s
+		}
+		n := len(f.out)
+		f.construction(p, c.a, c.b, limit, from)
+		if len(f.out) > n || f.newIntro != nil {
+			from, own = c.b, true
+		}
+		if len(f.out) > n {
+			// Names inside the clause and the quotation just read are
+			// not antecedents (وی … در مدرسه شهید فهمیده … گفت: …).
+			last := f.out[len(f.out)-1]
+			if last.Paragraph == p.n {
+				e, _ := slices.BinarySearchFunc(p.toks, last.End, func(t token, end int) int { return cmp.Compare(t.end, end) })
+				named = max(named, min(e+1, len(p.toks)))
+			}
+		}
+	}
+	f.noteNames(p, named, len(p.toks))
+	return own || len(f.out) > 0 && f.out[len(f.out)-1].Paragraph == p.n && f.out[len(f.out)-1].Confidence != confContinuation
+}
+
+// inQuestion reports whether the cue at i lies in the clause of a
+// question put to the speaker (questions.txt) opened by که، اینکه or
+// مبنی بر, up to a comma back: "در پاسخ به سوالی درباره X گفت:" is the
+// speaker's cue, "در پاسخ به سوالی درخصوص اینکه برخی معتقدند …" is not.
+func (f *finder) inQuestion(p *para, i int) bool {
+	if f.lx.questions == nil {
+		return false
+	}
+	clause := false // که، اینکه، مبنی بر: the question's own clause
+	for k := i - 1; k >= p.sentStart[p.toks[i].sentence] && k >= i-15; k-- {
+		switch w := p.word(k); {
+		case isComma(&p.toks[k]):
+			return false
+		case w == "که" || w == "اینکه" || w == "مبنی":
+			clause = true
+		case f.lx.questions.has(w):
+			return clause
+		}
+	}
+	return false
+}
+
+// construction decides what the cue toks[a:b] introduces. limit bounds a
+// colon quote; from is where the previous cue ended.
+func (f *finder) construction(p *para, a, b, limit, from int) {
+	lx := f.lx
+	sent := p.toks[a].sentence
+	send := p.sentenceEnd(sent)
+	cueSpan := p.span(a, b)
+
+	// The subject may follow an Arabic verb: وقال المرصد السوري إن …
+	j := b
+	var post *Span
+	if lx.lang == "ar" {
+		k := b
+		for k < len(p.toks) && k < b+10 && p.toks[k].isWord() && !lx.that.has(p.toks[k].norm) && !lx.adjuncts.has(p.toks[k].norm) {
+			k++
+		}
+		post = p.span(b, k)
+		// An appositive (، وهو هيئة معارضة مقرها لندن،) or an adverbial
+		// and object (في بيان له كافة الكتائب … إلى) may stand between the
+		// subject and the complement: the complement is the first إن/أن,
+		// colon or quotation mark in the sentence, within a few words.
+		j = k
+		for j < len(p.toks) && j < k+16 && p.toks[j].sentence == p.toks[b-1].sentence &&
+			!(p.toks[j].norm == ":" || isOpenQuote(&p.toks[j]) || lx.that.has(p.toks[j].norm)) {
+			j++
+		}
+		if j >= len(p.toks) || !(p.toks[j].norm == ":" || isOpenQuote(&p.toks[j]) || lx.that.has(p.toks[j].norm)) {
+			j = k
+		} else if isOpenQuote(&p.toks[j]) && j > k && !(p.word(j-1) == "الی" || p.word(j-1) == "علی" || p.toks[j-1].norm == ":" || isComma(&p.toks[j-1])) {
+			// a name in quotation marks (أفاد المرصد عن اشتباكات بين
+			// "وحدات حماية الشعب"): only دعا … إلى "…", شدد على "…" and a
+			// colon or comma introduce words
+			j = k
+		}
+	}
+	if lx.lang == "en" && b < len(p.toks) && (f.needsObject(p.toks[a].norm) || isPreposition(p.word(b)) || lx.adjuncts.has(p.word(b)) || isWeekday(p.word(b))) {
+		// An object or adverbial between the cue and what was said:
+		// told reporters: "…" / told an invited crowd at Philadelphia's
+		// Union League club that … / said in a statement that …. Only
+		// after told/asked or a preposition: "said it was "a mistake" to
+		// …" is a clause holding a quoted phrase, not an object.
+		k := b
+		for k < len(p.toks) && k < b+10 && (p.toks[k].isWord() || p.toks[k].punct == '\'' || p.toks[k].punct == '’') && !lx.that.has(p.toks[k].norm) {
+			k++
+		}
+		if k > b && k < len(p.toks) && (p.toks[k].norm == ":" || lx.that.has(p.toks[k].norm) ||
+			isComma(&p.toks[k]) && k+1 < len(p.toks) && isOpenQuote(&p.toks[k+1]) ||
+			isOpenQuote(&p.toks[k]) && f.needsObject(p.toks[a].norm) && k <= b+3) {
+			j = k
+		}
+	}
+	if j < len(p.toks) && isComma(&p.toks[j]) && j+1 < len(p.toks) && isOpenQuote(&p.toks[j+1]) {
+		j++ // X said, "…"
+	}
+
+	var kind, rule string
+	var content *Span
+	conf := 0.0
+	subjectAt := a // the subject is looked for before this token
+	// "…," Scott said, "…": the quotation before the cue comes first.
+	before := lx.lang == "en" && f.quoteBefore(p, a) >= 0
+	switch {
+	case j < len(p.toks) && p.toks[j].norm == ":":
+		kind, conf, rule = Direct, confColon, "colon"
+		if j+1 < len(p.toks) && p.toks[j+1].qid >= 0 && p.toks[j+1].qid != p.toks[j].qid {
+			content = f.takeQuote(p, int(p.toks[j+1].qid))
+		} else {
+			content = p.span(j+1, max(limit, j+1))
+		}
+		if content == nil && j+1 == len(p.toks) {
+			// "… آمده است:" — the words are the next paragraphs.
+			sp, role, _ := f.subject(p, sent, a, from)
+			c := &Candidate{Paragraph: p.n, Kind: Direct, Cue: cueSpan, Speaker: sp, Role: role, Confidence: confHeading}
+			c.SpeakerResolved, _ = f.resolve(p, sp, role, 0)
+			f.newIntro = c
+			return
+		}
+	case j < len(p.toks) && p.toks[j].qid >= 0 && p.quotes[p.toks[j].qid].open == j && !(lx.lang == "en" && f.isTitle(p, int(p.toks[j].qid))) && !before:
+		kind, conf, rule = Direct, confQuoteCue, "cue-quote"
+		if f.isTitle(p, int(p.toks[j].qid)) {
+			return
+		}
+		content = f.takeQuote(p, int(p.toks[j].qid))
+	case j < len(p.toks) && p.toks[j].isWord() && lx.that.has(p.toks[j].norm) && !before:
+		kind, conf, rule = Indirect, confIndirectThat, "that"
+		if j+1 < len(p.toks) && p.toks[j+1].qid >= 0 && p.quotes[p.toks[j+1].qid].open == j+1 && !f.isTitle(p, int(p.toks[j+1].qid)) {
+			kind, conf, rule = Direct, confQuoteCue, "that-quote" // گفت که «…»
+			content = f.takeQuote(p, int(p.toks[j+1].qid))
+			break
+		}
+		// English reported speech keeps its "that" (said that …), as
+		// PolNeAR and Citron mark it; Persian and Arabic leave که / إن out.
+		from := j + 1
+		if lx.lang == "en" {
+			from = j
+		}
+		content = p.span(from, f.contentEnd(p, j+1, send))
+	default:
+		// «…»، X cue — or "…," X said / "…," said X.
+		if q := f.quoteBefore(p, a); q >= 0 {
+			kind, conf, rule = Direct, confQuoteCue, "quote-cue"
+			content = f.takeQuote(p, q)
+			qs := p.quotes[q]
+			if lx.lang != "fa" {
+				se := qs.close + 1
+				for se < a && p.toks[se].punct != '(' {
+					se++
+				}
+				sp, role := p.span(qs.close+1, se), (*Span)(nil)
+				if sp == nil || p.words(qs.close+1, se) > 8 {
+					sp, role = f.after(p, b)
+				}
+				f.add(p, content, kind, rule, cueSpan, sp, role, conf)
+				// "…," he said. "…" — the quotation goes on after the cue.
+				if q2 := f.quoteAfter(p, b); q2 >= 0 {
+					f.add(p, f.takeQuote(p, q2), kind, "quote-cue-quote", cueSpan, sp, role, conf)
+				}
+				return
+			}
+			if p.words(qs.close+1, a) == 0 {
+				subjectAt = qs.open // X «…» را ارزیابی کرد
+			}
+			break
+		}
+		// Reported speech without a complementizer: Persian puts the verb
+		// last, so words after it in the sentence are what was said
+		// (کارشناسان معتقدند …); English: Flynn said he would …
+		// English: he said "budget reforms" would … — a clause that
+		// opens with a quoted phrase.
+		if lx.lang == "en" && f.needsObject(p.toks[a].norm) {
+			// told reporters he would …: the words start at the
+			// clause's subject pronoun after the addressee.
+			// urged the administration to act …: the request is the
+			// addressee and the infinitive, as PolNeAR marks it.
+			for k := b + 1; k < send && k < b+6 && p.toks[k].isWord(); k++ {
+				if isSubjectPronoun(p.toks[k].norm) {
+					kind, conf, rule = Indirect, confIndirectBare, "bare"
+					content = p.span(k, f.contentEnd(p, k, send))
+					break
+				}
+				if p.toks[k].norm == "to" && p.toks[a].norm != "told" && p.toks[a].norm != "tells" && p.atLeast(k, send, 3) {
+					kind, conf, rule = Indirect, confIndirectBare, "bare"
+					content = p.span(b, f.contentEnd(p, k, send))
+					break
+				}
+			}
+			break
+		}
+		if b < send && (p.toks[b].isWord() || lx.lang == "en" && isOpenQuote(&p.toks[b])) && !(lx.lang == "en" && lx.adjuncts.has(p.toks[b].norm)) && !isConjunction(p.toks[b].norm) && p.toks[b].norm != "را" &&
+			p.atLeast(b, send, 4) && lx.lang != "ar" && (lx.lang != "en" || f.lx.clause.has(p.toks[a].norm) && !isPreposition(p.word(b)) && !inverted(p, a)) {
+			kind, conf, rule = Indirect, confIndirectBare, "bare"
+			content = p.span(b, f.contentEnd(p, b, send))
+		}
+	}
+	if post != nil && lx.lang == "ar" {
+		f.add(p, content, kind, rule, cueSpan, post, nil, conf)
+		return
+	}
+	if content == nil && lx.lang == "en" && f.trailing(p, sent, a, b, send, from, cueSpan) {
+		return
+	}
+	// "با بیان اینکه …،" before the cue, in the same sentence.
+	stating := f.statingBefore(p, sent, a, from)
+	if stating[0] >= 0 {
+		subjectAt = stating[0]
+	} else if content == nil {
+		return
+	}
+	sp, role, long := f.subject(p, sent, subjectAt, from)
+	if sp == nil && lx.lang == "en" && (strings.HasSuffix(p.toks[a].norm, "ing") || p.word(a-1) == "and" || p.word(a-1) == "but") {
+		// A participle (…," he said, arguing that …; Trump attacked
+		// Clinton, saying, "…") or a verb coordinated with the one
+		// before (He told reporters … and warned that …) hangs on the
+		// clause before it: its speaker is that clause's speaker or
+		// subject.
+		sp, role = f.clauseSubject(p, sent, a)
+	}
+	if long {
+		conf -= 0.1
+	}
+	if stating[0] >= 0 {
+		if sc := p.span(stating[1], stating[2]); sc != nil {
+			f.add(p, sc, Indirect, "stating", cueSpan, sp, role, confStating)
+		}
+	}
+	f.add(p, content, kind, rule, cueSpan, sp, role, conf)
+}
+
+// statingBefore finds a "با بیان اینکه" phrase between from and the cue at
+// a in sentence s: its start, and its content [b, e) up to the last comma
+// before the cue. The first value is -1 when there is none.
+func (f *finder) statingBefore(p *para, s int32, a, from int) [3]int {
+	start := max(p.sentStart[s], from, a-60)
+	for i := start; i < a; i++ {
+		if n := f.lx.stating.match(p.toks, i); n > 0 && p.toks[i].qid < 0 {
+			e := a
+			for k := a - 1; k > i+n; k-- {
+				if isComma(&p.toks[k]) && p.toks[k].qid < 0 {
+					e = k
+					break
+				}
+			}
+			return [3]int{i, i + n, e}
+		}
+	}
+	return [3]int{-1, 0, 0}
+}
+
+// contentEnd is where reported speech starting at a ends: the sentence's
+// end, or the comma before a trailing attribution (…, the source added).
+func (f *finder) contentEnd(p *para, a, send int) int {
+	for i := a + 1; i < send; i++ {
+		if f.lx.lang == "en" && isComma(&p.toks[i]) && p.toks[i].qid < 0 && endsReport(p.word(i+1)) {
+			return i // …, but she denied …: another clause, the writer's
+		}
+		if p.toks[i].qid < 0 && f.cueAt(p, i) > 0 {
+			for k := i - 1; k > a && k >= i-5; k-- {
+				if isComma(&p.toks[k]) {
+					return k
+				}
+			}
+			// "… in his campaigns and noted that …", "… — and he
+			// warned …": a second verb of saying coordinated with the
+			// first starts words of its own.
+			if f.lx.lang == "en" {
+				for k := i - 1; k > a && k >= i-3; k-- {
+					if w := p.word(k); w == "and" || w == "but" {
+						return k
+					}
+				}
+			}
+			break
+		}
+	}
+	return send
+}
+
+// trailing reads an English attribution at the end of its sentence,
+// after the words it reports: "The talks stalled, the minister said." /
+// "…, said Mr. Karimi, a spokesman." / "…, he said on Monday." The words
+// are the sentence up to the comma before the attribution.
+func (f *finder) trailing(p *para, s int32, a, b, send, from int, cue *Span) bool {
+	lx := f.lx
+	if f.needsObject(p.toks[a].norm) {
+		return false // told USA Today …: the addressee, then the words
+	}
+	// After the cue: the end of the sentence or an adverbial (…, he said
+	// on Monday / he said Thursday), or, inverted, the speaker.
+	end := b >= send || !p.toks[b].isWord() || lx.adjuncts.has(p.toks[b].norm) || isPreposition(p.toks[b].norm) || isWeekday(p.toks[b].norm)
+	start := max(p.sentStart[s], from)
+	var sp, role *Span
+	comma := -1
+	if a-1 > start && isComma(&p.toks[a-1]) {
+		if b >= send || !p.toks[b].upper && !lx.demonstr.has(p.toks[b].norm) {
+			return false
+		}
+		comma = a - 1 // …, said Mr. Karimi / …, said the minister
+		sp, role = f.after(p, b)
+	} else if end {
+		i := a
+		for i > start && i > a-8 && p.toks[i-1].isWord() {
+			i--
+		}
+		if i > start && isComma(&p.toks[i-1]) && i < a {
+			comma = i - 1
+			sp, role, _ = f.englishSubject(p, i, a)
+		}
+	}
+	if comma < 0 || sp == nil || !p.atLeast(max(start, comma-8), comma, 4) {
+		return false
+	}
+	start = max(start, comma-80) // bounded, so a huge sentence stays linear
+	for i := start; i < comma; i++ {
+		if p.toks[i].qid >= 0 || f.cueAt(p, i) > 0 {
+			return false // a quotation or another cue: not plain reported words
+		}
+	}
+	f.add(p, p.span(start, comma), Indirect, "trailing", cue, sp, role, confIndirectBare)
+	return true
+}
+
+func isWeekday(w string) bool {
+	switch w {
+	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today":
+		return true
+	}
+	return false
+}
+
+// inverted reports whether the English cue at a follows a closing
+// quotation mark ("…," added Rep. Jim Clyburn) or, after a comma, comes
+// before a short name: the words after it name the speaker, they are not
+// what was said.
+func inverted(p *para, a int) bool {
+	for i := a - 1; i >= 0 && i >= a-2; i-- {
+		switch p.toks[i].punct {
+		case '”', '"', '»':
+			return true
+		case ',':
+			continue
+		}
+		break
+	}
+	// "…, said Maya MacGuineas, president of …": after a comma, a short
+	// capitalised name closed by a comma or the sentence's end.
+	if a == 0 || !isComma(&p.toks[a-1]) || a+1 >= len(p.toks) || !p.toks[a+1].upper {
+		return false
+	}
+	for k := a + 2; k < len(p.toks) && k <= a+6; k++ {
+		if t := &p.toks[k]; !t.isWord() && !(t.punct == '.' && isAbbrev(p.toks[k-1].norm)) {
+			return isComma(t) || t.punct == '.' || t.punct == '('
+		}
+	}
+	return false
+}
+
+func isSubjectPronoun(w string) bool {
+	switch w {
+	case "he", "she", "they", "it", "we", "i", "there":
+		return true
+	}
+	return false
+}
+
+// clauseSubject is the speaker of an English participle cue at a: the
+// speaker of the last candidate in the same sentence, or the capitalised
+// words that open the sentence (Trump attacked Clinton, saying …).
+func (f *finder) clauseSubject(p *para, s int32, a int) (*Span, *Span) {
+	if k := len(f.out); k > 0 {
+		if c := f.out[k-1]; c.Paragraph == p.n && c.Cue != nil && c.Cue.Paragraph == p.n && c.End <= p.toks[a].start &&
+			c.Cue.Start >= p.toks[p.sentStart[s]].start {
+			return c.Speaker, c.Role
+		}
+	}
+	i := p.sentStart[s]
+	for i < a && !p.toks[i].isWord() {
+		i++
+	}
+	e := i
+	for e < a && e < i+4 && p.toks[e].isWord() && p.toks[e].upper {
+		e++
+	}
+	if e == i || e < a && p.toks[e].isWord() && f.lx.adjuncts.has(p.toks[e].norm) {
+		return nil, nil
+	}
+	return p.span(i, e), nil
+}
+
+// endsReport reports whether an English word after a comma opens a
+// clause of the writer's own rather than more of the reported words
+// (…, but she denied …; …, which forced her to …).
+func endsReport(w string) bool {
+	switch w {
+	case "but", "though", "although", "while", "whereas", "which":
+		return true
+	}
+	return false
+}
+
+// needsObject reports whether an English cue takes the addressee before
+// the words (told reporters that …, asked the court to …).
+func (f *finder) needsObject(w string) bool {
+	switch w {
+	case "told", "tells", "tell", "asked", "asks", "urged", "warned", "assured", "reminded":
+		return true
+	}
+	return false
+}
+
+// quoteAfter finds an unused quotation that opens right after the cue
+// ending at b and its speaker (said Caddell. "…" / he said, but "…").
+func (f *finder) quoteAfter(p *para, b int) int {
+	// up to the end of a speaker with an appositive role (said David
+	// Wasserman, House editor for the Cook Political Report. "…")
+	for i := b; i < len(p.toks) && i < b+24; i++ {
+		t := &p.toks[i]
+		if t.qid >= 0 {
+			q := int(t.qid)
+			if p.quotes[q].open != i || p.used[q] || f.isTitle(p, q) {
+				return -1
+			}
+			return q
+		}
+		if t.norm == ":" || t.norm == ";" || f.cueAt(p, i) > 0 {
+			return -1
+		}
+	}
+	return -1
+}
+
+// takeQuote marks quotation q as used and returns its content span.
+func (f *finder) takeQuote(p *para, q int) *Span {
+	p.used[q] = true
+	qs := p.quotes[q]
+	end := qs.close
+	if end < 0 {
+		end = len(p.toks)
+	}
+	return p.span(qs.open+1, end)
+}
+
+// isTitle reports whether quotation q names something rather than quotes
+// someone: a title word before it, or too few words to be a statement.
+func (f *finder) isTitle(p *para, q int) bool {
+	qs := p.quotes[q]
+	if qs.open > 0 {
+		prev := &p.toks[qs.open-1]
+		if prev.isWord() && f.lx.titles.has(prev.norm) {
+			return true
+		}
+	}
+	end := qs.close
+	if end < 0 {
+		end = len(p.toks)
+	}
+	return !p.atLeast(qs.open+1, end, 3) || f.lx.lang == "en" && titleCase(p, qs.open+1, end)
+}
+
+// titleCase reports whether every word of toks[a:b] but short function
+// words is capitalised: "Commander-in-Chief Forum", "Fox and Friends"
+// name a show or an event; nobody's sentence is written so.
+func titleCase(p *para, a, b int) bool {
+	n, words := 0, 0
+	for i := a; i < b; i++ {
+		t := &p.toks[i]
+		if !t.isWord() {
+			continue
+		}
+		if words++; words > 8 {
+			return false
+		}
+		switch t.norm {
+		case "and", "of", "the", "in", "on", "for", "to", "a", "an", "at", "with":
+			continue
+		}
+		if !t.upper {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// quoteBefore finds a closed quotation that ends shortly before the cue at
+// a («…»، وی افزود / "…," he said / X را «…» ارزیابی کرد).
+func (f *finder) quoteBefore(p *para, a int) int {
+	for i := a - 1; i >= 0 && i >= a-20; i-- {
+		t := &p.toks[i]
+		if t.qid >= 0 {
+			q := int(t.qid)
+			if p.quotes[q].close != i || p.used[q] || f.isTitle(p, q) {
+				return -1
+			}
+			return q
+		}
+		if t.punct == ')' {
+			// skip a parenthesis: Rep. Elijah E. Cummings (D-Md.) said
+			for i > 0 && i > a-20 && p.toks[i].punct != '(' {
+				i--
+			}
+			continue
+		}
+		if t.norm == "." && !(i > 0 && isAbbrev(p.word(i-1))) || t.norm == ":" || t.norm == ";" {
+			return -1 // another sentence (but Mr. Obama, Elijah E. Cummings)
+		}
+	}
+	return -1
+}
+
+// after reads an English speaker after the cue ("…," said Mr. Flynn, a
+// retired general) and its appositive role.
+func (f *finder) after(p *para, b int) (*Span, *Span) {
+	k := b
+	for k < len(p.toks) && k < b+8 && (p.toks[k].isWord() || p.toks[k].norm == "." && k > b && isAbbrev(p.toks[k-1].norm) && p.toks[k-1].upper) {
+		k++
+	}
+	sp := p.span(b, k)
+	var role *Span
+	if k < len(p.toks) && isComma(&p.toks[k]) {
+		e := k + 1
+		for e < len(p.toks) && e < k+14 && (p.toks[e].isWord() || p.toks[e].norm == "." && isAbbrev(p.toks[e-1].norm)) {
+			e++
+		}
+		if f.hasRole(p, k+1, e) {
+			role = p.span(k+1, e)
+		}
+	}
+	return sp, role
+}
+
+func (f *finder) hasRole(p *para, a, b int) bool {
+	for i := a; i < b && i < len(p.toks); i++ {
+		if f.lx.roles.has(p.toks[i].norm) {
+			return true
+		}
+	}
+	return false
+}
+
+// shortSpeaker returns the end of a speaker that is a pronoun (وی) or a
+// demonstrative with role nouns (این مقام مسئول) at token i, or -1.
+func (f *finder) shortSpeaker(p *para, i, limit int) int {
+	lx := f.lx
+	switch {
+	case lx.pronouns.has(p.word(i)):
+		return i + 1
+	case lx.demonstr.has(p.word(i)) && lx.roles.has(p.word(i+1)):
+		e := i + 2
+		for e < limit && e < i+4 && lx.roles.has(p.word(e)) {
+			e++
+		}
+		return e
+	}
+	return -1
+}
+
+// isMainClause reports whether an Arabic word opens the main clause after
+// a fronted phrase (وبحسب المرصد فقد …، وفقا له فإن …).
+func isMainClause(w string) bool {
+	switch w {
+	case "فقد", "فان", "فانه", "فانها":
+		return true
+	}
+	return false
+}
+
+// according reads the according phrase toks[i:i+n] — "به گفته X، …",
+// "according to X, …", "…, according to X" — and returns the token after
+// it. Without a comma within a few words the speaker cannot be told from
+// the content, and a source (according to Reuters) is no quotation.
+func (f *finder) according(p *para, i, n int) int {
+	lx := f.lx
+	s := p.toks[i].sentence
+	send := p.sentenceEnd(s)
+	k := i + n
+	for k < send && k < i+n+10 && !isComma(&p.toks[k]) && p.toks[k].norm != "." && !isMainClause(p.word(k)) {
+		k++
+	}
+	atStart := !p.atLeast(p.sentStart[s], i, 2)
+	if atStart && (k >= send || !isComma(&p.toks[k]) && !isMainClause(p.word(k))) {
+		// No comma (به گفته وی قیمت‌ها …): only a pronoun or an anaphor
+		// (این مقام مسئول) can be told from the words that follow.
+		e := f.shortSpeaker(p, i+n, send)
+		if e < 0 || !p.atLeast(e, send, 3) {
+			return i + n
+		}
+		f.add(p, p.span(e, send), Indirect, "according", p.span(i, i+n), p.span(i+n, e), nil, confAccording)
+		return send
+	}
+	if k == i+n {
+		return i + n
+	}
+	if lx.outlets.match(p.toks, i+n) > 0 || lx.demonstr.has(p.word(i+n)) && lx.outlets.match(p.toks, i+n+1) > 0 {
+		return k // a source formula: according to Reuters
+	}
+	sp := p.span(i+n, k)
+	var content *Span
+	if atStart {
+		content = p.span(k+1, send) // after the comma, فقد or فإن
+	} else {
+		content = p.span(p.sentStart[s], i)
+	}
+	var role *Span
+	if f.hasRole(p, i+n, k) {
+		role = sp
+	}
+	f.add(p, content, Indirect, "according", p.span(i, i+n), sp, role, confAccording)
+	return k
+}

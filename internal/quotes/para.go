@@ -1,0 +1,231 @@
+package quotes
+
+import "unicode"
+
+// The paragraph as the finder reads it: sentences, quotation marks, spans.
+
+// isTitleLine reports whether p is a section title: a few words without a
+// full stop. A title is nobody's words and ends a run of continuations.
+func (p *para) isTitleLine() bool {
+	if p.words(0, len(p.toks)) > 8 {
+		return false
+	}
+	for i := range p.toks {
+		switch p.toks[i].norm {
+		case ".", "!", "?", ":", "\"":
+			return false
+		}
+	}
+	return true
+}
+
+// end is the number of tokens without the symbols (emoji, arrows) that
+// close a line: "چکیده اظهارات X: 👇" ends with its colon.
+func (p *para) end() int {
+	n := len(p.toks)
+	for n > 0 && p.toks[n-1].punct != 0 && unicode.IsSymbol(p.toks[n-1].punct) {
+		n--
+	}
+	return n
+}
+
+// isBullet reports whether p is an item of a list: it opens with a mark
+// that is not a quotation mark or a bracket (↩️ • - * 🔹 ▪), or with a
+// number and a mark (1- ۲. 3)).
+func (p *para) isBullet() bool {
+	if len(p.toks) < 2 {
+		return false
+	}
+	t := &p.toks[0]
+	if t.isWord() {
+		if !isDigits(t.norm) || p.toks[1].isWord() {
+			return false
+		}
+		switch p.toks[1].norm {
+		case "-", ".", ")":
+			return true
+		}
+		return false
+	}
+	switch t.punct {
+	case '«', '»', '“', '”', '„', '"', '\'', '(', '[', ':', ',', '.', '،', '؛':
+		return false
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// segment numbers the sentences: they end at . ! ? ؟ followed by white
+// space or the paragraph's end (so 2.5 and U.S. stay whole), outside
+// quotation marks, and not after an English title abbreviation (Mr.).
+func (p *para) segment(lang string) {
+	p.sentStart = append(p.sentStart[:0], 0)
+	s := int32(0)
+	depth := 0
+	for i := range p.toks {
+		t := &p.toks[i]
+		t.sentence = s
+		switch t.punct {
+		case '«', '“':
+			depth++
+		case '»', '”':
+			if depth > 0 {
+				depth--
+			}
+		}
+		if t.isWord() || depth > 0 {
+			continue
+		}
+		switch t.norm {
+		case ".", "!", "?":
+		default:
+			continue
+		}
+		if i+1 < len(p.toks) && !p.toks[i+1].afterSpace {
+			continue
+		}
+		if lang == "en" && t.norm == "." && i > 0 && isAbbrev(p.toks[i-1].norm) {
+			continue
+		}
+		if i+1 < len(p.toks) {
+			s++
+			p.sentStart = append(p.sentStart, i+1)
+		}
+	}
+}
+
+func isAbbrev(w string) bool {
+	switch w {
+	case "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "st", "jr", "sr", "lt", "col", "u", "s", "no", "vs", "prof", "rev", "inc", "corp", "co":
+		return true
+	}
+	return len(w) == 1
+}
+
+// pairQuotes finds the outermost quotation-mark pairs. « and “ open, » and
+// ” close, with nesting counted; the straight " alternates. An opening mark
+// never closed runs to the paragraph's end; a stray closing one is ignored.
+//
+// inside says the paragraph starts within a quotation opened earlier: a
+// virtual opening mark stands before its first token (open == -1).
+func (p *para) pairQuotes(inside bool) {
+	depth, open := 0, -1
+	if inside && !(len(p.toks) > 0 && (p.toks[0].punct == '«' || p.toks[0].punct == '“' || p.toks[0].punct == '"')) {
+		// A paragraph that goes on with a quotation usually repeats
+		// the opening mark («…, “…) instead of being inside it: then
+		// it pairs like any other paragraph.
+		depth = 1
+	}
+	straight := false
+	for i := range p.toks {
+		t := &p.toks[i]
+		switch t.punct {
+		case '«', '“', '„':
+			if depth == 0 {
+				open = i
+			}
+			depth++
+		case '»', '”':
+			if depth == 0 {
+				continue
+			}
+			depth--
+			if depth == 0 {
+				p.quotes = append(p.quotes, quoteSpan{open, i})
+			}
+		case '"':
+			if depth == 0 && !straight {
+				open, straight, depth = i, true, 1
+			} else if straight && depth == 1 {
+				straight, depth = false, 0
+				p.quotes = append(p.quotes, quoteSpan{open, i})
+			}
+		}
+	}
+	if depth > 0 {
+		p.quotes = append(p.quotes, quoteSpan{open, -1})
+	}
+	for q, qs := range p.quotes {
+		end := qs.close
+		if end < 0 {
+			end = len(p.toks) - 1
+		}
+		for i := max(qs.open, 0); i <= end; i++ {
+			p.toks[i].qid = int32(q)
+		}
+	}
+}
+
+// sentenceEnd is the token after the last of sentence s.
+func (p *para) sentenceEnd(s int32) int {
+	if int(s)+1 < len(p.sentStart) {
+		return p.sentStart[s+1]
+	}
+	return len(p.toks)
+}
+
+// span returns the span of the words in toks[a:b], punctuation trimmed at
+// both ends, or nil when there is no word.
+func (p *para) span(a, b int) *Span {
+	a, b = max(a, 0), min(b, len(p.toks))
+	for a < b && !p.toks[a].isWord() {
+		a++
+	}
+	for b > a && !p.toks[b-1].isWord() {
+		b--
+	}
+	if a >= b {
+		return nil
+	}
+	return &Span{Paragraph: p.n, Start: p.toks[a].start, End: p.toks[b-1].end, Text: p.text[p.toks[a].bstart:p.toks[b-1].bend]}
+}
+
+// words counts the words in toks[a:b].
+func (p *para) words(a, b int) int {
+	n := 0
+	for i := max(a, 0); i < b && i < len(p.toks); i++ {
+		if p.toks[i].isWord() {
+			n++
+		}
+	}
+	return n
+}
+
+// atLeast reports whether toks[a:b] holds at least n words; it stops
+// counting at n, so that a check on a huge sentence costs O(n), not
+// O(sentence).
+func (p *para) atLeast(a, b, n int) bool {
+	for i := max(a, 0); i < b && i < len(p.toks); i++ {
+		if p.toks[i].isWord() {
+			if n--; n <= 0 {
+				return true
+			}
+		}
+	}
+	return n <= 0
+}
+
+func (p *para) word(i int) string {
+	if i < 0 || i >= len(p.toks) || !p.toks[i].isWord() {
+		return ""
+	}
+	return p.toks[i].norm
+}
+
+func isComma(t *token) bool { return t.norm == "," }
+
+func isOpenQuote(t *token) bool {
+	switch t.punct {
+	case '«', '“', '„', '"':
+		return true
+	}
+	return false
+}

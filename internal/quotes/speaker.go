@@ -1,0 +1,430 @@
+package quotes
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// noteNames remembers the people named in toks[a:b] outside quotations: a
+// name behind an honorific (دکتر مصطفی شاهرضایی), and a name followed by
+// its Latin spelling in parentheses (سوزان ساراندون(Susan Sarandon)), as
+// many words as the Latin has.
+func (f *finder) noteNames(p *para, a, b int) {
+	for i := a; i < b; i++ {
+		t := &p.toks[i]
+		if t.qid >= 0 {
+			continue
+		}
+		if t.cls&isHonorific != 0 && f.lx.honorifics.has(t.norm) && i+1 < b && p.toks[i+1].isWord() {
+			e := i + 1
+			for e < b && e < i+3 && p.toks[e].isWord() && f.cueAt(p, e) == 0 && !f.lx.adjuncts.has(p.toks[e].norm) && !f.lx.roles.has(p.toks[e].norm) {
+				e++
+			}
+			if sp := p.span(i+1, e); sp != nil {
+				f.remember(sp.Text, strings.Join(f.words(p, sp), " "), "")
+			}
+			i = e - 1
+			continue
+		}
+		if t.punct == '(' && i > a {
+			latin, e := 0, i+1
+			for e < b && p.toks[e].isWord() && p.toks[e].norm[0] < utf8.RuneSelf {
+				latin++
+				e++
+			}
+			if latin == 0 || e >= b || p.toks[e].punct != ')' {
+				continue
+			}
+			s := i
+			for s > a && i-s < min(latin, 4) && p.toks[s-1].isWord() && startsArabic(p.toks[s-1].norm) {
+				s--
+			}
+			if sp := p.span(s, i); sp != nil && s < i {
+				f.remember(sp.Text, strings.Join(f.words(p, sp), " "), "")
+			}
+		}
+	}
+}
+
+// words returns the matching forms of the words of span sp, which lies in
+// this paragraph (or, for a heading, in an earlier one: then it is read
+// again).
+func (f *finder) words(p *para, sp *Span) []string {
+	var out []string
+	if sp == nil {
+		return nil
+	}
+	toks := p.toks
+	if sp.Paragraph != p.n {
+		toks = tokenize(sp.Text, new(strings.Builder), nil)
+		for i := range toks {
+			toks[i].start += sp.Start
+			toks[i].end += sp.Start
+		}
+	}
+	i, _ := slices.BinarySearchFunc(toks, sp.Start, func(t token, s int) int { return cmp.Compare(t.start, s) })
+	for ; i < len(toks) && toks[i].end <= sp.End; i++ {
+		if toks[i].isWord() {
+			out = append(out, toks[i].norm)
+		}
+	}
+	return out
+}
+
+// remember notes a person named: name is the original text, nn and rn the
+// matching forms of the name and the role.
+func (f *finder) remember(name, nn, rn string) {
+	if k := len(f.mentions); k > 0 && strings.Contains(f.mentions[k-1].nnorm, nn) {
+		return // the same person again, as "دکتر X" after "دکتر X، role"
+	}
+	f.mentions = append(f.mentions, mention{name: name, nnorm: nn, rnorm: rn})
+}
+
+// subject finds the speaker before token a in sentence s (not before
+// from): the first comma-separated segment of the clause, after any source
+// formula ("به گزارش ایرنا،") and adverbial segments, cut before the first
+// adverbial word; a following segment with a role noun is the role. When
+// that finds no plausible subject (the segment is an object, "X را"), a
+// pronoun or anaphor in the clause is the subject, and failing that the
+// words before the first role noun (در این نشست کریم اخوان رییس …). long
+// reports a subject too long to be a plain name.
+func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bool) {
+	lx := f.lx
+	start := max(p.sentStart[s], a-40, from)
+	// "«…»، X گفت" and "…: X گفت" start the clause after the mark.
+	for i := a - 1; i >= start; i-- {
+		if q := p.toks[i].qid; q >= 0 && p.used[q] || p.toks[i].norm == ":" || p.toks[i].norm == ";" {
+			start = i + 1
+			break
+		}
+	}
+	if lx.lang == "en" {
+		return f.englishSubject(p, start, a)
+	}
+	// Drop a source formula up to its comma.
+	if lx.sources.match(p.toks, start) > 0 {
+		for i := start; i < a; i++ {
+			if isComma(&p.toks[i]) {
+				start = i + 1
+				break
+			}
+		}
+	}
+	from0 := start
+	for from0 < a {
+		// the next segment [from0, e)
+		e := from0
+		for e < a && !(isComma(&p.toks[e]) && p.toks[e].qid < 0) {
+			e++
+		}
+		a0 := from0
+		from0 = e + 1
+		for a0 < e && isConjunction(p.word(a0)) {
+			a0++
+		}
+		if a0 < e && (lx.pronouns.has(p.word(a0)) || lx.plurals.has(p.word(a0))) {
+			return p.span(a0, a0+1), nil, false
+		}
+		c := a0
+		for c < e && !f.endsSubject(p, c, a0) {
+			c++
+		}
+		if p.word(c) == "را" && c-a0 == 1 && lx.demonstr.has(p.word(a0)) {
+			// "«…» این را X گفت": the object is the quotation itself,
+			// the subject follows it.
+			a0, c = c+1, c+1
+			for c < e && !f.endsSubject(p, c, a0) {
+				c++
+			}
+		}
+		if c == a0 {
+			continue // an adverbial segment: در همین حال، …
+		}
+		if p.word(c) == "را" {
+			// "X … را": the segment holds an object. A long one
+			// usually starts with the subject's name (شاهین مستوفی
+			// جزئیات … را تشریح کرد و گفت): take two words.
+			if p.words(a0, c) >= 4 && !lx.adjuncts.has(p.word(a0)) {
+				return p.span(a0, a0+2), nil, true
+			}
+			break
+		}
+		sp = p.span(a0, c)
+		if sp == nil {
+			continue
+		}
+		long = p.words(a0, c) > 8
+		// the role: the next segment when it holds a role noun
+		if e < a {
+			r0 := e + 1
+			re := r0
+			for re < a && !(isComma(&p.toks[re]) && p.toks[re].qid < 0) && !(p.toks[re].isWord() && lx.adjuncts.has(p.toks[re].norm) && !lx.roles.has(p.word(re-1))) {
+				re++
+			}
+			if re > r0 && f.hasRole(p, r0, re) {
+				role = p.span(r0, re)
+			}
+		}
+		if role == nil && lx.roles.has(p.word(a0)) && !lx.honorifics.has(p.word(a0)) {
+			role = sp
+		}
+		return sp, role, long
+	}
+	// A pronoun or "این <role>" anywhere in the clause.
+	for i := start; i < a; i++ {
+		w := p.word(i)
+		if w == "" || p.toks[i].qid >= 0 || p.word(i+1) == "را" {
+			continue
+		}
+		if lx.pronouns.has(w) && !isPreposition(p.word(i-1)) {
+			return p.span(i, i+1), nil, false
+		}
+		if lx.demonstr.has(w) && lx.roles.has(p.word(i+1)) {
+			e := i + 2
+			for e < a && p.toks[e].isWord() && !lx.adjuncts.has(p.toks[e].norm) && e < i+6 {
+				e++
+			}
+			return p.span(i, e), nil, false
+		}
+	}
+	// Two words before the first role noun, and the role.
+	for i := start + 1; i < a; i++ {
+		if p.toks[i].qid < 0 && lx.roles.has(p.word(i)) && !lx.demonstr.has(p.word(i-1)) {
+			n0 := i
+			for n0 > start && n0 > i-2 && p.toks[n0-1].isWord() && !lx.adjuncts.has(p.word(n0-1)) && !lx.demonstr.has(p.word(n0-1)) {
+				n0--
+			}
+			if n0 == i {
+				break
+			}
+			e := i
+			for e < a && p.toks[e].isWord() && !lx.adjuncts.has(p.word(e)) {
+				e++
+			}
+			return p.span(n0, i), p.span(i, e), false
+		}
+	}
+	return nil, nil, false
+}
+
+// endsSubject reports whether token c, inside a subject that began at a0,
+// is where the subject stops: an adverbial word (but not one inside a
+// role, as in "عضو هیئت علمی در …"), the object marker را, the relative
+// که, a "stating that" phrase, or punctuation.
+func (f *finder) endsSubject(p *para, c, a0 int) bool {
+	t := &p.toks[c]
+	if !t.isWord() {
+		return true // a mark inside the segment: ( - / «
+	}
+	lx := f.lx
+	switch {
+	case t.norm == "را", t.norm == "که":
+		return true
+	case lx.stating.match(p.toks, c) > 0:
+		return true
+	case lx.adjuncts.has(t.norm):
+		// but an anaphor (این اقتصاددان در پاسخ …) takes no complement
+		return !(c > a0 && lx.roles.has(p.word(c-1)) && !lx.demonstr.has(p.word(a0)))
+	}
+	return false
+}
+
+func isPreposition(w string) bool {
+	switch w {
+	case "به", "از", "با", "برای", "در", "بر", "to", "with", "for", "from", "of":
+		return true
+	}
+	return false
+}
+
+func isConjunction(w string) bool {
+	switch w {
+	case "و", "اما", "ولی", "همچنین", "سپس", "and", "but", "also", "فقد":
+		return true
+	}
+	return false
+}
+
+// englishSubject reads the noun phrase right before an English cue:
+// capitalised words, titles, pronouns, "the" + role noun.
+func (f *finder) englishSubject(p *para, start, a int) (*Span, *Span, bool) {
+	lx := f.lx
+	// An appositive between the subject and the cue: "Rucker Culpepper,
+	// who runs …, said" / "Clinton, the former secretary of State, said".
+	if a-1 > start && isComma(&p.toks[a-1]) {
+		for k := a - 2; k > start && k >= a-30; k-- {
+			if !isComma(&p.toks[k]) {
+				continue
+			}
+			if sp, _, _ := f.englishSubject(p, start, k); sp != nil && p.toks[k-1].upper {
+				var role *Span
+				if f.hasRole(p, k+1, a-1) {
+					role = p.span(k+1, a-1)
+				}
+				return sp, role, false
+			}
+			break
+		}
+	}
+	// Auxiliaries and adverbs between the subject and the cue
+	// (McAuliffe has said, Clinton also said, he previously said).
+	for a > start && (isAuxiliary(p.word(a-1)) || strings.HasSuffix(p.word(a-1), "ly") && !p.toks[a-1].upper) {
+		a--
+	}
+	i := a
+	for i > start && i > a-8 {
+		t := &p.toks[i-1]
+		ok := t.isWord() && (t.upper || lx.roles.has(t.norm) || lx.pronouns.has(t.norm) || lx.demonstr.has(t.norm) || t.norm == "of" || t.norm == "s" && i-2 >= 0 && p.toks[i-2].punct == '\'') ||
+			t.norm == "." && i-2 >= start && isAbbrev(p.toks[i-2].norm) || t.punct == '\''
+		if !ok {
+			break
+		}
+		i--
+	}
+	for i < a && (!p.toks[i].isWord() || p.toks[i].norm == "of") {
+		i++
+	}
+	if i == a {
+		// A common-noun subject (many lawmakers said, experts say): up
+		// to three plain words back, not across a mark, a conjunction, a
+		// preposition or a relative.
+		for i > start && i > a-3 && p.toks[i-1].isWord() && !isConjunction(p.word(i-1)) && !isPreposition(p.word(i-1)) &&
+			!lx.that.has(p.word(i-1)) && !lx.adjuncts.has(p.word(i-1)) && !isRelative(p.word(i-1)) {
+			i--
+		}
+		if i == a {
+			return nil, nil, false
+		}
+		if w := p.word(i - 1); i-1 >= start && (w == "a" || w == "an" || w == "the") {
+			i-- // a senior European diplomat said
+		}
+	}
+	sp := p.span(i, a)
+	var role *Span
+	if f.hasRole(p, i, a) {
+		role = sp
+	}
+	return sp, role, false
+}
+
+func isRelative(w string) bool {
+	switch w {
+	case "who", "whom", "whose", "which", "where", "when":
+		return true
+	}
+	return false
+}
+
+func isAuxiliary(w string) bool {
+	switch w {
+	case "has", "have", "had", "is", "was", "were", "will", "would", "did", "does", "also", "later", "then", "again", "has also":
+		return true
+	}
+	return false
+}
+
+// add records a candidate, resolving its speaker.
+func (f *finder) add(p *para, content *Span, kind, rule string, cue, sp, role *Span, conf float64) {
+	if content == nil {
+		return
+	}
+	c := Candidate{Paragraph: content.Paragraph, Start: content.Start, End: content.End, Text: content.Text,
+		Kind: kind, Rule: rule, Cue: cue, Speaker: sp, Role: role}
+	sr, conf := f.resolve(p, sp, role, conf)
+	c.SpeakerResolved, c.Confidence = sr, round2(max(conf, 0.05))
+	f.out = append(f.out, c)
+}
+
+// resolve names the speaker: a pronoun, an anaphor ("این پزشک", "the
+// minister"), a bare role already given to someone ("استاد تمام دانشگاه"
+// after "X، … و استاد تمام دانشگاه") or a missing subject (Persian drops
+// it) is the last person named before — of that role when the anaphor
+// names one. Anyone else named is remembered.
+func (f *finder) resolve(p *para, sp, role *Span, conf float64) (string, float64) {
+	if sp == nil {
+		// Persian and Arabic drop a subject the reader knows; English
+		// does not, so there a missing one is not guessed.
+		if m := f.last(""); m != nil && f.lx.lang != "en" {
+			return m.name, conf - 0.05
+		}
+		return "", conf - 0.2
+	}
+	words := f.words(p, sp)
+	lx := f.lx
+	switch {
+	case len(words) == 1 && lx.plurals.has(words[0]):
+		return "", conf - 0.1 // a group: nobody's name
+	case len(words) == 1 && lx.pronouns.has(words[0]):
+		if m := f.last(""); m != nil {
+			return m.name, conf - 0.03
+		}
+		return "", conf - 0.2 // a pronoun is nobody's name
+	case len(words) >= 2 && lx.demonstr.has(words[0]) && lx.roles.has(words[1]):
+		if m := f.last(words[1]); m != nil {
+			return m.name, conf - 0.03
+		}
+	case len(words) >= 2 && lx.roles.has(words[0]):
+		whole := strings.Join(words, " ")
+		for i := len(f.mentions) - 1; i >= 0 && i >= len(f.mentions)-20; i-- {
+			if m := &f.mentions[i]; m.rnorm != "" && strings.Contains(m.rnorm, whole) {
+				return m.name, conf
+			}
+		}
+	}
+	if len(words) >= 1 && f.pluralRole(words[0]) {
+		return sp.Text, conf // a group (مدیران بیمارستان‌ها): named, but nobody a later وی stands for
+	}
+	rn := ""
+	if role != nil && role != sp {
+		rn = strings.Join(f.words(p, role), " ")
+	}
+	f.remember(sp.Text, strings.Join(words, " "), rn)
+	return sp.Text, conf
+}
+
+// pluralRole reports whether w is the plural of a role noun (مدیران،
+// کارشناسان، نمایندگان، مسئولین، officials): a group, which a singular
+// pronoun does not stand for.
+func (f *finder) pluralRole(w string) bool {
+	for _, suf := range []string{"های", "ها", "گان", "ین", "ان", "s"} {
+		stem, ok := strings.CutSuffix(w, suf)
+		if !ok || stem == "" {
+			continue
+		}
+		if f.lx.roles.has(stem) || suf == "گان" && f.lx.roles.has(stem+"ه") {
+			return true
+		}
+	}
+	return false
+}
+
+// last returns the last mention, of a role containing roleWord if given
+// (or the last at all when none has it).
+func (f *finder) last(roleWord string) *mention {
+	for i := len(f.mentions) - 1; i >= 0 && i >= len(f.mentions)-20; i-- {
+		m := &f.mentions[i]
+		if roleWord == "" || strings.Contains(m.rnorm, roleWord) || strings.Contains(m.nnorm, roleWord) {
+			return m
+		}
+	}
+	if roleWord != "" {
+		return f.last("")
+	}
+	return nil
+}
+
+// resolveName names the speaker of a heading: a known person whose name
+// contains the heading's (انصاری‌راد for حسین انصاری‌راد) keeps the full
+// name; anyone else is resolved as a speaker is.
+func (f *finder) resolveName(p *para, sp, role *Span) string {
+	nn := strings.Join(f.words(p, sp), " ")
+	for i := len(f.mentions) - 1; i >= 0 && i >= len(f.mentions)-20; i-- {
+		if m := &f.mentions[i]; nn != "" && strings.Contains(m.nnorm, nn) {
+			return m.name
+		}
+	}
+	name, _ := f.resolve(p, sp, role, 0)
+	return name
+}
