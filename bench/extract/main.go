@@ -27,6 +27,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/html"
+
+	readability "codeberg.org/readeck/go-readability/v2"
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"github.com/pressreview/pressreview/internal/extract"
 	"github.com/pressreview/pressreview/internal/fetch"
@@ -112,6 +115,26 @@ func main() {
 			}
 			return a.Text
 		}},
+		{"go-readability v2.1.3 alone (pressreview before)", func(p page) string {
+			// What internal/extract ran before pruning and the prose
+			// check: the baseline for the "at most twice the time" target.
+			d := fetch.DecodeText(p.body, "")
+			u, _ := url.Parse(p.url)
+			doc, err := html.Parse(bytes.NewReader([]byte(d.Text)))
+			if err != nil {
+				return ""
+			}
+			parser := readability.NewParser()
+			a, err := parser.ParseAndMutate(doc, u)
+			if err != nil || a.Node == nil {
+				return ""
+			}
+			var b strings.Builder
+			if a.RenderText(&b) != nil {
+				return ""
+			}
+			return b.String()
+		}},
 		{"go-trafilatura v1.12.2", trafil(false)},
 		{"go-trafilatura v1.12.2 + fallback", trafil(true)},
 	}
@@ -144,7 +167,7 @@ func main() {
 		}
 		p, r, f := s.prf()
 		ms := float64(elapsed.Microseconds()) / 1000 / float64(len(pages)*(*rounds))
-		fmt.Printf("| %s | %.3f | %.3f | %.3f | %.2f | %d |\n", sys.name, p, r, f, ms, zero)
+		fmt.Printf("| %s | %.3f | %.3f | %.4f | %.2f | %d |\n", sys.name, p, r, f, ms, zero)
 		sort.Strings(bad)
 		for _, b := range bad {
 			fmt.Fprintln(os.Stderr, b)

@@ -1,8 +1,11 @@
 // Package extract finds the article in a news page: its main text (plain
 // and as cleaned HTML) and its metadata — title, byline, publication time,
 // lead image, language, site name and canonical URL. The main text comes
-// from go-readability (a port of Mozilla's Readability.js); metadata the
-// library does not expose is read from the page here.
+// from go-readability (a port of Mozilla's Readability.js), on a page
+// pruned of its furniture first (prune.go), checked against the page's
+// block of most prose (prose.go) and trimmed of the lines readability
+// keeps around an article; metadata the library does not expose is read
+// from the page here. docs/extraction-quality.md has the measurements.
 package extract
 
 import (
@@ -75,9 +78,8 @@ func (e Extractor) Extract(page []byte, pageURL string) (*Article, error) {
 	meta := readMeta(doc, u) // before readability rewrites the tree
 	prune(doc)
 	alt, altProse := proseBlock(doc)
-	var altText, altHTML string
 	if alt != nil {
-		altText, altHTML = proseText(alt) // before readability rewrites alt
+		alt = clone(alt) // readability rewrites the tree it is given
 	}
 
 	parser := readability.NewParser()
@@ -108,14 +110,11 @@ func (e Extractor) Extract(page []byte, pageURL string) (*Article, error) {
 			return nil, fmt.Errorf("extract %s: %w", pageURL, err)
 		}
 		a.Text, a.HTML = strings.TrimSpace(text.String()), cleaned.String()
-		if debugProse != nil {
-			debugProse(proseIn(ra.Node), altProse, a.Text, altText)
-		}
 		if altProse >= proseSwitch && proseIn(ra.Node)*proseRatio < altProse {
-			a.Text, a.HTML = altText, altHTML
+			a.Text, a.HTML = proseText(alt)
 		}
 	} else if altProse >= proseSwitch {
-		a.Text, a.HTML = altText, altHTML
+		a.Text, a.HTML = proseText(alt)
 	}
 	if e.DetectLanguage != nil {
 		a.Language = e.DetectLanguage(a.Text, a.Language)
@@ -144,5 +143,3 @@ func published(meta pageMeta, ra readability.Article) time.Time {
 
 // cleanLine folds the whitespace of a one-line field.
 func cleanLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-var debugProse func(ra, alt int, raText, altText string)

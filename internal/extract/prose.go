@@ -88,7 +88,7 @@ func proseIn(n *html.Node) int {
 
 // A paragraph of prose: long enough to be more than a line, ends like a
 // sentence, and is not mostly a link.
-var proseMin = 80
+const proseMin = 80
 
 func isProse(n *html.Node) bool {
 	all := textRunes(n)
@@ -113,7 +113,7 @@ func isProse(n *html.Node) bool {
 
 // proseLong and proseSentence: a block longer than proseLong runes is prose
 // with a sentence end every proseSentence runes or more often.
-var (
+const (
 	proseLong     = 400
 	proseSentence = 250
 	proseLine     = 60
@@ -135,11 +135,10 @@ func leafBlock(n *html.Node) bool {
 	return (linkBlocks[n.DataAtom] && !hasBlockChild(n)) || ownText(n)
 }
 
-// proseText renders n as Extract's Text and HTML: one paragraph a block,
-// whitespace folded. The HTML is built from the text alone, so nothing of
-// the page's markup passes through.
+// proseText renders n, a detached copy it trims, as Extract's Text and
+// HTML: one paragraph a block, whitespace folded. The HTML is built from the
+// text alone, so nothing of the page's markup passes through.
 func proseText(n *html.Node) (text, markup string) {
-	n = clone(n)
 	trimTail(n)
 	var paras []string
 	var walk func(n *html.Node)
@@ -174,7 +173,7 @@ func proseText(n *html.Node) (text, markup string) {
 // The prose block replaces readability's choice when it holds proseRatio
 // times more prose, and at least proseSwitch runes of it: a sentence or
 // two is no article.
-var (
+const (
 	proseRatio  = 3
 	proseSwitch = 400
 )

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -86,16 +85,29 @@ var prunedTags = map[atom.Atom]bool{
 // these tags only (its "div, item, list, p, section, span").
 var blockTags = map[atom.Atom]bool{
 	atom.Div: true, atom.Section: true, atom.P: true, atom.Span: true,
-	atom.Ul: true, atom.Ol: true, atom.Li: true, atom.Dl: true,
+	atom.Ul: true, atom.Ol: true, atom.Li: true, atom.Dl: true, atom.Dt: true, atom.Dd: true,
 }
 
+// The vocabularies below restate trafilatura's regular expressions as
+// plain token lists (see words): Go's regexp runs a long alternation
+// through its NFA, which made these tests most of pruning's cost.
 var (
 	// Tokens tested on both id and class.
-	discardBoth = `^shar|social|viral|newsletter|syndication|tags|sidebar|banner|bread-?crumb|button|caption`
-	discardID   = regexp.MustCompile(discardBoth + `|^(?:jp-|dpsp-content)|footer|Footer|share|Share|nav|Nav|menu|related|message-container|premium|paywall|cookie|hidden|copyright`)
-	discardCls  = regexp.MustCompile(discardBoth + `|^(?:nav|post-nav)|subnav|avigation|navbar|navbox|menu|(?:^|\s)ad(?:\s|$)|-ad-|outbrain|taboola|criteo|paid-?content|footer|Footer|share-|sociable|embedded|copyright|credit|^[Cc]omment|(?:article|post)-comments|comment-?list|tag-list|consent|modal|login|teaser-list|permission|sr-only|screen-reader|visually-hidden|d-none|elated|next-|-stories|most-popular|rating|timestamp|user-info|user-profile|article-infos|overlay|obfuscated|cookie|^hide-|-hide-|hide-print| hidden| hide|comments-title|nocomments|-reply-|akismet|suggest-links`)
+	discardBoth = []string{"^shar", "social", "viral", "newsletter", "syndication", "tags", "sidebar",
+		"banner", "bread-crumb", "breadcrumb", "button", "caption", "mvp-post-add-", "infinite-scroll", "infinitescroll"}
+	discardID = words(discardBoth, "^jp-", "^dpsp-content", "footer", "Footer", "share", "Share", "nav", "Nav",
+		"menu", "related", "message-container", "premium", "paywall", "cookie", "hidden", "copyright",
+		"^comment", "^Comment", "^comol", "^disqus_thread", "^dsq-comments", "^respond")
+	discardCls = words(discardBoth, "^nav", "^post-nav", "subnav", "avigation", "navbar", "navbox", "menu",
+		"=ad", "-ad-", "outbrain", "taboola", "criteo", "paid-content", "paidcontent", "footer", "Footer",
+		"share-", "sociable", "embedded", "copyright", "credit", "^comment", "^Comment", "article-comments",
+		"post-comments", "comment-list", "commentlist", "tag-list", "consent", "modal", "login", "teaser-list",
+		"permission", "sr-only", "screen-reader", "visually-hidden", "=d-none", "elated", "next-", "-stories",
+		"most-popular", "rating", "timestamp", "user-info", "user-profile", "article-infos", "overlay",
+		"obfuscated", "cookie", "^hide-", "-hide-", "hide-print", " hidden", " hide", "comments-title",
+		"nocomments", "-reply-", "akismet", "suggest-links")
 	// Author blocks: a bio, unless short enough to be the byline.
-	authorAttr = regexp.MustCompile(`(?i)author|byline`)
+	authorAttr = words(nil, "~author", "~byline")
 )
 
 // Containers that name themselves the article (trafilatura's BODY_XPATH
@@ -103,9 +115,68 @@ var (
 // their class says ("widget Blog" on Blogger, "article-content
 // sticky-sidebar" on news themes).
 var (
-	contentID  = regexp.MustCompile(`^post-\d+$|(?:entry|article|art)-content|article__content|article(?:-|__)?body|articleBody|body-text|^articleContent$|^primary|story-body|content-main|content-body|contentBody|main-content`)
-	contentCls = regexp.MustCompile(`^(?:post|entry)$|post[-_]text|post-body|post-?entry|post[-_]?content|postContent|post_inner_wrapper|article-?text|articleText|(?:entry|page|text|article|art)-content|article__content|article(?:-|__)?body|articleBody|ArticleContent|body-text|article__container|story-?content|story-body|field-body|content[-_]main|content(?:-|__)body|main-content|page-content`)
+	contentID = words(nil, "^post-#", "entry-content", "article-content", "art-content", "article__content",
+		"article-body", "article__body", "articlebody", "articleBody", "body-text", "^articleContent$",
+		"^primary", "story-body", "content-main", "content-body", "contentBody", "main-content")
+	contentCls = words(nil, "^post$", "^entry$", "post-text", "post_text", "post-body", "post-entry",
+		"postentry", "post-content", "post_content", "postcontent", "postContent", "post_inner_wrapper",
+		"article-text", "articletext", "articleText", "entry-content", "page-content", "text-content",
+		"article-content", "art-content", "article__content", "article-body", "article__body", "articlebody",
+		"articleBody", "ArticleContent", "body-text", "article__container", "story-content", "storycontent",
+		"story-body", "field-body", "content-main", "content_main", "content-body", "content__body",
+		"main-content")
 )
+
+// vocabulary is a list of tests on an attribute value: "x" holds x,
+// "^x" starts with x, "^x$" is x, "=x" has x as one of its
+// space-separated tokens, "~x" holds x in any case, "^x#" is x followed by
+// digits only.
+type vocabulary []string
+
+func words(base []string, more ...string) vocabulary {
+	return append(append(vocabulary{}, base...), more...)
+}
+
+func (v vocabulary) match(s string) bool {
+	if s == "" {
+		return false
+	}
+	var lower string
+	for _, w := range v {
+		switch {
+		case strings.HasPrefix(w, "~"):
+			if lower == "" {
+				lower = strings.ToLower(s)
+			}
+			if strings.Contains(lower, w[1:]) {
+				return true
+			}
+		case strings.HasPrefix(w, "="):
+			for _, f := range strings.Fields(s) {
+				if f == w[1:] {
+					return true
+				}
+			}
+		case strings.HasPrefix(w, "^") && strings.HasSuffix(w, "$"):
+			if s == w[1:len(w)-1] {
+				return true
+			}
+		case strings.HasPrefix(w, "^") && strings.HasSuffix(w, "#"):
+			if rest, ok := strings.CutPrefix(s, w[1:len(w)-1]); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
+				return true
+			}
+		case strings.HasPrefix(w, "^"):
+			if strings.HasPrefix(s, w[1:]) {
+				return true
+			}
+		default:
+			if strings.Contains(s, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // markContent marks the content containers under n and their ancestors;
 // it reports whether n holds one.
@@ -123,7 +194,7 @@ func markContent(n *html.Node, keep map[*html.Node]bool, oneArticle bool) bool {
 			held = true
 		default:
 			id, class := attr(n, "id"), attr(n, "class")
-			held = (id != "" && contentID.MatchString(id)) || (class != "" && contentCls.MatchString(class))
+			held = contentID.match(id) || contentCls.match(class)
 		}
 	}
 	if held {
@@ -163,10 +234,10 @@ func furniture(n *html.Node, length int) bool {
 	if id == "" && class == "" {
 		return false
 	}
-	if (authorAttr.MatchString(id) || authorAttr.MatchString(class)) && length > bylineMax {
+	if (authorAttr.match(id) || authorAttr.match(class)) && length > bylineMax {
 		return true
 	}
-	return (id != "" && discardID.MatchString(id)) || (class != "" && discardCls.MatchString(class))
+	return discardID.match(id) || discardCls.match(class)
 }
 
 func hiddenStyle(style string) bool {
@@ -222,7 +293,7 @@ func findBody(n *html.Node) *html.Node {
 // paragraph from the end stops the trimming. A page whose tail would be
 // more than half its text (a link roundup) is left alone.
 func trimTail(article *html.Node) {
-	if article == nil || trimOff {
+	if article == nil {
 		return
 	}
 	var blocks []*html.Node
@@ -271,9 +342,6 @@ func trimTail(article *html.Node) {
 			continue
 		}
 		seen[n] = true
-		if debugTrim != nil {
-			debugTrim(n)
-		}
 		n.Parent.RemoveChild(n)
 	}
 }
@@ -334,7 +402,7 @@ var creditLabels = map[string]bool{
 }
 
 // seeAlsoLabel is the longest label of a cross-reference ("Lesen Sie auch").
-var seeAlsoLabel = 30
+const seeAlsoLabel = 30
 
 func headFurniture(n *html.Node) bool {
 	if headings[n.DataAtom] || n.DataAtom == atom.Li {
@@ -345,7 +413,7 @@ func headFurniture(n *html.Node) bool {
 }
 
 // headLineMax: a metadata line at the head of an article.
-var headLineMax = 60
+const headLineMax = 60
 
 // sentence reports whether the text of n ends like a sentence.
 func sentence(n *html.Node) bool {
@@ -370,7 +438,7 @@ func notice(n *html.Node) bool {
 }
 
 // tailNoticeMax: a notice is a line or two.
-var tailNoticeMax = 200
+const tailNoticeMax = 200
 
 var noticeWords = []string{
 	"newsletter", "subscribe", "abonn", "suscríb", "comment", "kommentar", "comentario",
@@ -381,13 +449,13 @@ var noticeWords = []string{
 
 // tailLineMax: longer than this, a line at the end is prose, whatever its
 // punctuation.
-var tailLineMax = 100
+const tailLineMax = 100
 
 var headings = map[atom.Atom]bool{atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true}
 
 // linkBlockMax: a related-link line is short; a longer block that is all
 // links is more likely a list the article is about.
-var linkBlockMax = 300
+const linkBlockMax = 300
 
 // Blocks of text in readability's output.
 var linkBlocks = map[atom.Atom]bool{
@@ -420,8 +488,6 @@ func textRunes(n *html.Node) int {
 	}
 	return sum
 }
-
-var trimOff bool
 
 func hasBlockChild(n *html.Node) bool {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -467,5 +533,3 @@ func ownText(n *html.Node) bool {
 func invisible(n *html.Node) bool {
 	return n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Noscript || n.DataAtom == atom.Template)
 }
-
-var debugTrim func(*html.Node)

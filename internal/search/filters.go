@@ -89,7 +89,6 @@ func addFilters(w *where, d store.Dialect, filters []Filter, cols filterColumns)
 			// An article also belongs to the other outlets that list it
 			// (article_outlets: one URL in two outlets' feeds), as in
 			// coverage and the facets. Clips have their entry's outlet.
-			listed := "SELECT ao.article_id FROM article_outlets ao WHERE ao.outlet_id IN (" + outlets + ")"
 			if d == store.Postgres {
 				// An array computed once, where IN (subquery) would join
 				// outlet by outlet: with a word, PostgreSQL then scanned
@@ -98,7 +97,7 @@ func addFilters(w *where, d store.Dialect, filters []Filter, cols filterColumns)
 				// instead of once.
 				cond := cols.outletID + " = ANY (ARRAY (" + outlets + "))"
 				if cols.article != "" {
-					listed = "SELECT ao.article_id FROM article_outlets ao WHERE ao.outlet_id = ANY (ARRAY (" + outlets + "))"
+					listed := "SELECT ao.article_id FROM article_outlets ao WHERE ao.outlet_id = ANY (ARRAY (" + outlets + "))"
 					cond += " OR " + cols.article + " = ANY (ARRAY (" + listed + "))"
 					args = append(args, args...)
 				}
@@ -109,6 +108,7 @@ func addFilters(w *where, d store.Dialect, filters []Filter, cols filterColumns)
 				w.add(cols.outletID+" "+not+"IN ("+outlets+")", args...)
 				continue
 			}
+			listed := "SELECT ao.article_id FROM article_outlets ao WHERE ao.outlet_id IN (" + outlets + ")"
 			w.add(not+"("+cols.outletID+" IN ("+outlets+") OR "+cols.article+" IN ("+listed+"))", append(args, args...)...)
 		case FieldLang:
 			w.add(cols.lang+" "+not+"IN ("+placeholders(len(vals))+")", vals...)
