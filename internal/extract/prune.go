@@ -426,7 +426,10 @@ func sentence(n *html.Node) bool {
 
 // notice reports whether n reads like the site talking to its reader —
 // newsletter and subscription offers, sharing and comment prompts,
-// copyright — words that end a page, not an article.
+// copyright, advertising, "read more" — words that end a page, not an
+// article. The phrases are specific on purpose: a news story's last line
+// may well say that an official "declined to comment" or that "shares
+// fell", and must stay.
 func notice(n *html.Node) bool {
 	t := strings.ToLower(nodeText(n))
 	for _, w := range noticeWords {
@@ -441,10 +444,20 @@ func notice(n *html.Node) bool {
 const tailNoticeMax = 200
 
 var noticeWords = []string{
-	"newsletter", "subscribe", "abonn", "suscríb", "comment", "kommentar", "comentario",
-	"share", "teilen", "compart", "partag", "©", "all rights reserved", "alle rechte",
-	"anzeige", "werbung", "advertis", "sponsored", "affiliate", "publicité", "publicidad", "reklama",
-	"خبرنامه", "اشتراک", "نظر خود", "کلیه حقوق", "جميع الحقوق", "اشترك", "النشرة",
+	// The site talking: subscriptions, comments, sharing, rights.
+	"newsletter", "subscribe to", "sign up", "abonnieren", "suscríb", "s'abonner", "leave a comment",
+	"comments are closed", "kommentar schreiben", "kommentar verfassen", "kommentare", "share this",
+	"share on", "teilen sie", "artikel teilen", "comparte", "partager", "©", "all rights reserved",
+	"alle rechte",
+	// Advertising.
+	"advertisement", "sponsored", "affiliate", "anzeige", "werbung", "publicité", "publicidad", "reklama",
+	// Pointers elsewhere, sign-in, donations, post metadata.
+	"read more", "also like", "interessieren", "weiterlesen", "schon gelesen", "lesen sie auch",
+	"lee también", "le puede interesar", "veja também", "follow us", "folgen sie", "registrier",
+	"eingeloggt", "log in", "spenden sie", "permalink", "permalien", "posted in",
+	// The desk's own languages.
+	"خبرنامه", "به اشتراک بگذارید", "نظر خود را", "کلیه حقوق", "بیشتر بخوانید", "مطالب مرتبط",
+	"جميع الحقوق", "اشترك في", "النشرة البريدية", "اقرأ أيضا", "اقرأ أيضاً", "تابعونا",
 }
 
 // tailLineMax: longer than this, a line at the end is prose, whatever its

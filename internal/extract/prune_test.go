@@ -87,6 +87,15 @@ func TestTrimTailAndSeeAlso(t *testing.T) {
 	}
 }
 
+// A news story's last line may speak of comments or shares: it stays.
+func TestTrimTailKeepsNewsEndings(t *testing.T) {
+	last := `<p>The foreign ministry declined to comment.</p>`
+	got := extractText(t, page(p1+p2+p3+last))
+	if !strings.Contains(got, "declined to comment") {
+		t.Errorf("last line of the story dropped:\n%s", got)
+	}
+}
+
 // A list inside the article is content even without sentences.
 func TestTrimTailKeepsListItems(t *testing.T) {
 	got := extractText(t, page(p1+p2+p3+`<ul><li>Enrichment capped at 3.67 percent</li><li>Sanctions lifted in three stages</li></ul>`))
