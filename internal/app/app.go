@@ -104,7 +104,7 @@ func (e *env) openStore(ctx context.Context) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, db, e.log); err != nil {
+	if err := db.Exclusive(ctx, "pressreview migrate", func() error { return migrate(ctx, db, e.log) }); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -10,6 +10,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -368,4 +369,32 @@ func IDs(rows *sql.Rows) ([]int64, error) {
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// Exclusive runs fn while no other process holds the lock of that name:
+// on PostgreSQL a session advisory lock held on a connection of its own,
+// so that instances starting together migrate the schema and rebuild the
+// index one after the other, not side by side. On SQLite, one file and one
+// desk, fn simply runs.
+func (db *DB) Exclusive(ctx context.Context, name string, fn func() error) error {
+	if db.d != Postgres {
+		return fn()
+	}
+	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext($1))`, name); err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext($1))`, name); err != nil {
+			// A session that could not unlock must not go back to the
+			// pool still holding the lock: a bad connection is closed,
+			// and a closed session drops its advisory locks.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return fn()
 }

@@ -110,3 +110,42 @@ func TestTransactions(t *testing.T) {
 		}
 	})
 }
+
+// TestExclusive: on PostgreSQL a second holder of the lock waits until the
+// first lets go (seen in pg_locks, not by timing); on SQLite fn just runs.
+func TestExclusive(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ran := false
+		if err := db.Exclusive(ctx, "test lock", func() error { ran = true; return nil }); err != nil || !ran {
+			t.Fatalf("Exclusive ran=%v err=%v", ran, err)
+		}
+		boom := errors.New("boom")
+		if err := db.Exclusive(ctx, "test lock", func() error { return boom }); !errors.Is(err, boom) {
+			t.Fatalf("Exclusive error = %v, want boom", err)
+		}
+		if db.Dialect() != store.Postgres {
+			return
+		}
+		entered, release, second := make(chan struct{}), make(chan struct{}), make(chan struct{})
+		go db.Exclusive(ctx, "test lock", func() error { close(entered); <-release; return nil })
+		<-entered
+		go func() {
+			db.Exclusive(ctx, "test lock", func() error { close(second); return nil })
+		}()
+		for waiting := 0; waiting == 0; {
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks
+				WHERE locktype = 'advisory' AND NOT granted AND objid::bigint = (hashtext('test lock')::bigint & 4294967295)
+				AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&waiting); err != nil {
+				t.Fatal(err)
+			}
+		}
+		select {
+		case <-second:
+			t.Fatal("the second holder ran while the first held the lock")
+		default:
+		}
+		close(release)
+		<-second
+	})
+}
