@@ -24,16 +24,9 @@ import (
 // article wrapper "post-meta-content" is not furniture), and a short author
 // line is left for readability, which reads the byline from it.
 func prune(doc *html.Node) {
-	for _, n := range furnitureOf(doc) {
-		n.Parent.RemoveChild(n)
-	}
-}
-
-// furnitureOf lists the outermost furniture blocks of doc.
-func furnitureOf(doc *html.Node) []*html.Node {
 	body := findBody(doc)
 	if body == nil {
-		return nil
+		return
 	}
 	lengths := map[*html.Node]int{}
 	total := textLength(body, lengths)
@@ -59,7 +52,9 @@ func furnitureOf(doc *html.Node) []*html.Node {
 		}
 	}
 	walk(body)
-	return doomed
+	for _, n := range doomed {
+		n.Parent.RemoveChild(n)
+	}
 }
 
 // A block holding more than 2/5 of the page's text is kept whatever its
@@ -217,10 +212,9 @@ func countArticles(n *html.Node) int {
 	return c
 }
 
+// furniture reports whether n is named or marked as page furniture (the
+// tags of prunedTags are the caller's).
 func furniture(n *html.Node, length int) bool {
-	if prunedTags[n.DataAtom] {
-		return true
-	}
 	if attr(n, "aria-hidden") == "true" || hasAttr(n, "hidden") || hiddenStyle(attr(n, "style")) {
 		return true
 	}
@@ -303,7 +297,7 @@ func trimTail(article *html.Node) {
 			if c.Type != html.ElementNode {
 				continue
 			}
-			if (linkBlocks[c.DataAtom] && !hasBlockChild(c)) || ownText(c) {
+			if leafBlock(c) {
 				if textRunes(c) > 0 {
 					blocks = append(blocks, c)
 				}
@@ -313,35 +307,29 @@ func trimTail(article *html.Node) {
 		}
 	}
 	walk(article)
-	total := textRunes(article)
-	var doomed []*html.Node
-	removed := 0
+	doomed := map[*html.Node]bool{}
 	for i := len(blocks) - 1; i >= 0 && tailFurniture(blocks[i]); i-- {
-		doomed = append(doomed, blocks[i])
-		removed += textRunes(blocks[i])
+		doomed[blocks[i]] = true
 	}
 	// At the head: the date, author and category lines before the first
 	// sentence ("23.10.2018", "Kategorie: News", "Publikacja: …").
-	for i := 0; i < len(blocks) && len(doomed) < len(blocks) && headFurniture(blocks[i]); i++ {
-		doomed = append(doomed, blocks[i])
-		removed += textRunes(blocks[i])
+	for i := 0; i < len(blocks) && !doomed[blocks[i]] && headFurniture(blocks[i]); i++ {
+		doomed[blocks[i]] = true
 	}
 	// Anywhere: "Read more: <a>…</a>", "Lea también: …", "Czytaj też: …".
 	for _, b := range blocks {
 		if seeAlso(b) || creditLine(b) {
-			doomed = append(doomed, b)
-			removed += textRunes(b)
+			doomed[b] = true
 		}
 	}
-	if removed*2 > total {
+	removed := 0
+	for n := range doomed {
+		removed += textRunes(n)
+	}
+	if removed*2 > textRunes(article) {
 		return
 	}
-	seen := map[*html.Node]bool{}
-	for _, n := range doomed {
-		if seen[n] {
-			continue
-		}
-		seen[n] = true
+	for n := range doomed {
 		n.Parent.RemoveChild(n)
 	}
 }

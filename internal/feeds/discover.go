@@ -56,7 +56,7 @@ func Discover(page []byte, pageURL string) []Link {
 				if !hasToken(attrs["rel"], "alternate") || !feedTypes[mt] || strings.TrimSpace(attrs["href"]) == "" {
 					continue
 				}
-				u := resolveURL(base, attrs["href"])
+				u := ResolveURL(base, attrs["href"])
 				if !seen[u] {
 					seen[u] = true
 					links = append(links, Link{URL: u, Title: strings.TrimSpace(attrs["title"]), Type: mt})
@@ -83,7 +83,7 @@ func CandidateURLs(siteURL string) []string {
 	}
 	out := make([]string, 0, len(CommonPaths))
 	for _, p := range CommonPaths {
-		out = append(out, resolveURL(base, p))
+		out = append(out, ResolveURL(base, p))
 	}
 	return out
 }

@@ -96,19 +96,21 @@ func parse(data []byte) (*Feed, error) {
 // resolve makes the feed's links absolute.
 func (f *Feed) resolve(baseURL string) {
 	base, _ := url.Parse(baseURL)
-	f.Link = resolveURL(base, f.Link)
+	f.Link = ResolveURL(base, f.Link)
 	if base == nil || base.Host == "" {
 		base, _ = url.Parse(f.Link)
 	}
 	for i := range f.Items {
-		f.Items[i].URL = resolveURL(base, f.Items[i].URL)
+		f.Items[i].URL = ResolveURL(base, f.Items[i].URL)
 	}
 	for i := range f.Sitemaps {
-		f.Sitemaps[i].URL = resolveURL(base, f.Sitemaps[i].URL)
+		f.Sitemaps[i].URL = ResolveURL(base, f.Sitemaps[i].URL)
 	}
 }
 
-func resolveURL(base *url.URL, ref string) string {
+// ResolveURL resolves ref, trimmed, against base; an empty ref, a nil base
+// or a ref that does not parse comes back as it is.
+func ResolveURL(base *url.URL, ref string) string {
 	ref = strings.TrimSpace(ref)
 	if ref == "" || base == nil {
 		return ref

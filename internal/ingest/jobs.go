@@ -348,7 +348,7 @@ func leaseFeeds(ctx context.Context, q store.Querier, ids []int64, now, until ti
 		if err != nil {
 			return nil, fmt.Errorf("lease %d feeds: %w", n, err)
 		}
-		got, err := store.IDs(rows)
+		got, err := store.Column[int64](rows)
 		if err != nil {
 			return nil, fmt.Errorf("lease %d feeds: %w", n, err)
 		}
@@ -366,5 +366,5 @@ func ids(ctx context.Context, q store.Querier, query string, args ...any) ([]int
 	if err != nil {
 		return nil, err
 	}
-	return store.IDs(rows)
+	return store.Column[int64](rows)
 }

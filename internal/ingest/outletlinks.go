@@ -31,14 +31,5 @@ func OtherOutlets(ctx context.Context, q store.Querier, articleID int64) ([]stri
 	if err != nil {
 		return nil, fmt.Errorf("outlets of article %d: %w", articleID, err)
 	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		keys = append(keys, k)
-	}
-	return keys, rows.Err()
+	return store.Column[string](rows)
 }

@@ -252,7 +252,7 @@ func insertEntries(ctx context.Context, tx *store.Tx, feedID int64, items []feed
 		if err != nil {
 			return nil, fmt.Errorf("record item %s: %w", u, err)
 		}
-		added, err := store.IDs(rows)
+		added, err := store.Column[int64](rows)
 		if err != nil {
 			return nil, fmt.Errorf("record item %s: %w", u, err)
 		}

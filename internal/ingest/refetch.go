@@ -70,7 +70,7 @@ func (s *Service) followedArticles(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clipped articles: %w", err)
 	}
-	ids, err := store.IDs(clipped)
+	ids, err := store.Column[int64](clipped)
 	if err != nil {
 		return nil, fmt.Errorf("clipped articles: %w", err)
 	}

@@ -375,7 +375,7 @@ func shortKeysOf(t *testing.T, db *store.DB, id int64) []int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := store.IDs(rows)
+	keys, err := store.Column[int64](rows)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func fetchAll(t *testing.T, db *store.DB, svc *Service) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := store.IDs(rows)
+	ids, err := store.Column[int64](rows)
 	if err != nil {
 		t.Fatal(err)
 	}

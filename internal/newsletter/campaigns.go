@@ -240,7 +240,7 @@ func (s *Service) Resume(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("resume campaigns: %w", err)
 	}
-	ids, err := store.IDs(rows)
+	ids, err := store.Column[int64](rows)
 	if err != nil {
 		return fmt.Errorf("resume campaigns: %w", err)
 	}

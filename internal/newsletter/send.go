@@ -162,7 +162,7 @@ func (s *Service) claim(ctx context.Context, c Campaign) ([]claimed, error) {
 		if err != nil {
 			return nil, fmt.Errorf("campaign %d: claim deliveries: %w", c.ID, err)
 		}
-		got, err := store.IDs(rows)
+		got, err := store.Column[int64](rows)
 		if err != nil {
 			return nil, fmt.Errorf("campaign %d: claim deliveries: %w", c.ID, err)
 		}

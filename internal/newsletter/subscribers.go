@@ -206,16 +206,7 @@ func listKeys(ctx context.Context, q store.Querier, subscriberID int64, status s
 	if err != nil {
 		return nil, fmt.Errorf("lists of subscriber %d: %w", subscriberID, err)
 	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		keys = append(keys, k)
-	}
-	return keys, rows.Err()
+	return store.Column[string](rows)
 }
 
 // UpdateSettings sets a subscriber's name and exactly the lists they keep

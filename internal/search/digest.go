@@ -131,7 +131,7 @@ func pendingIDs(ctx context.Context, db *store.DB, topicID int64) ([]any, error)
 	if err != nil {
 		return nil, err
 	}
-	ids, err := store.IDs(rows)
+	ids, err := store.Column[int64](rows)
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id

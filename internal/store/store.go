@@ -356,19 +356,19 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
 // ErrNotFound is returned by lookups that find no row.
 var ErrNotFound = errors.New("not found")
 
-// IDs reads a result of one integer column — the ids a query selected or
-// an UPDATE … RETURNING id claimed — and closes rows.
-func IDs(rows *sql.Rows) ([]int64, error) {
+// Column reads a result of one column — the ids a query selected or an
+// UPDATE … RETURNING id claimed, the keys of a join — and closes rows.
+func Column[T any](rows *sql.Rows) ([]T, error) {
 	defer rows.Close()
-	var ids []int64
+	var out []T
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var v T
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		out = append(out, v)
 	}
-	return ids, rows.Err()
+	return out, rows.Err()
 }
 
 // Exclusive runs fn while no other process holds the lock of that name:

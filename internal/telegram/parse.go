@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/pressreview/pressreview/internal/feeds"
 )
 
 // Parse reads a preview page (UTF-8). pageURL is the address it was
@@ -160,7 +162,7 @@ func forwardOf(msg *html.Node, base *url.URL) *Forward {
 	if n == nil {
 		return nil
 	}
-	f := &Forward{Name: textOf(n), URL: resolve(base, attr(n, "href"))}
+	f := &Forward{Name: textOf(n), URL: feeds.ResolveURL(base, attr(n, "href"))}
 	if u, err := url.Parse(f.URL); err == nil && f.URL != "" {
 		if name, ok := ChannelOf(u.Scheme + "://" + u.Host + "/" + strings.Split(strings.Trim(u.Path, "/"), "/")[0]); ok {
 			f.Channel = name
@@ -181,7 +183,7 @@ func linkPreview(msg *html.Node, base *url.URL) *LinkPreview {
 	if n == nil {
 		return nil
 	}
-	l := &LinkPreview{URL: resolve(base, attr(n, "href"))}
+	l := &LinkPreview{URL: feeds.ResolveURL(base, attr(n, "href"))}
 	if s := find(n, "link_preview_site_name"); s != nil {
 		l.Site = textOf(s)
 	}
@@ -222,18 +224,6 @@ func pollOf(msg *html.Node) *Poll {
 		return nil
 	}
 	return p
-}
-
-func resolve(base *url.URL, ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" || base == nil {
-		return ref
-	}
-	u, err := base.Parse(ref)
-	if err != nil {
-		return ref
-	}
-	return u.String()
 }
 
 // walk visits n and its descendants in document order while visit
