@@ -131,10 +131,15 @@ func Do(ctx context.Context, db *store.DB, ac accounts.Actor, slug string, a Act
 		}
 		switch a {
 		case Publish:
-			when := time.Now().UTC()
-			// A correction keeps the date the edition first went out.
+			now := time.Now().UTC()
+			when := now
+			// A correction keeps the date the edition first went out,
+			// and is recorded as its revision for feeds and crawlers.
 			if cur.Status == reviews.Published && cur.PublishAt != nil {
 				when = *cur.PublishAt
+				if _, err := tx.ExecContext(ctx, `UPDATE editions SET revised_at = ? WHERE id = ?`, now, cur.ID); err != nil {
+					return err
+				}
 			}
 			if err := setPublic(ctx, tx, cur.ID, reviews.Published, &when); err != nil {
 				return err

@@ -89,15 +89,19 @@ func SaveAnalysis(ctx context.Context, q store.Querier, a *Analysis) error {
 	if err != nil {
 		return err
 	}
+	revised, err := revision(ctx, q, a, img)
+	if err != nil {
+		return err
+	}
 	err = q.QueryRowContext(ctx, `
-		INSERT INTO analyses (slug, category, title, dek, body, image_id, status, publish_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO analyses (slug, category, title, dek, body, image_id, status, publish_at, revised_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (slug) DO UPDATE SET
 			category = excluded.category, title = excluded.title, dek = excluded.dek, body = excluded.body,
 			image_id = excluded.image_id, status = excluded.status, publish_at = excluded.publish_at,
-			updated_at = CURRENT_TIMESTAMP
+			revised_at = COALESCE(excluded.revised_at, analyses.revised_at), updated_at = CURRENT_TIMESTAMP
 		RETURNING id`,
-		a.Slug, a.Category, a.Title, a.Dek, a.Body, img, a.Status, utc(a.PublishAt),
+		a.Slug, a.Category, a.Title, a.Dek, a.Body, img, a.Status, utc(a.PublishAt), revised,
 	).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("save analysis %q: %w", a.Slug, err)
@@ -118,6 +122,37 @@ func SaveAnalysis(ctx context.Context, q store.Querier, a *Analysis) error {
 		}
 	}
 	return nil
+}
+
+// revision returns the time to record as a's revision (nil: none): now
+// when the analysis was public before this save, stays public, and its
+// readers will see other words, title, dek, category or picture. Saving a
+// draft, publishing, or saving the same text again is no revision.
+func revision(ctx context.Context, q store.Querier, a *Analysis, img any) (any, error) {
+	var (
+		status, category, title, dek, body string
+		at                                 nullTime
+		oldImg                             nullInt
+	)
+	err := q.QueryRowContext(ctx, `SELECT status, publish_at, category, title, dek, body, image_id FROM analyses WHERE slug = ?`,
+		a.Slug).Scan(&status, &at, &category, &title, &dek, &body, &oldImg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("save analysis %q: %w", a.Slug, err)
+	}
+	now := time.Now().UTC()
+	var was *time.Time
+	if at.Valid {
+		was = &at.Time
+	}
+	newImg, _ := img.(int64)
+	changed := category != a.Category || title != a.Title || dek != a.Dek || body != a.Body || oldImg.n != newImg
+	if !changed || !Public(status, was, now) || !Public(a.Status, a.PublishAt, now) {
+		return nil, nil
+	}
+	return now, nil
 }
 
 // AnalysisBySlug reads an analysis (any status); store.ErrNotFound when

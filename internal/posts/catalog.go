@@ -32,12 +32,16 @@ type Post struct {
 	SeriesKey  string // editions only
 	SeriesName string
 	PublishAt  time.Time
-	Day        string // YYYY-MM-DD: the edition date, or the publish day
-	Body       string // Markdown, analyses only
-	Authors    []Author
-	Tags       []Tag
-	Image      *Image // metadata only
-	imageID    int64
+	// UpdatedAt is when the public post last changed: its last save or
+	// workflow step, or its publish time when that came later (a draft
+	// saved before it was scheduled was not seen by readers until then).
+	UpdatedAt time.Time
+	Day       string // YYYY-MM-DD: the edition date, or the publish day
+	Body      string // Markdown, analyses only
+	Authors   []Author
+	Tags      []Tag
+	Image     *Image // metadata only
+	imageID   int64
 }
 
 // Filter narrows a listing; empty fields do not filter.
@@ -86,10 +90,10 @@ func catalogQuery(f Filter, now time.Time) (string, []any) {
 		aw = append(aw, `1 = 0`)
 	}
 	q := `SELECT 'analysis' AS kind, a.id, a.slug, a.title, a.dek, a.category, '' AS series_key, '' AS series_name,
-			a.publish_at, '' AS day, a.image_id, a.body
+			a.publish_at, a.revised_at, '' AS day, a.image_id, a.body
 		FROM analyses a WHERE ` + strings.Join(aw, " AND ") + `
 		UNION ALL
-		SELECT 'edition', e.id, e.slug, e.title, e.dek, e.category, s.key, s.name, e.publish_at, e.edition_date, CAST(NULL AS BIGINT), ''
+		SELECT 'edition', e.id, e.slug, e.title, e.dek, e.category, s.key, s.name, e.publish_at, e.revised_at, e.edition_date, CAST(NULL AS BIGINT), ''
 		FROM editions e JOIN series s ON s.id = e.series_id WHERE ` + strings.Join(ew, " AND ")
 	return q, append(aargs, eargs...)
 }
@@ -131,13 +135,18 @@ func scanPosts(rows rowsScanner) ([]*Post, error) {
 		var (
 			p   Post
 			at  nullTime
+			upd nullTime
 			img nullInt
 		)
 		if err := rows.Scan(&p.Kind, &p.ID, &p.Slug, &p.Title, &p.Dek, &p.Category, &p.SeriesKey, &p.SeriesName,
-			&at, &p.Day, &img, &p.Body); err != nil {
+			&at, &upd, &p.Day, &img, &p.Body); err != nil {
 			return nil, err
 		}
 		p.PublishAt, p.imageID = at.Time, img.n
+		p.UpdatedAt = p.PublishAt
+		if upd.Time.After(p.UpdatedAt) {
+			p.UpdatedAt = upd.Time
+		}
 		if p.Day == "" {
 			p.Day = p.PublishAt.Format(time.DateOnly)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pressreview/pressreview/internal/posts"
 	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/web"
 )
 
 // Text that breaks feeds written carelessly: markup characters, a CDATA
@@ -105,4 +106,94 @@ func htmlText(t *testing.T, s string) string {
 		b.WriteString(n.Data)
 	}
 	return b.String()
+}
+
+// TestFeedsFollowRevisions: an analysis edited while public tells feed
+// readers and crawlers so (Atom updated, JSON Feed date_modified, the
+// sitemap's lastmod), and a post only published, or saved again with the
+// same words, says it was last changed when it went out.
+func TestFeedsFollowRevisions(t *testing.T) {
+	demoServer(t, func(t *testing.T, db *store.DB, ts *httptest.Server) {
+		ctx := context.Background()
+		pub := testNow.Add(-time.Hour).Truncate(time.Second)
+		a := posts.Analysis{Slug: "revised-post", Title: "Before the correction", Body: "First words.",
+			Status: "published", PublishAt: &pub}
+		save := func() {
+			t.Helper()
+			if err := posts.SaveAnalysis(ctx, db, &a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		save()
+		save() // the same words again: no revision
+		link := "https://desk.example/analysis/revised-post"
+		modified := func(ts *httptest.Server) (atomUpdated, jsonModified, lastmod string) {
+			t.Helper()
+			var feed struct {
+				Entries []struct {
+					ID      string `xml:"id"`
+					Updated string `xml:"updated"`
+				} `xml:"entry"`
+			}
+			_, body := get(t, ts, "/atom.xml")
+			if err := xml.Unmarshal([]byte(body), &feed); err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range feed.Entries {
+				if e.ID == link {
+					atomUpdated = e.Updated
+				}
+			}
+			_, body = get(t, ts, "/feed.json")
+			jf, err := gofeed.NewParser().ParseString(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range jf.Items {
+				if it.Link == link {
+					jsonModified = it.Updated
+				}
+			}
+			var sm struct {
+				URLs []struct {
+					Loc     string `xml:"loc"`
+					LastMod string `xml:"lastmod"`
+				} `xml:"url"`
+			}
+			_, body = get(t, ts, "/sitemap.xml")
+			if err := xml.Unmarshal([]byte(body), &sm); err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range sm.URLs {
+				if u.Loc == link {
+					lastmod = u.LastMod
+				}
+			}
+			if atomUpdated == "" || jsonModified == "" || lastmod == "" {
+				t.Fatalf("the post is missing: atom updated %q, date_modified %q, lastmod %q", atomUpdated, jsonModified, lastmod)
+			}
+			return
+		}
+		want := pub.UTC().Format(time.RFC3339)
+		if u, j, l := modified(ts); u != want || j != want || l != want {
+			t.Errorf("before any revision: atom %s, json %s, sitemap %s; want the publish time %s", u, j, l, want)
+		}
+
+		before := time.Now().UTC().Truncate(time.Second) // feeds give whole seconds
+		a.Body = "Corrected words."
+		save()
+		// A new instance: the first one may serve its cached feeds until
+		// its next check of the content version.
+		u, j, l := modified(newTestServer(t, db, web.Options{}))
+		if u != j || u != l {
+			t.Errorf("after the revision the feeds disagree: atom %s, json %s, sitemap %s", u, j, l)
+		}
+		at, err := time.Parse(time.RFC3339, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if at.Before(before) {
+			t.Errorf("after the revision atom updated is %s, before the edit at %s", u, before.Format(time.RFC3339))
+		}
+	})
 }

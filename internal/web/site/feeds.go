@@ -103,8 +103,8 @@ func (s *Site) feed(r *http.Request, file string, src feedSource) (*Response, er
 func updated(ps []*posts.Post) time.Time {
 	var t time.Time
 	for _, p := range ps {
-		if p.PublishAt.After(t) {
-			t = p.PublishAt
+		if p.UpdatedAt.After(t) {
+			t = p.UpdatedAt
 		}
 	}
 	return t.UTC()
@@ -236,7 +236,7 @@ func (s *Site) atom(ctx context.Context, ps []*posts.Post, src feedSource, self 
 			{Href: s.URL(self), Rel: "self", Type: "application/atom+xml"}}}
 	for _, p := range ps {
 		e := atomEntry{Title: p.Title, ID: s.URL(postPath(p)), Link: atomLink{Href: s.URL(postPath(p)), Rel: "alternate"},
-			Published: p.PublishAt.UTC().Format(time.RFC3339), Updated: p.PublishAt.UTC().Format(time.RFC3339), Summary: p.Dek}
+			Published: p.PublishAt.UTC().Format(time.RFC3339), Updated: p.UpdatedAt.UTC().Format(time.RFC3339), Summary: p.Dek}
 		for _, a := range p.Authors {
 			e.Authors = append(e.Authors, atomPerson{Name: a.Name, URI: s.URL("/author/" + a.Key)})
 		}
@@ -267,6 +267,7 @@ type jsonFeedItem struct {
 	ContentText   string           `json:"content_text"`
 	Image         string           `json:"image,omitempty"`
 	DatePublished string           `json:"date_published"`
+	DateModified  string           `json:"date_modified"`
 	Authors       []jsonFeedAuthor `json:"authors,omitempty"`
 	Tags          []string         `json:"tags,omitempty"`
 }
@@ -281,7 +282,8 @@ func (s *Site) jsonFeed(ps []*posts.Post, src feedSource, self string) (*Respons
 		HomePageURL: s.URL(src.path), FeedURL: s.URL(self), Language: "en", Items: []jsonFeedItem{}}
 	for _, p := range ps {
 		it := jsonFeedItem{ID: s.URL(postPath(p)), URL: s.URL(postPath(p)), Title: p.Title, Summary: p.Dek,
-			ContentText: p.Dek, DatePublished: p.PublishAt.UTC().Format(time.RFC3339)}
+			ContentText: p.Dek, DatePublished: p.PublishAt.UTC().Format(time.RFC3339),
+			DateModified: p.UpdatedAt.UTC().Format(time.RFC3339)}
 		if p.Image != nil {
 			it.Image = s.URL(imagePath(p.Image, min(1200, p.Image.Width)))
 		}

@@ -20,6 +20,7 @@ func (s *Site) newsArticle(v articleView, path string, p *posts.Post) map[string
 		"headline":         v.Title,
 		"author":           authors,
 		"datePublished":    p.PublishAt.UTC().Format(time.RFC3339),
+		"dateModified":     p.UpdatedAt.UTC().Format(time.RFC3339),
 		"mainEntityOfPage": s.URL(path),
 		"publisher":        map[string]any{"@type": "Organization", "name": s.opts.SiteName, "url": s.URL("/")},
 	}

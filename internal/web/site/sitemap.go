@@ -20,7 +20,7 @@ type sitemapURL struct {
 }
 
 // sitemap serves /sitemap.xml: every public page a search engine should
-// know, with the publish date of posts and the last change of events.
+// know, with the last change of posts and events.
 func (s *Site) sitemap(r *http.Request) (*Response, error) {
 	ctx := r.Context()
 	doc := urlSet{}
@@ -42,7 +42,7 @@ func (s *Site) sitemap(r *http.Request) (*Response, error) {
 		}
 	}
 	for _, p := range all {
-		add(postPath(p), p.PublishAt.UTC().Format(time.DateOnly))
+		add(postPath(p), p.UpdatedAt.UTC().Format(time.RFC3339))
 		if c := categoryPath(p.Category); c != "" {
 			once(c)
 		}
