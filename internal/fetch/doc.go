@@ -5,9 +5,13 @@
 // requests, spaces their starts (Config.HostDelay, raised by a robots.txt
 // Crawl-delay), and slows down after 429 or 503 answers: the delay doubles
 // up to Config.MaxHostDelay and Retry-After (seconds or HTTP-date) is
-// honoured. robots.txt is fetched once per host and cached; a disallowed
-// URL is never requested. Requests carry the caller's ETag and
-// Last-Modified so unchanged feeds cost a 304.
+// honoured. A caller with other hosts' pages to fetch sets Request.NoWait:
+// instead of waiting for a busy host's turn, Fetch returns ErrHostBusy
+// with the time to wait, and the caller fetches another host's page
+// meanwhile (HostKey names the host a URL counts against). robots.txt is
+// fetched once per host and cached; a disallowed URL is never requested.
+// Requests carry the caller's ETag and Last-Modified so unchanged feeds
+// cost a 304.
 //
 // A feed is untrusted input, so the fetcher connects only to public
 // addresses: loopback, private, link-local, unique-local and other

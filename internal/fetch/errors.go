@@ -63,6 +63,10 @@ var (
 	// Retry-After) and the pause outlasts Config.MaxHostDelay, so no request
 	// was sent; Error.RetryAfter says when to try again.
 	ErrHostPaused = errors.New("host paused")
+	// ErrHostBusy: Request.NoWait was set and the host's turn has not come
+	// (a request in flight, or the delay since the last one not over); no
+	// request was sent. Error.RetryAfter says when to try again.
+	ErrHostBusy = errors.New("host busy")
 )
 
 // Error is the error returned by Fetch. Its message names the request and

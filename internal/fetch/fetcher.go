@@ -98,7 +98,7 @@ func (f *Fetcher) follow(ctx context.Context, req Request, robotsFetch bool) (*R
 	var hops []*Response
 	for {
 		seen[u.String()] = true
-		resp, err := f.exchange(ctx, u, req, robotsFetch)
+		resp, err := f.exchange(ctx, u, req, robotsFetch, req.NoWait && len(hops) == 0)
 		if err != nil {
 			return nil, err
 		}
@@ -126,8 +126,9 @@ func (f *Fetcher) follow(ctx context.Context, req Request, robotsFetch bool) (*R
 	}
 }
 
-// exchange performs one request/response on u.
-func (f *Fetcher) exchange(ctx context.Context, u *url.URL, req Request, robotsFetch bool) (*Response, error) {
+// exchange performs one request/response on u; with noWait it fails with
+// ErrHostBusy instead of waiting for the host's turn (see Request.NoWait).
+func (f *Fetcher) exchange(ctx context.Context, u *url.URL, req Request, robotsFetch, noWait bool) (*Response, error) {
 	fail := func(kind Kind, msg string, cause error) *Error {
 		return &Error{Kind: kind, Method: http.MethodGet, URL: u.String(), Msg: msg, Err: cause}
 	}
@@ -155,11 +156,15 @@ func (f *Fetcher) exchange(ctx context.Context, u *url.URL, req Request, robotsF
 	}
 
 	h := f.hosts.get(hostKey(u))
-	release, wait, err := h.acquire(ctx)
+	release, wait, err := h.acquire(ctx, noWait)
 	if err != nil {
 		e := fail(Temporary, "waiting for the host's turn: "+err.Error(), err)
-		if errors.Is(err, ErrHostPaused) {
+		switch {
+		case errors.Is(err, ErrHostPaused):
 			e.Msg = fmt.Sprintf("host %s asked us to slow down; next request allowed in %s", h.name, wait.Round(time.Second))
+			e.RetryAfter = wait
+		case errors.Is(err, ErrHostBusy):
+			e.Msg = fmt.Sprintf("host %s busy; its turn comes in %s", h.name, wait)
 			e.RetryAfter = wait
 		}
 		return nil, e
@@ -266,6 +271,18 @@ func checkTarget(u *url.URL) error {
 		return fmt.Errorf("%w: no host", ErrInvalidURL)
 	}
 	return nil
+}
+
+// HostKey is the host whose politeness rules a request to rawURL: the
+// lower-case host, with the port when it is not the scheme's default
+// ("example.com", "example.com:8080"); "" when rawURL cannot be fetched.
+// Schedulers group pages by it to spread requests over hosts.
+func HostKey(rawURL string) string {
+	u, err := parseTarget(rawURL)
+	if err != nil {
+		return ""
+	}
+	return hostKey(u)
 }
 
 // hostKey is the politeness key: lower-case host, port only when not the

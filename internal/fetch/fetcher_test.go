@@ -305,6 +305,72 @@ func TestHostConcurrencyBound(t *testing.T) {
 	}
 }
 
+// TestNoWait: a request with NoWait to a host whose delay has not passed,
+// or whose one slot is taken, is not sent and says when the turn comes;
+// asked again then, it is sent.
+func TestNoWait(t *testing.T) {
+	var hits atomic.Int32
+	release := make(chan struct{})
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		hits.Add(1)
+		if r.URL.Path == "/slow" {
+			<-release
+		}
+		fmt.Fprint(w, "ok")
+	})
+	const delay = 300 * time.Millisecond
+	f := testFetcher(t, func(c *Config) {
+		c.HostConcurrency = 1
+		c.HostDelay = delay
+		c.MaxHostDelay = time.Second
+		c.Timeout = 5 * time.Second
+	})
+	ctx := context.Background()
+	if _, err := f.Fetch(ctx, Request{URL: srv.URL + "/a"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.Fetch(ctx, Request{URL: srv.URL + "/b", NoWait: true})
+	var fe *Error
+	if !errors.As(err, &fe) || !errors.Is(err, ErrHostBusy) || Classify(err) != Temporary {
+		t.Fatalf("NoWait right after a request: %v, want a Temporary ErrHostBusy", err)
+	}
+	if fe.RetryAfter <= 0 || fe.RetryAfter > delay {
+		t.Errorf("RetryAfter %s, want in (0, %s]", fe.RetryAfter, delay)
+	}
+	t.Logf("recorded error: %v", err)
+	if hits.Load() != 1 {
+		t.Fatalf("%d requests reached the server, want 1 (the busy one must not be sent)", hits.Load())
+	}
+	time.Sleep(fe.RetryAfter)
+	if _, err := f.Fetch(ctx, Request{URL: srv.URL + "/b", NoWait: true}); err != nil {
+		t.Fatalf("NoWait after RetryAfter: %v", err)
+	}
+
+	// A request in flight: the slot is taken, whatever the delay.
+	time.Sleep(delay)
+	slow := make(chan error, 1)
+	go func() {
+		_, err := f.Fetch(ctx, Request{URL: srv.URL + "/slow"})
+		slow <- err
+	}()
+	for hits.Load() < 3 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(delay) // past the delay since the slow request started
+	_, err = f.Fetch(ctx, Request{URL: srv.URL + "/c", NoWait: true})
+	if !errors.As(err, &fe) || !errors.Is(err, ErrHostBusy) || fe.RetryAfter < delay {
+		t.Errorf("NoWait with a request in flight: %v, want ErrHostBusy with RetryAfter ≥ %s", err, delay)
+	}
+	close(release)
+	if err := <-slow; err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestOversizedBody(t *testing.T) {
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Write(bytes.Repeat([]byte("x"), 100<<10))

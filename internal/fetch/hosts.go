@@ -53,14 +53,33 @@ type host struct {
 	next  time.Time // earliest start of the next request
 }
 
+// busyRetry is the least wait ErrHostBusy reports, so that a caller
+// retrying a host with no delay whose slots are taken does not spin.
+const busyRetry = 10 * time.Millisecond
+
 // acquire waits for a free slot and this host's next start time. It fails
 // fast with ErrHostPaused when the wait would exceed max, so a worker is not
-// parked for the length of a long Retry-After.
-func (h *host) acquire(ctx context.Context) (release func(), wait time.Duration, err error) {
-	select {
-	case h.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, 0, ctx.Err()
+// parked for the length of a long Retry-After; with noWait it fails at once
+// with ErrHostBusy when it would wait at all, and reports how long: the time
+// to the next start, or, with every slot taken, at least one delay (a
+// request in flight frees its slot at its end, unknown, and the next start
+// then comes a delay later).
+func (h *host) acquire(ctx context.Context, noWait bool) (release func(), wait time.Duration, err error) {
+	if noWait {
+		select {
+		case h.slots <- struct{}{}:
+		default:
+			h.mu.Lock()
+			wait = max(time.Until(h.next), h.delay, busyRetry)
+			h.mu.Unlock()
+			return nil, wait, ErrHostBusy
+		}
+	} else {
+		select {
+		case h.slots <- struct{}{}:
+		case <-ctx.Done():
+			return nil, 0, ctx.Err()
+		}
 	}
 	release = func() { <-h.slots }
 	// Spacing from the end as well as from the start: a slow answer does
@@ -84,6 +103,11 @@ func (h *host) acquire(ctx context.Context) (release func(), wait time.Duration,
 		start = h.next
 	}
 	wait = start.Sub(now)
+	if noWait && wait > 0 {
+		h.mu.Unlock()
+		release()
+		return nil, max(wait, busyRetry), ErrHostBusy
+	}
 	if wait > h.max {
 		h.mu.Unlock()
 		release()

@@ -12,6 +12,13 @@ type Request struct {
 	ETag         string // sent as If-None-Match
 	LastModified string // sent as If-Modified-Since, verbatim as received
 	Accept       string // Accept header; empty means "*/*"
+	// NoWait returns ErrHostBusy at once, with Error.RetryAfter saying
+	// when the host's turn comes, instead of waiting for it, when the
+	// first request's host has a request in flight or its politeness
+	// delay has not passed: a worker with other hosts' pages to fetch
+	// takes one of those meanwhile. Redirect hops and a robots.txt fetch
+	// still wait for their host's turn.
+	NoWait bool
 }
 
 // Response is the outcome of a fetch that reached a server. Fetch also

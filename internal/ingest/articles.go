@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pressreview/pressreview/internal/quotes/candidates"
@@ -48,6 +50,16 @@ type Article struct {
 	bodyTerms            []string         // the text's search index terms
 	shortKeys            []int64          // MinHash band keys of a short text (shortKeys)
 	quotes               candidates.Found // the quotations found in the text
+	quotesFound          bool             // quotes holds the finder's result (see findQuotes)
+	// edited is the search index entry of the stored copy saveArticle gave
+	// this text (savedEdit): its row as recordEdit left it, with this
+	// title and these terms.
+	edited *search.Source
+	// story is what story grouping compares the text by: its tokens
+	// (text.SameStory) when it has a simhash, its shingles
+	// (shorttext.Resemblance) when it has short-text keys; kept from the
+	// one normalization keys makes, so grouping does not normalize again.
+	story storyForm
 }
 
 // keys computes the dedup keys of a's text (its content hash and
@@ -56,18 +68,30 @@ type Article struct {
 // workers, in parallel, so the transaction that stores the article does
 // not.
 func (a *Article) keys() {
+	a.dedupKeys()
+	a.findQuotes()
+}
+
+// dedupKeys is keys without the quotations, for a re-fetch, which needs
+// them only if the text changed.
+func (a *Article) dedupKeys() {
 	normalized, tokens := text.Analyze(a.Text)
 	a.ContentHash = contentHash(normalized)
 	a.Simhash, a.fingerprinted = fingerprint(a.Text, tokens)
-	a.shortKeys = shortKeys(a.Text, normalized, a.fingerprinted)
+	a.shortKeys, a.story = shortKeys(a.Text, normalized, a.fingerprinted)
+	if a.fingerprinted {
+		a.story.tokens = tokens
+	}
 	a.bodyTerms = text.TermsOf(tokens)
-	a.quotes = candidates.Find(a.Text, a.Lang)
 	a.keyed = true
 }
 
 // searchSource is what the search index entry of a, once stored and
 // keyed, is made of (see search.IndexSources).
 func (a *Article) searchSource() search.Source {
+	if a.edited != nil {
+		return *a.edited
+	}
 	return search.Source{ArticleID: a.ID, OutletID: a.OutletID, Lang: a.Lang, Published: a.Published,
 		Fetched: a.FetchedAt, Title: a.Title, BodyTerms: a.bodyTerms}
 }
@@ -165,28 +189,75 @@ func articleIDByURL(ctx context.Context, q store.Querier, u string) (int64, erro
 	return id, nil
 }
 
-// existingArticle finds the stored copy of a: same canonical URL, else
-// same text from the same outlet. It returns 0 when a is new.
+// existingArticle finds the stored copy of a: same canonical URL (a's
+// own, then its aliases, each in article_urls before the articles'
+// canonical_url, as articleIDByURL looks), else same text from the same
+// outlet. It returns 0 when a is new. It asks in one statement — every
+// article stored pays for it, inside the transaction that holds the story
+// lock — and ranks what it finds as that sequence of lookups would.
 func existingArticle(ctx context.Context, q store.Querier, a *Article, aliases []string) (int64, error) {
-	for _, u := range append([]string{a.CanonicalURL}, aliases...) {
-		id, err := articleIDByURL(ctx, q, u)
-		if id != 0 || err != nil {
-			return id, err
+	urls := lookupURLs(a.CanonicalURL, aliases)
+	var query strings.Builder
+	args := make([]any, 0, 2*len(urls)+2)
+	if len(urls) > 0 {
+		in := "?" + strings.Repeat(", ?", len(urls)-1)
+		query.WriteString(`SELECT url, 0, article_id FROM article_urls WHERE url IN (` + in + `)
+			UNION ALL SELECT canonical_url, 1, id FROM articles WHERE canonical_url IN (` + in + `) AND canonical_url <> ''`)
+		for range 2 {
+			for _, u := range urls {
+				args = append(args, u)
+			}
 		}
 	}
-	if a.ContentHash == "" {
+	if a.ContentHash != "" {
+		if query.Len() > 0 {
+			query.WriteString("\n\t\t\tUNION ALL ")
+		}
+		query.WriteString(`SELECT '', 2, id FROM articles WHERE outlet_id = ? AND content_hash = ? AND content_hash <> ''`)
+		args = append(args, a.OutletID, a.ContentHash)
+	}
+	if query.Len() == 0 {
 		return 0, nil
 	}
-	var id int64
-	err := q.QueryRowContext(ctx, `SELECT id FROM articles WHERE outlet_id = ? AND content_hash = ? AND content_hash <> ''`,
-		a.OutletID, a.ContentHash).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
+	rows, err := q.QueryContext(ctx, query.String(), args...)
 	if err != nil {
-		return 0, fmt.Errorf("look up article by content: %w", err)
+		return 0, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
 	}
-	return id, nil
+	defer rows.Close()
+	var best int64
+	bestRank := -1
+	for rows.Next() {
+		var u string
+		var kind int
+		var id int64
+		if err := rows.Scan(&u, &kind, &id); err != nil {
+			return 0, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
+		}
+		// URLs in their order, each by table; the content hash last.
+		rank := 2 * len(urls)
+		if kind < 2 {
+			rank = 2*slices.Index(urls, u) + kind
+		}
+		if bestRank < 0 || rank < bestRank {
+			best, bestRank = id, rank
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
+	}
+	return best, nil
+}
+
+// lookupURLs are the distinct non-empty URLs among canonical and aliases,
+// in their order.
+func lookupURLs(canonical string, aliases []string) []string {
+	out := make([]string, 0, 1+len(aliases))
+	for _, u := range append([]string{canonical}, aliases...) {
+		if u != "" && !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // saved says what saveArticle did.
@@ -204,14 +275,14 @@ const (
 // canonical URLs under which a was met.
 //
 // The caller brings a's search index entry up to date in the same
-// transaction, after saveArticle: per article (indexArticle), or once for
-// a stored group (search.IndexSources for the articles it created,
-// search.IndexArticles for the copies it edited; a copy found unchanged is
-// indexed already).
+// transaction, after saveArticle, from a.searchSource() when it created
+// or edited the article (indexSaved, once for a stored group); a copy
+// found unchanged is indexed already.
 func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string, capt *capture) (saved, error) {
 	if !a.keyed {
 		a.keys()
 	}
+	a.edited = nil
 	fingerprinted := a.fingerprinted
 	id, err := existingArticle(ctx, tx, a, aliases)
 	if err != nil {
@@ -229,7 +300,8 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 			if err := s.saveQuotes(ctx, tx, a.ID, a); err != nil {
 				return 0, err
 			}
-			return savedNew, assignStory(ctx, tx, a, fingerprinted)
+			s.forms.put(a.ContentHash, a.story)
+			return savedNew, assignStory(ctx, tx, s.forms, a, fingerprinted)
 		}
 		// Another worker stored it between our lookup and our insert.
 		if id, err = existingArticle(ctx, tx, a, aliases); err != nil {
@@ -254,9 +326,32 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 		if err := s.recordEdit(ctx, tx, old, a, capt, s.now()); err != nil {
 			return 0, err
 		}
+		s.forms.put(a.ContentHash, a.story)
+		// recordEdit changes the row's title and text, not its outlet,
+		// language or dates.
+		a.edited = &search.Source{ArticleID: id, OutletID: old.OutletID, Lang: old.Lang, Published: old.Published,
+			Fetched: old.FetchedAt, Title: a.Title, BodyTerms: a.bodyTerms}
 		how = savedEdit
 	}
 	return how, finishArticle(ctx, tx, a, aliases)
+}
+
+// indexSaved writes the search index entries of the articles a group
+// created or edited, from their searchSource: an article saved more than
+// once in the group (created, then edited by a later entry) is indexed as
+// it was saved last. It reads nothing back and normalizes nothing again.
+func indexSaved(ctx context.Context, tx *store.Tx, saved []search.Source) error {
+	last := make(map[int64]int, len(saved))
+	for i, src := range saved {
+		last[src.ArticleID] = i
+	}
+	docs := make([]search.Source, 0, len(last))
+	for i, src := range saved {
+		if last[src.ArticleID] == i {
+			docs = append(docs, src)
+		}
+	}
+	return search.IndexSources(ctx, tx, docs)
 }
 
 // insertArticle adds the row; it returns 0 when a unique index (canonical
@@ -296,10 +391,10 @@ func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted 
 // earliest published article: when a reprint arrives before the original
 // (feeds are polled in any order), the original takes the story over.
 // The caller holds lockStories.
-func assignStory(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bool) error {
+func assignStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article, fingerprinted bool) error {
 	a.StoryID = a.ID
 	if fingerprinted || len(a.shortKeys) > 0 {
-		root, err := nearStory(ctx, tx, a, fingerprinted)
+		root, err := nearStory(ctx, tx, forms, a, fingerprinted)
 		if err != nil {
 			return err
 		}
@@ -323,19 +418,21 @@ func assignStory(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bo
 	return nil
 }
 
-// finishArticle records the URLs the article was met under. The search
-// index entry is the caller's to bring up to date (see saveArticle).
+// finishArticle records the URLs the article was met under, in one
+// statement. The search index entry is the caller's to bring up to date
+// (see saveArticle).
 func finishArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string) error {
-	seen := map[string]bool{}
-	for _, u := range append([]string{a.CanonicalURL}, aliases...) {
-		if u == "" || seen[u] {
-			continue
-		}
-		seen[u] = true
-		if _, err := tx.ExecContext(ctx, `INSERT INTO article_urls (url, article_id) VALUES (?, ?)
-			ON CONFLICT (url) DO NOTHING`, u, a.ID); err != nil {
-			return fmt.Errorf("record URL %s of article %d: %w", u, a.ID, err)
-		}
+	urls := lookupURLs(a.CanonicalURL, aliases)
+	if len(urls) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2*len(urls))
+	for _, u := range urls {
+		args = append(args, u, a.ID)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO article_urls (url, article_id) VALUES (?, ?)`+
+		strings.Repeat(", (?, ?)", len(urls)-1)+` ON CONFLICT (url) DO NOTHING`, args...); err != nil {
+		return fmt.Errorf("record URLs %s of article %d: %w", strings.Join(urls, " "), a.ID, err)
 	}
 	return nil
 }

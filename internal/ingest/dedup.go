@@ -84,7 +84,7 @@ var storyQuery = func() string {
 	for i := range 4 {
 		where = append(where, fmt.Sprintf("sh_band%d IN (?%s)", i, strings.Repeat(", ?", 136)))
 	}
-	return `SELECT id, simhash, COALESCE(story_id, id) FROM articles
+	return `SELECT id, simhash, COALESCE(story_id, id), content_hash FROM articles
 		WHERE id <> ? AND (` + strings.Join(where, " OR ") + `)`
 }()
 
@@ -92,8 +92,9 @@ var storyQuery = func() string {
 // text.NearDuplicateDistance of a's simhash that text.SameStory takes for
 // the same story, or 0 when there is none. Simhash alone would join two
 // stories filled in from one template (weather, market reports), which
-// share as much text as a reprint does.
-func findStory(ctx context.Context, q store.Querier, a *Article) (int64, error) {
+// share as much text as a reprint does. a is keyed; the candidates'
+// tokens come from forms when kept there.
+func findStory(ctx context.Context, q store.Querier, forms *storyForms, a *Article) (int64, error) {
 	args := make([]any, 0, 1+4*137)
 	args = append(args, a.ID)
 	for _, b := range bands(a.Simhash) {
@@ -108,13 +109,14 @@ func findStory(ctx context.Context, q store.Querier, a *Article) (int64, error) 
 	defer rows.Close()
 	type candidate struct {
 		id, story int64
+		hash      string
 		dist      int
 	}
 	var near []candidate
 	for rows.Next() {
 		var c candidate
 		var sh int64
-		if err := rows.Scan(&c.id, &sh, &c.story); err != nil {
+		if err := rows.Scan(&c.id, &sh, &c.story, &c.hash); err != nil {
 			return 0, err
 		}
 		if c.dist = text.Hamming(uint64(sh), a.Simhash); c.dist <= text.NearDuplicateDistance {
@@ -135,13 +137,16 @@ func findStory(ctx context.Context, q store.Querier, a *Article) (int64, error) 
 	slices.SortFunc(near, func(x, y candidate) int {
 		return cmp.Or(cmp.Compare(x.dist, y.dist), cmp.Compare(y.id, x.id))
 	})
-	toks := text.Tokens(a.Text)
 	for _, c := range near[:min(len(near), maxStoryCandidates)] {
-		var body string
-		if err := q.QueryRowContext(ctx, `SELECT text FROM articles WHERE id = ?`, c.id).Scan(&body); err != nil {
+		toks, err := forms.tokens(c.hash, func() (string, error) {
+			var body string
+			err := q.QueryRowContext(ctx, `SELECT text FROM articles WHERE id = ?`, c.id).Scan(&body)
+			return body, err
+		})
+		if err != nil {
 			return 0, fmt.Errorf("read near duplicate %d of article %d: %w", c.id, a.ID, err)
 		}
-		if text.SameStory(toks, text.Tokens(body)) {
+		if text.SameStory(a.story.tokens, toks) {
 			return c.story, nil
 		}
 	}

@@ -64,8 +64,14 @@ type entryWork struct {
 	local  error
 }
 
-// maxGroup bounds how many entries one storing transaction takes.
-const maxGroup = 64
+// maxGroup bounds how many entries one storing transaction takes;
+// minGroup is how many it waits for, storeLinger at most (see
+// FetchEntries).
+const (
+	maxGroup    = 64
+	minGroup    = 16
+	storeLinger = 250 * time.Millisecond
+)
 
 // FetchEntries fetches the articles a batch of feed items announced and
 // stores them. Fetching, archiving and extraction run in the service's
@@ -117,15 +123,7 @@ func (s *Service) FetchEntries(ctx context.Context, ids []int64) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case s.fetchSlots <- struct{}{}:
-			case <-ctx.Done():
-				w.local = ctx.Err()
-				done <- w
-				return
-			}
-			defer func() { <-s.fetchSlots }()
-			s.fetchEntry(ctx, w)
+			s.fetchInTurn(ctx, w)
 			done <- w
 		}()
 	}
@@ -136,16 +134,32 @@ func (s *Service) FetchEntries(ctx context.Context, ids []int64) error {
 			ready = append(ready, <-done)
 			pending--
 		}
+		// A commit costs as much as storing a few pages (SQLite writes
+		// each page of the database it touched to its log, the full-text
+		// index flushes a segment), so while more pages are being fetched
+		// a group waits up to storeLinger to have minGroup of them.
+		linger := time.NewTimer(storeLinger)
 	drain:
 		for pending > 0 && len(ready) < maxGroup {
 			select {
 			case w := <-done:
 				ready = append(ready, w)
 				pending--
+				continue
 			default:
+			}
+			if len(ready) >= minGroup {
+				break drain
+			}
+			select {
+			case w := <-done:
+				ready = append(ready, w)
+				pending--
+			case <-linger.C:
 				break drain
 			}
 		}
+		linger.Stop()
 		group := ready[:0:0]
 		for _, w := range ready {
 			if w.local != nil {
@@ -165,12 +179,47 @@ func (s *Service) FetchEntries(ctx context.Context, ids []int64) error {
 	return firstLocal
 }
 
+// fetchInTurn fetches w's page in one of the service's fetch slots,
+// holding a slot only while the page's host can take a request: when the
+// host's turn has not come (its politeness delay, a request in flight),
+// the slot goes to a page of another host — of this batch or another —
+// and this one waits, slotless, for the turn.
+func (s *Service) fetchInTurn(ctx context.Context, w *entryWork) {
+	for {
+		select {
+		case s.fetchSlots <- struct{}{}:
+		case <-ctx.Done():
+			w.local = ctx.Err()
+			return
+		}
+		wait := s.fetchEntry(ctx, w)
+		<-s.fetchSlots
+		if wait == 0 {
+			return
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			w.local = ctx.Err()
+			return
+		}
+	}
+}
+
 // fetchEntry fetches, archives and extracts one entry's page and builds
-// its article, dedup keys included, outside any transaction.
-func (s *Service) fetchEntry(ctx context.Context, w *entryWork) {
-	w.f, w.remote, w.local = s.fetchArticle(ctx, w.e.URL)
+// its article, dedup keys included, outside any transaction. When the
+// page's host is busy it sends nothing and returns how long to wait.
+func (s *Service) fetchEntry(ctx context.Context, w *entryWork) (wait time.Duration) {
+	w.f, w.remote, w.local = s.fetchPage(ctx, fetch.Request{URL: w.e.URL, Accept: pageAccept, NoWait: true})
+	var fe *fetch.Error
+	if errors.Is(w.remote, fetch.ErrHostBusy) && errors.As(w.remote, &fe) {
+		w.f, w.remote = nil, nil
+		return fe.RetryAfter
+	}
 	if w.local != nil || w.remote != nil {
-		return
+		return 0
 	}
 	e := w.e
 	a := articleFrom(w.f, e.OutletID, "feed")
@@ -183,37 +232,29 @@ func (s *Service) fetchEntry(ctx context.Context, w *entryWork) {
 	}
 	a.keys()
 	w.a = a
+	return 0
 }
 
 // storeGroup stores the outcomes of a group of entries in one transaction,
-// and indexes the articles it stored for search at the end: those it
-// created from the terms their fetch workers computed, the stored copies
-// it edited from the database (a copy found unchanged is indexed already).
+// and indexes the articles it created or edited for search at the end,
+// from the terms their fetch workers computed (a copy found unchanged is
+// indexed already).
 func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 	return s.inTx(ctx, func(tx *store.Tx) error {
 		if err := lockStories(ctx, tx); err != nil {
 			return err
 		}
-		created := make([]search.Source, 0, len(group))
-		var edited []int64
+		saved := make([]search.Source, 0, len(group))
 		for _, w := range group {
 			a, how, err := s.storeEntry(ctx, tx, w)
 			if err != nil {
 				return err
 			}
-			switch how {
-			case savedNew:
-				created = append(created, a.searchSource())
-			case savedEdit:
-				edited = append(edited, a.ID)
+			if how == savedNew || how == savedEdit {
+				saved = append(saved, a.searchSource())
 			}
 		}
-		// Created first: a copy edited later in the group is read back as
-		// the transaction left it.
-		if err := search.IndexSources(ctx, tx, created); err != nil {
-			return err
-		}
-		return search.IndexArticles(ctx, tx, edited)
+		return indexSaved(ctx, tx, saved)
 	})
 }
 
@@ -281,7 +322,8 @@ func (s *Service) recordEntryFailure(ctx context.Context, tx *store.Tx, e entry,
 		}
 	}
 	_, err := tx.ExecContext(ctx, `
-		UPDATE feed_entries SET state = ?, attempts = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = ?
+		UPDATE feed_entries SET state = ?, attempts = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = ?,
+			leased_until = NULL
 		WHERE id = ?`, state, attempts, now, next, remote.Error(), e.ID)
 	if err != nil {
 		return fmt.Errorf("record failure of feed entry %d: %w", e.ID, err)

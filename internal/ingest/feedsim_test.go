@@ -32,11 +32,13 @@ import (
 // slow — on the scheduler, the job queue and the polite fetcher, with the
 // desk's clock running 120 times faster than real time and polling
 // intervals cut to 1–10 minutes of it, until every feed has been checked
-// twice. It checks what must hold at any scale: no host
+// twice, then until every item found by then has had its article
+// fetched. It checks what must hold at any scale: no host
 // ever got two requests closer than the configured delay (measured at the
 // server), every hung feed carries a readable timeout error, every
-// failing feed its own error, and every healthy feed was checked and its
-// articles fetched, hung neighbours notwithstanding.
+// failing feed its own error, every healthy feed was checked, hung
+// neighbours notwithstanding, and the article backlog drains (within a
+// minute, while the checks go on).
 //
 // PRESSREVIEW_FEEDS_SIM=10000 runs the full simulation instead (see
 // TestFeedSimulationScale).
@@ -50,6 +52,16 @@ func TestFeedSimulation(t *testing.T) {
 		sim.runUntil(t, 3*time.Minute, func() bool {
 			return sim.minChecks() >= 2 && sim.pages.Load() > 0
 		})
+		// The article backlog drains: every item found so far is fetched
+		// soon after, while the checks go on finding more.
+		var found int64
+		if err := db.QueryRowContext(context.Background(), `SELECT MAX(id) FROM feed_entries`).Scan(&found); err != nil {
+			t.Fatal(err)
+		}
+		sim.runUntil(t, time.Minute, func() bool { return sim.waitingUpTo(t, found) == 0 })
+		if n := sim.waitingUpTo(t, found); n > 0 {
+			t.Errorf("%d of the items found before the last check still wait for their article a minute later", n)
+		}
 		sim.stop(t)
 		sim.checkPoliteness(t)
 		sim.checkFeeds(t, true)
@@ -144,6 +156,7 @@ type feedSim struct {
 	lns    []net.Listener
 	hosts  []string // host:port by host number
 	feeds  []int64  // feed id by feed number
+	seeded int64    // the last feed entry of the seed: later ones are found in the run
 	epoch  time.Time
 	quit   chan struct{}
 
@@ -158,6 +171,7 @@ type feedSim struct {
 	timedOut        int            // answering feeds whose last check timed out
 
 	startReal time.Time
+	startCPU  time.Duration // the process's CPU time at the start
 	samples   []simSample
 }
 
@@ -169,6 +183,9 @@ type arrival struct {
 type simSample struct {
 	real, sim   time.Duration
 	polls       int64
+	pages       int64  // article requests so far
+	found       int    // items found since the start
+	waiting     int    // items found whose article was never tried
 	queued      [2]int // poll and fetch jobs available, scheduled or retryable
 	running     int
 	heap, rss   uint64
@@ -270,6 +287,9 @@ func (sim *feedSim) seed(t *testing.T, outletID int64) {
 		return nil
 	})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM feed_entries`).Scan(&sim.seeded); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -407,16 +427,47 @@ func (sim *feedSim) serveFeed(w http.ResponseWriter, r *http.Request, k int) {
 	fmt.Fprint(w, rssFeed(fmt.Sprintf("Feed %d", k), "http://"+host+"/", items))
 }
 
-// simArticle is a short news page, distinct per feed and item.
+// simArticle is a short news page, distinct per feed and item: its
+// sentences are drawn from simWords by the feed and item number, so that,
+// as real reports do, different items have unrelated texts and text
+// fingerprints. (One template with the numbers changed made every article
+// a near duplicate candidate of every other, and story grouping, which
+// reads every candidate, the cost of the whole run.)
 func simArticle(k, j int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<!doctype html><html lang=\"en\"><head><title>Report %d of feed %d</title></head><body><nav><a href=\"/\">Home</a></nav><article><h1>Report %d of feed %d</h1>", j, k, j, k)
-	for p := range 4 {
-		fmt.Fprintf(&b, "<p>The desk's correspondent %d filed report %d, paragraph %d: officials met in the capital on the %d day to discuss the budget, the talks and the ports, and said more would follow after the session of parliament that is expected to end this week.</p>", k, j, p, j%28+1)
+	seed := uint64(k)<<32 | uint64(j)
+	for range 4 {
+		b.WriteString("<p>")
+		for w := range 45 {
+			seed += 0x9e3779b97f4a7c15 // splitmix64
+			z := seed
+			z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+			z = (z ^ z>>27) * 0x94d049bb133111eb
+			z ^= z >> 31
+			if w > 0 {
+				b.WriteString(" ")
+			}
+			b.WriteString(simWords[z%uint64(len(simWords))])
+			if w%15 == 14 {
+				b.WriteString(".")
+			}
+		}
+		b.WriteString("</p>")
 	}
 	b.WriteString("</article><footer>© the press</footer></body></html>")
 	return b.String()
 }
+
+var simWords = strings.Fields(`the minister said on monday that talks with the delegation would continue
+	after parliament approved the budget for ports roads and schools while officials in the capital
+	warned of rising prices and the central bank raised its rate to curb inflation as exporters asked
+	for relief and farmers protested the drought in the south where water reserves fell to their lowest
+	level in decades according to the agency which also reported that the governor met local leaders
+	to discuss new housing projects hospitals and a railway line linking the border towns with the coast
+	critics questioned the cost of the plan and the opposition called for an inquiry into contracts awarded
+	last year to companies close to the government a spokesman denied any wrongdoing and promised a full
+	report before the end of the month as the court adjourned the hearing until next week`)
 
 // start runs the job queue with the intake's workers and scheduler.
 func (sim *feedSim) start(t *testing.T) {
@@ -432,6 +483,7 @@ func (sim *feedSim) start(t *testing.T) {
 	}
 	sim.client = client
 	sim.startReal = time.Now()
+	sim.startCPU = cpuTime()
 }
 
 // runUntil samples the desk every simulated hour (at least every 2 s)
@@ -458,7 +510,7 @@ func (sim *feedSim) runUntil(t *testing.T, limit time.Duration, done func() bool
 
 func (sim *feedSim) sample(t *testing.T) {
 	ctx := context.Background()
-	s := simSample{real: time.Since(sim.startReal), polls: sim.polls.Load()}
+	s := simSample{real: time.Since(sim.startReal), polls: sim.polls.Load(), pages: sim.pages.Load()}
 	s.sim = time.Duration(float64(s.real) * sim.cfg.scale)
 	rows, err := sim.db.QueryContext(ctx, `SELECT queue, state, COUNT(*) FROM river_job
 		WHERE state IN ('available', 'scheduled', 'retryable', 'running') GROUP BY queue, state`)
@@ -481,6 +533,11 @@ func (sim *feedSim) sample(t *testing.T) {
 		}
 	}
 	rows.Close()
+	err = sim.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = 'pending' AND attempts = 0 THEN 1 ELSE 0 END), 0)
+		FROM feed_entries WHERE id > ?`, sim.seeded).Scan(&s.found, &s.waiting)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var oldest time.Time
 	err = sim.db.QueryRowContext(ctx, `SELECT MIN(next_check_at) FROM feeds`).Scan(&oldest)
 	if err == nil {
@@ -491,6 +548,17 @@ func (sim *feedSim) sample(t *testing.T) {
 	s.heap = ms.HeapInuse
 	s.rss = uint64(peakRSS())
 	sim.samples = append(sim.samples, s)
+}
+
+// waitingUpTo counts the entries up to id whose article was never tried.
+func (sim *feedSim) waitingUpTo(t *testing.T, id int64) int {
+	var n int
+	err := sim.db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM feed_entries
+		WHERE state = 'pending' AND attempts = 0 AND id <= ?`, id).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // minChecks is the fewest requests the server has had for any feed.
@@ -568,9 +636,9 @@ func (sim *feedSim) summary(t *testing.T) string {
 	var b strings.Builder
 	last := sim.samples[len(sim.samples)-1]
 	realH, simH := last.real.Hours(), last.sim.Hours()
-	var stored, entries int
+	var stored, fetched int
 	_ = sim.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&stored)
-	_ = sim.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM feed_entries`).Scan(&entries)
+	_ = sim.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM feed_entries WHERE id > ? AND state = 'done'`, sim.seeded).Scan(&fetched)
 	sim.mu.Lock()
 	minGap := time.Duration(math.MaxInt64)
 	for _, g := range sim.minGap {
@@ -583,33 +651,40 @@ func (sim *feedSim) summary(t *testing.T) string {
 	sim.mu.Unlock()
 	fmt.Fprintf(&b, "%d feeds on %d hosts (%s), clock ×%.0f: %s real = %.1f h simulated\n",
 		sim.cfg.feeds, sim.cfg.hosts, sim.db.Dialect(), sim.cfg.scale, last.real.Round(time.Second), simH)
-	fmt.Fprintf(&b, "feed requests %d: %.0f per simulated hour, %.0f per real hour; article pages %d, articles stored %d, entries %d\n",
-		last.polls, float64(last.polls)/simH, float64(last.polls)/realH, sim.pages.Load(), stored, entries)
+	fmt.Fprintf(&b, "feed requests %d: %.0f per simulated hour, %.0f per real hour\n",
+		last.polls, float64(last.polls)/simH, float64(last.polls)/realH)
+	fmt.Fprintf(&b, "articles: %d new items found, %d of them fetched and stored, %d never tried at the end; %d page requests, %d articles stored; %.1f pages a real second\n",
+		last.found, fetched, last.waiting, last.pages, stored, float64(last.pages)/last.real.Seconds())
 	fmt.Fprintf(&b, "politeness: shortest gap between two requests to one host %s after an answered request, %s after an unanswered one (delay %s)\n",
 		minGap, afterHang, sim.cfg.hostDelay)
 	fmt.Fprintf(&b, "lateness: longest a check started after its feed fell due %s simulated (%s real)\n",
 		sim.svc.PollLag().Round(time.Second), time.Duration(float64(sim.svc.PollLag())/sim.cfg.scale).Round(time.Millisecond))
 	var peakHeap uint64
 	var maxQueued [2]int
+	maxWaiting := 0
 	maxOverdue := time.Duration(0)
 	for _, s := range sim.samples {
 		peakHeap = max(peakHeap, s.heap)
 		maxQueued[0] = max(maxQueued[0], s.queued[0])
 		maxQueued[1] = max(maxQueued[1], s.queued[1])
+		maxWaiting = max(maxWaiting, s.waiting)
 		maxOverdue = max(maxOverdue, s.overdueFeed)
 	}
-	fmt.Fprintf(&b, "memory: peak RSS %d MiB (server included), peak heap in use %d MiB; load average %s\n",
-		peakRSS()>>20, peakHeap>>20, loadavg())
-	fmt.Fprintf(&b, "job queue: at most %d feed checks and %d article batches waiting; most overdue feed seen %s simulated\n",
-		maxQueued[0], maxQueued[1], maxOverdue.Round(time.Second))
+	cpu := cpuTime() - sim.startCPU
+	fmt.Fprintf(&b, "CPU: %s (server included), %.2f cores on average; load average %s\n",
+		cpu.Round(time.Second), cpu.Seconds()/last.real.Seconds(), loadavg())
+	fmt.Fprintf(&b, "memory: peak RSS %d MiB (server included), peak heap in use %d MiB\n", peakRSS()>>20, peakHeap>>20)
+	fmt.Fprintf(&b, "job queue: at most %d feed checks and %d article batches waiting, %d items waiting for their article; most overdue feed seen %s simulated\n",
+		maxQueued[0], maxQueued[1], maxWaiting, maxOverdue.Round(time.Second))
 	fmt.Fprintf(&b, "feeds meant to answer whose last check timed out: %d\n", sim.timedOut)
-	fmt.Fprintf(&b, "%8s %8s %8s %7s %7s %7s %8s %9s\n", "real", "sim h", "requests", "checks", "batches", "running", "heap MiB", "overdue")
+	fmt.Fprintf(&b, "%8s %6s %8s %7s %7s %7s %7s %7s %7s %5s %9s\n", "real", "sim h", "requests", "found", "pages", "waiting", "checks", "batches", "running", "heap", "overdue")
 	step := max(1, len(sim.samples)/25)
 	for i, s := range sim.samples {
 		if i%step != 0 && i != len(sim.samples)-1 {
 			continue
 		}
-		fmt.Fprintf(&b, "%8s %8.1f %8d %7d %7d %7d %8d %9s\n", s.real.Round(time.Second), s.sim.Hours(), s.polls, s.queued[0], s.queued[1], s.running, s.heap>>20, s.overdueFeed.Round(time.Second))
+		fmt.Fprintf(&b, "%8s %6.1f %8d %7d %7d %7d %7d %7d %7d %5d %9s\n", s.real.Round(time.Second), s.sim.Hours(), s.polls,
+			s.found, s.pages, s.waiting, s.queued[0], s.queued[1], s.running, s.heap>>20, s.overdueFeed.Round(time.Second))
 	}
 	return b.String()
 }

@@ -23,8 +23,16 @@ type fetched struct {
 // recorded; local is ours (the archive cannot be written), to be retried.
 // On a remote failure f still carries the capture of what was received.
 func (s *Service) fetchArticle(ctx context.Context, u string) (f *fetched, remote, local error) {
+	return s.fetchPage(ctx, fetch.Request{URL: u, Accept: pageAccept})
+}
+
+// fetchPage is fetchArticle for a request of pageAccept; with req.NoWait,
+// remote is a fetch.ErrHostBusy when the host's turn has not come, and
+// nothing was sent.
+func (s *Service) fetchPage(ctx context.Context, req fetch.Request) (f *fetched, remote, local error) {
+	u := req.URL
 	f = &fetched{}
-	resp, err := s.fetcher.Fetch(ctx, fetch.Request{URL: u, Accept: pageAccept})
+	resp, err := s.fetcher.Fetch(ctx, req)
 	if ctx.Err() != nil {
 		return nil, nil, ctx.Err()
 	}

@@ -63,16 +63,16 @@ func (ArticleArgs) InsertOpts() river.InsertOpts {
 		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}}
 }
 
-// Entries are fetched in batches of batchSize, each stored in one
-// transaction. An entry handed to a job is leased for entryLease: the
-// scheduler queues it again only if the job has neither stored it nor
-// recorded a failure by then (its process died).
+// Entries are fetched in batches of up to batchSize, each group of pages
+// ready together stored in one transaction. An entry handed to a job is
+// leased for entryLease: the scheduler hands it out again only if the job
+// has neither stored it nor recorded a failure by then (its process died).
 const (
 	batchSize  = 64
 	entryLease = 15 * time.Minute
 )
 
-// articleBatches splits entry ids into batch jobs.
+// articleBatches splits entry ids into batch jobs, in their order.
 func articleBatches(ids []int64, run string) []river.InsertManyParams {
 	var out []river.InsertManyParams
 	for len(ids) > 0 {
@@ -83,22 +83,144 @@ func articleBatches(ids []int64, run string) []river.InsertManyParams {
 	return out
 }
 
-// leaseEntries marks entries as handed to a job until until.
-func leaseEntries(ctx context.Context, q store.Querier, ids []int64, until time.Time) error {
-	for len(ids) > 0 {
-		n := min(500, len(ids))
+// dueTurns lists pending entries in the order they are to be fetched:
+// round-robin over their hosts (every host's first entry, then every
+// host's second, …), each host's oldest first, at most perHost of a host
+// and limit in all. cond narrows the rows of feed_entries e, joined to
+// feeds f, with condArgs. Consecutive entries are then on different hosts
+// as long as several hosts have work, so the fetch workers of a batch
+// do not wait for one host's turn after another.
+func dueTurns(ctx context.Context, q store.Querier, cond string, condArgs []any, perHost, limit int) ([]entryTurn, error) {
+	args := append(append([]any{}, condArgs...), perHost, limit)
+	rows, err := q.QueryContext(ctx, `SELECT id, host FROM (
+			SELECT e.id, e.host, e.next_attempt_at,
+				ROW_NUMBER() OVER (PARTITION BY e.host ORDER BY e.next_attempt_at, e.id) AS turn
+			FROM feed_entries e JOIN feeds f ON f.id = e.feed_id
+			WHERE e.state = 'pending'`+cond+`) due
+		WHERE turn <= ? ORDER BY turn, next_attempt_at, id LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("pending feed entries: %w", err)
+	}
+	defer rows.Close()
+	var out []entryTurn
+	for rows.Next() {
+		var t entryTurn
+		if err := rows.Scan(&t.id, &t.host); err != nil {
+			return nil, fmt.Errorf("pending feed entries: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pending feed entries: %w", err)
+	}
+	return out, nil
+}
+
+type entryTurn struct {
+	id   int64
+	host string
+}
+
+// perHostLease bounds the entries of one host at work (leased) at once:
+// what the host can serve, one request per host delay, until the
+// scheduler's next run, and one more so that its next page is at hand
+// when its turn comes. A batch then never holds more of one host than it
+// can fetch before the next run, and the host's other entries wait in the
+// table, not in a job that would hold the queue's workers. Without a host
+// delay the run's own bound is the only one.
+func (s *Service) perHostLease() int {
+	if s.cfg.HostDelay <= 0 {
+		return schedulerBatch
+	}
+	period := time.Duration(float64(s.cfg.PollEvery) / s.cfg.TimeScale) // wall-clock time
+	return int((period+s.cfg.HostDelay-1)/s.cfg.HostDelay) + 1
+}
+
+// leaseDue leases the entries due at now — pending, past their back-off,
+// not at work — of the feeds chosen by sel (a " WHERE f.id IN …" clause
+// from feedSelection; all feeds when empty), at most perHostLease per
+// host counting those already at work, and returns them as batch jobs in
+// round-robin order over their hosts.
+func (s *Service) leaseDue(ctx context.Context, now time.Time, sel string, selArgs []any, run string) ([]river.InsertManyParams, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT host, COUNT(*) FROM feed_entries
+		WHERE state = 'pending' AND leased_until > ? GROUP BY host`, now)
+	if err != nil {
+		return nil, fmt.Errorf("feed entries at work: %w", err)
+	}
+	atWork := map[string]int{}
+	for rows.Next() {
+		var h string
+		var n int
+		if err := rows.Scan(&h, &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("feed entries at work: %w", err)
+		}
+		atWork[h] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("feed entries at work: %w", err)
+	}
+	perHost := s.perHostLease()
+	cond := ` AND e.next_attempt_at <= ? AND (e.leased_until IS NULL OR e.leased_until <= ?)` +
+		strings.Replace(sel, "WHERE", "AND", 1)
+	due, err := dueTurns(ctx, s.db, cond, append([]any{now, now}, selArgs...), perHost, schedulerBatch)
+	if err != nil {
+		return nil, err
+	}
+	var pick []int64
+	for _, t := range due {
+		if atWork[t.host] < perHost {
+			atWork[t.host]++
+			pick = append(pick, t.id)
+		}
+	}
+	leased, err := leaseEntries(ctx, s.db, pick, now, now.Add(s.wall(entryLease)), false)
+	if err != nil {
+		return nil, err
+	}
+	return articleBatches(leased, run), nil
+}
+
+// leaseEntries marks pending entries as handed to a job until until and
+// returns those it leased, in the order given: unless takeOver, not one
+// another job holds (leased past now), done or given up since it was read.
+// takeOver is for `fetch --once`, which takes over what a killed run held.
+func leaseEntries(ctx context.Context, q store.Querier, ids []int64, now, until time.Time, takeOver bool) ([]int64, error) {
+	got := make(map[int64]bool, len(ids))
+	for rest := ids; len(rest) > 0; {
+		n := min(500, len(rest))
 		args := []any{until}
-		for _, id := range ids[:n] {
+		free := ` AND (leased_until IS NULL OR leased_until <= ?)`
+		if takeOver {
+			free = ""
+		} else {
+			args = append(args, now)
+		}
+		for _, id := range rest[:n] {
 			args = append(args, id)
 		}
-		_, err := q.ExecContext(ctx, `UPDATE feed_entries SET next_attempt_at = ?
-			WHERE state = 'pending' AND id IN (?`+strings.Repeat(", ?", n-1)+`)`, args...)
+		rows, err := q.QueryContext(ctx, `UPDATE feed_entries SET leased_until = ?
+			WHERE state = 'pending'`+free+` AND id IN (?`+strings.Repeat(", ?", n-1)+`) RETURNING id`, args...)
 		if err != nil {
-			return fmt.Errorf("lease %d feed entries: %w", n, err)
+			return nil, fmt.Errorf("lease %d feed entries: %w", n, err)
 		}
-		ids = ids[n:]
+		leased, err := store.Column[int64](rows)
+		if err != nil {
+			return nil, fmt.Errorf("lease %d feed entries: %w", n, err)
+		}
+		for _, id := range leased {
+			got[id] = true
+		}
+		rest = rest[n:]
 	}
-	return nil
+	out := make([]int64, 0, len(got))
+	for _, id := range ids {
+		if got[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 // RefetchArgs fetches a quoted article again to see whether it changed.
@@ -115,8 +237,8 @@ func (RefetchArgs) InsertOpts() river.InsertOpts {
 		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}}
 }
 
-// ScheduleArgs looks for due feeds, entries to retry and quoted articles
-// to re-fetch, and queues them.
+// ScheduleArgs looks for due feeds, due entries (new, or to retry) and
+// quoted articles to re-fetch, and queues them.
 type ScheduleArgs struct{}
 
 // Kind names the job.
@@ -137,7 +259,9 @@ func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
 	if !job.Args.Due.IsZero() {
 		w.s.notePollLag(w.s.now().Sub(job.Args.Due))
 	}
-	_, err := w.s.poll(ctx, job.Args.FeedID, w.s.enqueueArticles(job.Args.Run))
+	// The check's new entries wait in the table, due at once: the
+	// scheduler (or `fetch --once`) hands them out spread over hosts.
+	_, err := w.s.poll(ctx, job.Args.FeedID, nil)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // the feed was removed
 	}
@@ -188,7 +312,9 @@ func (s *Service) Register(w *river.Workers) {
 // hangs until the timeout must not hold up the others. Three article
 // batches run at a time and share the service's Config.Concurrency fetch
 // workers, so the workers stay busy while a batch stores its last pages
-// and the queue hands out the next one.
+// and the queue hands out the next one; a page whose host's turn has not
+// come holds no worker (fetchInTurn), and a batch holds few pages of one
+// host (perHostLease).
 func (s *Service) Queues() map[string]river.QueueConfig {
 	return map[string]river.QueueConfig{
 		QueuePoll:  {MaxWorkers: s.cfg.PollConcurrency},
@@ -208,24 +334,6 @@ func (s *Service) PeriodicJobs() []*river.PeriodicJob {
 	)}
 }
 
-// enqueueArticles queues fetches for new entries in the poll's
-// transaction, so entries and their jobs commit or vanish together.
-func (s *Service) enqueueArticles(run string) enqueueFunc {
-	return func(ctx context.Context, tx *store.Tx, ids []int64, now time.Time) error {
-		client, err := river.ClientFromContextSafely[*sql.Tx](ctx)
-		if err != nil {
-			return fmt.Errorf("queue article fetches: %w", err)
-		}
-		if err := leaseEntries(ctx, tx, ids, now.Add(s.wall(entryLease))); err != nil {
-			return err
-		}
-		if _, err := client.InsertManyFastTx(ctx, tx.SQLTx(), articleBatches(ids, run)); err != nil {
-			return fmt.Errorf("queue %d article fetches: %w", len(ids), err)
-		}
-		return nil
-	}
-}
-
 // schedulerBatch bounds what one scheduler run queues of each kind; the
 // next run, a PollEvery later, takes the rest.
 const schedulerBatch = 5000
@@ -236,23 +344,19 @@ const schedulerBatch = 5000
 // would offer the job queue again each feed still waiting in it.
 const feedLease = 15 * time.Minute
 
-// enqueueDue queues checks of due feeds, retries of due entries and
-// re-fetches of due quoted articles.
+// enqueueDue queues checks of due feeds, fetches of due entries (new or
+// to retry) and re-fetches of due quoted articles.
 func (s *Service) enqueueDue(ctx context.Context, client *river.Client[*sql.Tx]) error {
 	now := s.now()
 	params, err := s.dueFeeds(ctx, now)
 	if err != nil {
 		return err
 	}
-	entryIDs, err := ids(ctx, s.db, `SELECT id FROM feed_entries WHERE state = 'pending' AND next_attempt_at <= ?
-		ORDER BY next_attempt_at LIMIT ?`, now, schedulerBatch)
+	batches, err := s.leaseDue(ctx, now, "", nil, "")
 	if err != nil {
-		return fmt.Errorf("due feed entries: %w", err)
-	}
-	if err := leaseEntries(ctx, s.db, entryIDs, now.Add(s.wall(entryLease))); err != nil {
 		return err
 	}
-	params = append(params, articleBatches(entryIDs, "")...)
+	params = append(params, batches...)
 	quoted, err := s.dueRefetches(ctx, now)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -71,15 +72,22 @@ func (s *Service) RunOnce(ctx context.Context, feedIDs []int64, progress func(Pr
 	}()
 
 	run := runToken()
-	pending, err := ids(ctx, s.db, `SELECT e.id FROM feed_entries e JOIN feeds f ON f.id = e.feed_id
-		WHERE e.state = 'pending'`+strings.Replace(sel, "WHERE", "AND", 1)+` ORDER BY e.id`, args...)
+	// Every pending item of the feeds, whatever its back-off, and those a
+	// killed run held: this run takes them over.
+	pending, err := dueTurns(ctx, s.db, strings.Replace(sel, "WHERE", "AND", 1), args, math.MaxInt32, math.MaxInt32)
 	if err != nil {
-		return Progress{}, fmt.Errorf("fetch: pending items: %w", err)
+		return Progress{}, fmt.Errorf("fetch: %w", err)
 	}
-	if err := leaseEntries(ctx, s.db, pending, s.now().Add(s.wall(entryLease))); err != nil {
+	pendingIDs := make([]int64, len(pending))
+	for i, e := range pending {
+		pendingIDs[i] = e.id
+	}
+	now := s.now()
+	leased, err := leaseEntries(ctx, s.db, pendingIDs, now, now.Add(s.wall(entryLease)), true)
+	if err != nil {
 		return Progress{}, err
 	}
-	params := articleBatches(pending, run)
+	params := articleBatches(leased, run)
 	for _, id := range feedList {
 		params = append(params, river.InsertManyParams{Args: PollArgs{FeedID: id, Run: run}})
 	}
@@ -90,6 +98,16 @@ func (s *Service) RunOnce(ctx context.Context, feedIDs []int64, progress func(Pr
 	}
 
 	for {
+		// The items the checks found, as the scheduler hands them out.
+		batches, err := s.leaseDue(ctx, s.now(), sel, args, run)
+		if err != nil {
+			return Progress{}, fmt.Errorf("fetch: %w", err)
+		}
+		if len(batches) > 0 {
+			if _, err := client.InsertManyFast(ctx, batches); err != nil {
+				return Progress{}, fmt.Errorf("fetch: queue article fetches: %w", err)
+			}
+		}
 		asked := time.Now()
 		p, err := s.progress(ctx, sel, args, start)
 		if err != nil {

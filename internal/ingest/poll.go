@@ -29,8 +29,10 @@ type PollResult struct {
 	Err         error        // the failure recorded on the feed, nil on success
 }
 
-// enqueueFunc queues article fetches for new entries inside the poll's
-// transaction, so the entries and their jobs commit together.
+// enqueueFunc handles a check's new entries inside the poll's
+// transaction, so that they commit together: posts read from the feed
+// itself are stored at once (storingPosts); entries left pending are due
+// at once and handed out by the scheduler.
 type enqueueFunc func(ctx context.Context, tx *store.Tx, entryIDs []int64, now time.Time) error
 
 // PollFeed checks one feed now: fetch (conditional unless the feed ignores
@@ -228,7 +230,8 @@ func (s *Service) recordSuccess(ctx context.Context, f outlets.Feed, caps []*cap
 }
 
 // insertEntries records the items not seen before in this feed, keyed by
-// canonical URL, and returns the ids of the new rows.
+// canonical URL, with the host they are fetched from, and returns the ids
+// of the new rows.
 func insertEntries(ctx context.Context, tx *store.Tx, feedID int64, items []feeds.Item, now time.Time) ([]int64, error) {
 	var ids []int64
 	seen := map[string]bool{}
@@ -244,11 +247,11 @@ func insertEntries(ctx context.Context, tx *store.Tx, feedID int64, items []feed
 			published = &p
 		}
 		rows, err := tx.QueryContext(ctx, `
-			INSERT INTO feed_entries (feed_id, url, guid, title, published_at, language, discovered_at, next_attempt_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			INSERT INTO feed_entries (feed_id, url, host, guid, title, published_at, language, discovered_at, next_attempt_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (feed_id, url) DO NOTHING
 			RETURNING id`,
-			feedID, u, it.GUID, it.Title, published, it.Language, now, now)
+			feedID, u, fetch.HostKey(u), it.GUID, it.Title, published, it.Language, now, now)
 		if err != nil {
 			return nil, fmt.Errorf("record item %s: %w", u, err)
 		}

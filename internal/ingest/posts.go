@@ -42,8 +42,8 @@ func (s *Service) storingPosts(byURL map[string]postSource, enqueue enqueueFunc)
 // transaction waits for, so the order cannot deadlock.
 func (s *Service) storePosts(ctx context.Context, tx *store.Tx, byURL map[string]postSource, ids []int64,
 	now time.Time, enqueue enqueueFunc) error {
-	var created []search.Source
-	var edited, rest []int64
+	var saved []search.Source
+	var rest []int64
 	locked := false
 	for _, id := range ids {
 		var u string
@@ -69,23 +69,19 @@ func (s *Service) storePosts(ctx context.Context, tx *store.Tx, byURL map[string
 		if err != nil {
 			return err
 		}
-		switch how {
-		case savedNew:
-			created = append(created, a.searchSource())
+		if how == savedNew || how == savedEdit {
+			saved = append(saved, a.searchSource())
+		}
+		if how == savedNew {
 			if err := joinForwarded(ctx, tx, &a, p.forwardOf); err != nil {
 				return err
 			}
-		case savedEdit:
-			edited = append(edited, a.ID)
 		}
 		if err := markEntryDone(ctx, tx, id, a.ID, now); err != nil {
 			return err
 		}
 	}
-	if err := search.IndexSources(ctx, tx, created); err != nil {
-		return err
-	}
-	if err := search.IndexArticles(ctx, tx, edited); err != nil {
+	if err := indexSaved(ctx, tx, saved); err != nil {
 		return err
 	}
 	if enqueue != nil && len(rest) > 0 {

@@ -7,11 +7,24 @@ import (
 	"github.com/pressreview/pressreview/internal/store"
 )
 
-// saveQuotes stores the quotations found in a's text (computed by keys)
-// as the candidates of article id, replacing those of its previous text.
-// A finder failure does not stop the article: it is logged and recorded
-// with the scan, and the article has no candidates.
+// findQuotes runs the quote finder on a's text, once. keys runs it in the
+// fetch workers, so that the transaction storing the article does not; a
+// re-fetch keys the new text without it (dedupKeys) and finds the
+// quotations only when the text changed, which most re-fetches show it
+// has not.
+func (a *Article) findQuotes() {
+	if !a.quotesFound {
+		a.quotes = candidates.Find(a.Text, a.Lang)
+		a.quotesFound = true
+	}
+}
+
+// saveQuotes stores the quotations found in a's text as the candidates of
+// article id, replacing those of its previous text. A finder failure does
+// not stop the article: it is logged and recorded with the scan, and the
+// article has no candidates.
 func (s *Service) saveQuotes(ctx context.Context, tx *store.Tx, id int64, a *Article) error {
+	a.findQuotes()
 	if a.quotes.Err != nil {
 		s.log.Warn("quote finder failed; article stored without quote candidates", "article", id, "url", a.URL, "err", a.quotes.Err)
 	}

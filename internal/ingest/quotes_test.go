@@ -153,3 +153,46 @@ func TestQuoteFinderFailureKeepsArticle(t *testing.T) {
 		}
 	})
 }
+
+// TestRefetchFindsQuotesOfTheEdit: a re-fetch keys the new text without
+// the finder and finds the quotations only for an edit; the edit's
+// candidates replace the old ones, and the scan records the new text.
+func TestRefetchFindsQuotesOfTheEdit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		migrateQueue(t, db)
+		d := newDesk(t, db)
+		if _, err := d.svc.PollFeed(ctx, d.feeds["hamshahri"]); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.svc.FetchEntry(ctx, firstEntry(t, db, d.feeds["hamshahri"])); err != nil {
+			t.Fatal(err)
+		}
+		a := d.articleAt(t, "/fa/news/0")
+		if r, err := d.svc.Refetch(ctx, a.ID); err != nil || r.Outcome != "unchanged" {
+			t.Fatalf("unchanged page: %+v %v", r, err)
+		}
+		s := d.stories[0]
+		said := "سخنگوی دولت در نشست خبری گفت: «این تصمیم پس از انتشار گزارش گرفته شد.»"
+		d.press.set("/fa/news/0", page{ctype: "text/html; charset=utf-8",
+			body: []byte(articleHTML("fa", "utf-8", d.url("/fa/news/0"), s.Title, "", time.Time{}, append([]string{s.Lead, said}, s.Paras...)))})
+		if r, err := d.svc.Refetch(ctx, a.ID); err != nil || r.Outcome != "edited" {
+			t.Fatalf("edited page: %+v %v", r, err)
+		}
+		cs := quotesOf(t, db, a.ID)
+		found := false
+		for _, c := range cs {
+			found = found || c.Quote == "این تصمیم پس از انتشار گزارش گرفته شد" && c.SpeakerName == "سخنگوی دولت"
+		}
+		if !found {
+			t.Errorf("the edit's quotation is not among the %d candidates", len(cs))
+		}
+		cur, err := ArticleByID(ctx, db, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if scan, ok, err := candidates.ScanOf(ctx, db, a.ID); err != nil || !ok || scan.ContentHash != cur.ContentHash || scan.ContentHash == a.ContentHash {
+			t.Errorf("scan %+v %v %v after the edit (hash before %s, now %s)", scan, ok, err, a.ContentHash, cur.ContentHash)
+		}
+	})
+}

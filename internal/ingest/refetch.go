@@ -189,7 +189,7 @@ func (s *Service) compareRefetched(ctx context.Context, tx *store.Tx, a Article,
 		}
 	}
 	next := articleFrom(f, a.OutletID, a.Source)
-	next.keys()
+	next.dedupKeys() // recordEdit finds the quotations if the text changed
 	if next.ContentHash == a.ContentHash && next.Title == a.Title {
 		return nil
 	}

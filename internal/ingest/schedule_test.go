@@ -1,10 +1,17 @@
 package ingest
 
 import (
+	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/feeds"
 	"github.com/pressreview/pressreview/internal/fetch"
+	"github.com/pressreview/pressreview/internal/outlets"
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/store/storetest"
 	"github.com/pressreview/pressreview/internal/text"
 )
 
@@ -106,4 +113,107 @@ func TestTextDiff(t *testing.T) {
 	if got := textDiff(before, after); got != want {
 		t.Errorf("textDiff:\n%s\nwant:\n%s", got, want)
 	}
+}
+
+// TestLeaseDueSpreadsHosts: due entries are handed out round-robin over
+// their hosts, each host only up to what it can serve before the next
+// scheduler run (with the entries it has at work), a leased entry is not
+// handed out twice, and a finished one frees its host's turn.
+func TestLeaseDueSpreadsHosts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		// A run every second, a host delay of a second: two entries of
+		// a host at work at once.
+		svc, err := New(db, Config{DataDir: t.TempDir(), HostDelay: time.Second, PollEvery: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { svc.Close() })
+		if got := svc.perHostLease(); got != 2 {
+			t.Fatalf("perHostLease %d, want 2", got)
+		}
+		o := outlets.Outlet{Key: "spread", Name: "Spread", Kind: outlets.Website}
+		if err := outlets.SaveOutlet(ctx, db, &o); err != nil {
+			t.Fatal(err)
+		}
+		f := outlets.Feed{OutletID: o.ID, URL: "http://feeds.example/rss.xml"}
+		if err := outlets.SaveFeed(ctx, db, &f); err != nil {
+			t.Fatal(err)
+		}
+		now := svc.now()
+		var items []feeds.Item
+		for host, n := range map[string]int{"a": 4, "b": 2, "c": 1} {
+			for i := range n {
+				items = append(items, feeds.Item{URL: fmt.Sprintf("http://%s.example/%d", host, i)})
+			}
+		}
+		byURL := map[int64]string{}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			for i, it := range items { // one at a time: their order is their age
+				ids, err := insertEntries(ctx, tx, f.ID, []feeds.Item{it}, now.Add(time.Duration(i-len(items))*time.Second))
+				if err != nil {
+					return err
+				}
+				byURL[ids[0]] = it.URL
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lease := func() []string {
+			t.Helper()
+			jobs, err := svc.leaseDue(ctx, now, "", nil, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, j := range jobs {
+				for _, id := range j.Args.(ArticleArgs).EntryIDs {
+					got = append(got, byURL[id])
+				}
+			}
+			return got
+		}
+		hostsOf := func(urls []string) []string {
+			var hs []string
+			for _, u := range urls {
+				hs = append(hs, fetch.HostKey(u))
+			}
+			return hs
+		}
+		first := lease()
+		hs := hostsOf(first)
+		if len(hs) != 5 || !slices.Equal(slices.Sorted(slices.Values(hs[:3])), []string{"a.example", "b.example", "c.example"}) {
+			t.Errorf("leased %v, want one entry of each host before any second one, five in all", first)
+		}
+		if slices.Sort(hs); !slices.Equal(hs, []string{"a.example", "a.example", "b.example", "b.example", "c.example"}) {
+			t.Errorf("leased %v, want two of a (its turns until the next run), both of b, c's one", first)
+		}
+		if again := lease(); len(again) != 0 {
+			t.Errorf("leased again %v: a host's turns are at work, the others have nothing left", again)
+		}
+		// One of a's entries is stored: its host may take the next.
+		var aID int64
+		for id, u := range byURL {
+			if fetch.HostKey(u) == "a.example" && slices.Contains(first, u) {
+				aID = id
+			}
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE feed_entries SET state = 'done' WHERE id = ?`, aID); err != nil {
+			t.Fatal(err)
+		}
+		if next := lease(); len(next) != 1 || fetch.HostKey(next[0]) != "a.example" {
+			t.Errorf("after one of a's entries is done: leased %v, want one more of a", next)
+		}
+		// A process that died held its entries: they come back after the lease.
+		later := now.Add(svc.wall(entryLease) + time.Second)
+		jobs, err := svc.leaseDue(ctx, later, "", nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jobs) != 1 || len(jobs[0].Args.(ArticleArgs).EntryIDs) != 5 {
+			t.Errorf("after the lease: %d batches %v, want the 5 entries still pending (two of a)", len(jobs), jobs)
+		}
+	})
 }

@@ -19,6 +19,15 @@
 // articles.html. Rows written before this rule may still hold a fetched
 // page there; ArticleHTML returns it as is.
 //
+// The store is the pipeline's cost beyond fetching, archiving and
+// extracting (docs/benchmarks.md, issue 16, item 1), so a page is
+// normalized once, in its fetch worker, for its dedup keys, its story
+// comparison and its search terms; pages are stored in groups (up to 64 a
+// transaction, waiting up to 250 ms for 16 while more are fetched); and
+// story grouping compares a new article with its near duplicates' tokens
+// kept in memory by content hash, reading a text back only when it is not
+// kept.
+//
 // Wiring, in order:
 //
 //	svc, err := ingest.New(db, cfg)
@@ -69,6 +78,9 @@ type Service struct {
 	archiveMu sync.Mutex
 	archive   *archive.Writer
 
+	// forms keeps the story forms of the texts stored last (storyForms).
+	forms *storyForms
+
 	// writeMu queues this process's writing transactions on SQLite, which
 	// allows one writer at a time: waiting here costs a mutex hand-off,
 	// while waiting in SQLite's busy handler costs sleeps of up to 100 ms.
@@ -86,6 +98,7 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 		extract:    extract.Extractor{DetectLanguage: detectLanguage},
 		log:        slog.New(slog.DiscardHandler),
 		now:        clock(cfg.TimeScale),
+		forms:      newStoryForms(),
 	}, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/pressreview/pressreview/internal/shorttext"
@@ -15,50 +14,62 @@ import (
 
 // shortKeys are the MinHash band keys of a text too short for a simhash
 // (shorttext.MinWords to minFingerprintWords words), computed from its
-// matching form; nil for longer and shorter texts.
-func shortKeys(body, normalized string, fingerprinted bool) []int64 {
+// matching form, and its shingles for findShortStory; nil for longer and
+// shorter texts.
+func shortKeys(body, normalized string, fingerprinted bool) ([]int64, storyForm) {
 	if fingerprinted || !shorttext.Eligible(text.Words(body), minFingerprintWords) {
-		return nil
+		return nil, storyForm{}
 	}
-	return shorttext.Keys(shorttext.Shingles(normalized))
+	sh := shorttext.Shingles(normalized)
+	return shorttext.Keys(sh), storyForm{shingles: sh}
 }
 
 // nearStory is findStory for an article with a simhash, findShortStory
 // for a short one; 0 when it has neither or no near duplicate.
-func nearStory(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bool) (int64, error) {
+func nearStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article, fingerprinted bool) (int64, error) {
 	if fingerprinted {
-		return findStory(ctx, tx, a)
+		return findStory(ctx, tx, forms, a)
 	}
 	if len(a.shortKeys) == 0 {
 		return 0, nil
 	}
-	return findShortStory(ctx, tx, a)
+	return findShortStory(ctx, tx, forms, a)
 }
 
 // findShortStory returns the story of the short article that resembles a
 // most (shorttext.Threshold or more, among those sharing a band key), or
 // 0, and records a's keys for the articles to come. The caller holds
-// lockStories.
-func findShortStory(ctx context.Context, tx *store.Tx, a *Article) (int64, error) {
-	keys := make([]string, len(a.shortKeys))
-	for i, k := range a.shortKeys {
-		keys[i] = strconv.FormatInt(k, 10)
+// lockStories. a is keyed; the candidates' shingles come from forms when
+// kept there.
+func findShortStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article) (int64, error) {
+	args := make([]any, 0, len(a.shortKeys)+1)
+	for _, k := range a.shortKeys {
+		args = append(args, k)
 	}
-	// Integers computed here: inlined, as in findStory.
-	rows, err := tx.QueryContext(ctx, `SELECT k.article_id, COUNT(*) FROM article_short_keys k
-		WHERE k.band_key IN (`+strings.Join(keys, ",")+`) AND k.article_id <> ?
-		GROUP BY k.article_id`, a.ID)
+	args = append(args, a.ID)
+	// The keys are parameters (shorttext.Bands of them): one text, which
+	// SQLite compiles once per connection (the store's statement cache).
+	// Each candidate's content hash comes with it, so that its shingles,
+	// when kept in forms, cost no read of its text; looked up by primary
+	// key per candidate, which no table statistics can turn into a scan.
+	rows, err := tx.QueryContext(ctx, `SELECT k.article_id, COUNT(*),
+			(SELECT a.content_hash FROM articles a WHERE a.id = k.article_id),
+			(SELECT COALESCE(a.story_id, a.id) FROM articles a WHERE a.id = k.article_id)
+		FROM article_short_keys k
+		WHERE k.band_key IN (?`+strings.Repeat(", ?", len(a.shortKeys)-1)+`) AND k.article_id <> ?
+		GROUP BY k.article_id`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("find short near duplicates of article %d: %w", a.ID, err)
 	}
 	type candidate struct {
-		id     int64
-		shared int
+		id, story int64
+		shared    int
+		hash      string
 	}
 	var near []candidate
 	for rows.Next() {
 		var c candidate
-		if err := rows.Scan(&c.id, &c.shared); err != nil {
+		if err := rows.Scan(&c.id, &c.shared, &c.hash, &c.story); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -78,16 +89,17 @@ func findShortStory(ctx context.Context, tx *store.Tx, a *Article) (int64, error
 		slices.SortFunc(near, func(x, y candidate) int {
 			return cmp.Or(cmp.Compare(y.shared, x.shared), cmp.Compare(y.id, x.id))
 		})
-		mine := shorttext.Shingles(text.Normalize(a.Text))
 		for _, c := range near[:min(len(near), maxStoryCandidates)] {
-			var body string
-			var story int64
-			err := tx.QueryRowContext(ctx, `SELECT text, COALESCE(story_id, id) FROM articles WHERE id = ?`, c.id).Scan(&body, &story)
+			theirs, err := forms.shingles(c.hash, func() (string, error) {
+				var body string
+				err := tx.QueryRowContext(ctx, `SELECT text FROM articles WHERE id = ?`, c.id).Scan(&body)
+				return body, err
+			})
 			if err != nil {
 				return 0, fmt.Errorf("read short near duplicate %d of article %d: %w", c.id, a.ID, err)
 			}
-			if r := shorttext.Resemblance(mine, shorttext.Shingles(text.Normalize(body))); r >= shorttext.Threshold && r > bestScore {
-				best, bestStory, bestScore = c.id, story, r
+			if r := shorttext.Resemblance(a.story.shingles, theirs); r >= shorttext.Threshold && r > bestScore {
+				best, bestStory, bestScore = c.id, c.story, r
 			}
 		}
 	}
@@ -100,12 +112,18 @@ func findShortStory(ctx context.Context, tx *store.Tx, a *Article) (int64, error
 	return bestStory, nil
 }
 
+// insertShortKeys records an article's short-text keys, in one statement.
 func insertShortKeys(ctx context.Context, tx *store.Tx, id int64, keys []int64) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2*len(keys))
 	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO article_short_keys (band_key, article_id) VALUES (?, ?)
-			ON CONFLICT DO NOTHING`, k, id); err != nil {
-			return fmt.Errorf("record short-text keys of article %d: %w", id, err)
-		}
+		args = append(args, k, id)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO article_short_keys (band_key, article_id) VALUES (?, ?)`+
+		strings.Repeat(", (?, ?)", len(keys)-1)+` ON CONFLICT DO NOTHING`, args...); err != nil {
+		return fmt.Errorf("record short-text keys of article %d: %w", id, err)
 	}
 	return nil
 }

@@ -46,8 +46,10 @@ type doc struct {
 	gold  []goldQuote
 }
 
-// heldOut reports whether a Persian article belongs to the held-out third
-// (by the FNV-1a hash of its file name), which the rules were not tuned on.
+// heldOut reports whether a Persian article belongs to the third that was
+// held out (by the FNV-1a hash of its file name) until 2026-12-05, when its
+// errors were read and rules written from them: since then it is a second
+// development split ("fa dev-2"). The held-out measure is unseen3Docs.
 func heldOut(name string) bool {
 	h := fnv.New32a()
 	h.Write([]byte(strings.TrimSuffix(filepath.Base(name), ".json")))
@@ -105,15 +107,56 @@ func atoi(t *testing.T, s string) int {
 }
 
 func persianDocs(t *testing.T) (dev, test []doc) {
-	root := sharedDir(t, "corpora/targoman-persian-news")
+	for _, d := range persianCorpus(t, "corpora/targoman-persian-news", "testdata/gold/fa.tsv") {
+		if heldOut(d.name) {
+			test = append(test, d)
+		} else {
+			dev = append(dev, d)
+		}
+	}
+	return dev, test
+}
+
+// unseenDocs is the Targoman set that was held out in the third round
+// (fa-unseen.tsv, annotated before the finder first ran on it). On
+// 2026-12-05, after unseen2Docs was built and measured, its errors were read
+// and rules written from them: it is the development split "fa dev-3" now.
+func unseenDocs(t *testing.T) []doc {
+	return persianCorpus(t, "corpora/targoman-persian-news-unseen", "testdata/gold/fa-unseen.tsv")
+}
+
+// unseen2Docs is the second Persian held-out set (2026-12-05, round 4):
+// twenty FarsNews articles of another outlet, years and spelling (Arabic
+// yeh and kaf, Latin digits), chosen by a rule fixed before reading them
+// and annotated (fa-unseen-2.tsv) before the finder was first run on them.
+// In round 5, after unseen3Docs was built and measured, its errors were
+// read and rules written from them: it is the development set "fa dev-4".
+func unseen2Docs(t *testing.T) []doc {
+	return persianCorpus(t, "corpora/farsnews-unseen", "testdata/gold/fa-unseen-2.tsv")
+}
+
+// unseen3Docs is the third Persian held-out set (2026-12-05, round 5): the
+// next twenty FarsNews articles under fa unseen-2's selection rule (hash
+// ranks 21–40), annotated (fa-unseen-3.tsv) before the finder was first run
+// on them. Its errors are never printed (showDetail), so that it stays a
+// measure of text the rules were not written from.
+func unseen3Docs(t *testing.T) []doc {
+	return persianCorpus(t, "corpora/farsnews-unseen-3", "testdata/gold/fa-unseen-3.tsv")
+}
+
+// persianCorpus reads the articles with a body under a folder of
+// ../shared/testdata and their gold.
+func persianCorpus(t *testing.T, rel, gold string) []doc {
+	root := sharedDir(t, rel)
 	byName := map[string][]goldQuote{}
-	for _, r := range readTSV(t, "testdata/gold/fa.tsv") {
+	for _, r := range readTSV(t, gold) {
 		byName[r[0]] = append(byName[r[0]], goldQuote{doc: r[0], paragraph: atoi(t, r[1]), start: atoi(t, r[2]), end: atoi(t, r[3]), kind: r[4], speaker: r[5]})
 	}
 	paths, _ := filepath.Glob(filepath.Join(root, "*", "*", "*.json"))
 	sort.Strings(paths)
+	var docs []doc
 	for _, p := range paths {
-		rel, _ := filepath.Rel(root, p)
+		name, _ := filepath.Rel(root, p)
 		paras, err := persianParagraphs(p)
 		if err != nil {
 			t.Fatal(err)
@@ -121,15 +164,29 @@ func persianDocs(t *testing.T) (dev, test []doc) {
 		if len(paras) == 0 {
 			continue // six Alef files hold no body text
 		}
-		d := doc{name: rel, paras: paras, gold: byName[rel]}
+		d := doc{name: name, paras: paras, gold: byName[name]}
 		checkGold(t, d)
-		if heldOut(rel) {
-			test = append(test, d)
-		} else {
-			dev = append(dev, d)
-		}
+		docs = append(docs, d)
+		delete(byName, name)
 	}
-	return dev, test
+	for name := range byName {
+		t.Fatalf("%s: gold for %s, which is not an article with a body in %s", gold, name, root)
+	}
+	return docs
+}
+
+// showDetail says whether to log every miss (QUOTES_EVAL_DETAIL=1, with -v)
+// or every boundary error too (=2). Never on a set whose name says
+// "unseen" (fa unseen-3): its errors stay unread so that its figure remains
+// a measure of unseen text.
+func showDetail(t *testing.T, boundaries bool) bool {
+	if !testing.Verbose() || strings.Contains(t.Name(), "unseen") {
+		return false
+	}
+	if boundaries {
+		return os.Getenv("QUOTES_EVAL_DETAIL") == "2"
+	}
+	return os.Getenv("QUOTES_EVAL_DETAIL") != ""
 }
 
 // checkGold makes sure every annotation still points into its article.
@@ -340,8 +397,8 @@ func f1(p, r float64) float64 {
 // when its span overlaps the gold speaker's, or when one name contains the
 // other after normalization (the resolved name of a pronoun counts).
 //
-// With onlyDirect, only quotations in quotation marks count on both sides.
-func evaluate(t *testing.T, docs []doc, lang string, onlyDirect bool) score {
+// With quoted, only quotations in quotation marks count (see quoting).
+func evaluate(t *testing.T, docs []doc, lang string, quoted quoting) score {
 	t.Helper()
 	sc := score{errors: map[string]int{}, rules: map[string][2]int{}}
 	for _, d := range docs {
@@ -349,8 +406,16 @@ func evaluate(t *testing.T, docs []doc, lang string, onlyDirect bool) score {
 		if err != nil {
 			t.Fatalf("%s: %v", d.name, err)
 		}
-		if onlyDirect {
-			cs = slices.DeleteFunc(cs, func(c Candidate) bool { return c.Kind != Direct })
+		if quoted != allQuotes {
+			// The same test on both sides: a gold fragment counts when it
+			// holds a quotation mark (PolNeAR does not tell direct from
+			// indirect), so a prediction counts when it is direct or its
+			// words hold one (a mixed quotation: said it was "a mistake").
+			// directOnly keeps the first measure, which dropped the mixed
+			// ones on the prediction side only.
+			cs = slices.DeleteFunc(cs, func(c Candidate) bool {
+				return c.Kind != Direct && (quoted == directOnly || !strings.ContainsAny(c.Text, "\"“”"))
+			})
 			d.gold = slices.DeleteFunc(slices.Clone(d.gold), func(g goldQuote) bool { return g.kind != Direct })
 		}
 		sc.gold += len(d.gold)
@@ -403,7 +468,7 @@ func evaluate(t *testing.T, docs []doc, lang string, onlyDirect bool) score {
 				sc.overP++
 			} else {
 				sc.errors["spurious "+c.Kind]++
-				if testing.Verbose() && os.Getenv("QUOTES_EVAL_DETAIL") != "" {
+				if showDetail(t, false) {
 					t.Logf("spurious %s ¶%d %q", d.name, c.Paragraph, c.Text)
 				}
 			}
@@ -427,7 +492,7 @@ func evaluate(t *testing.T, docs []doc, lang string, onlyDirect bool) score {
 			}
 			if best == nil {
 				sc.errors["missed "+g.kind]++
-				if testing.Verbose() && os.Getenv("QUOTES_EVAL_DETAIL") != "" {
+				if showDetail(t, false) {
 					rs := []rune(d.paras[g.paragraph-1])
 					t.Logf("missed %s ¶%d %d–%d %s %q", d.name, g.paragraph, g.start, g.end, g.kind, string(rs[g.start:g.end]))
 				}
@@ -436,7 +501,7 @@ func evaluate(t *testing.T, docs []doc, lang string, onlyDirect bool) score {
 			sc.overR++
 			if !exact {
 				sc.errors["boundary"]++
-				if testing.Verbose() && os.Getenv("QUOTES_EVAL_DETAIL") == "2" {
+				if showDetail(t, true) {
 					rs := []rune(d.paras[g.paragraph-1])
 					t.Logf("boundary %s ¶%d\n gold %q\n got  %q", d.name, g.paragraph, string(rs[g.start:g.end]), best.Text)
 				}
@@ -449,7 +514,7 @@ func evaluate(t *testing.T, docs []doc, lang string, onlyDirect bool) score {
 				sc.speakerOK++
 			} else {
 				sc.errors["wrong speaker"]++
-				if testing.Verbose() && os.Getenv("QUOTES_EVAL_DETAIL") != "" {
+				if showDetail(t, false) {
 					sp := ""
 					if best.Speaker != nil {
 						sp = best.Speaker.Text
@@ -488,9 +553,11 @@ func speakerMatches(g goldQuote, c *Candidate) bool {
 		c.Speaker.Start < g.speakerSpan.End && g.speakerSpan.Start < c.Speaker.End {
 		return true
 	}
-	want := text.Normalize(g.speaker)
+	// Compared without spaces: the normalizer deletes the half-space, so
+	// مسیب‌زاده becomes one word where a gold name typed مسیب زاده is two.
+	want := strings.ReplaceAll(text.Normalize(g.speaker), " ", "")
 	for _, got := range []string{c.SpeakerResolved, spanText(c.Speaker)} {
-		got = text.Normalize(got)
+		got = strings.ReplaceAll(text.Normalize(got), " ", "")
 		if got != "" && want != "" && (strings.Contains(got, want) || strings.Contains(want, got)) {
 			return true
 		}
@@ -512,26 +579,39 @@ func spanText(s *Span) string {
 // (QUOTES_EVAL_DETAIL=1 lists every miss, spurious candidate and wrong
 // speaker.) It fails when a figure drops below the floor recorded here, so
 // that a rule change that costs quality is noticed.
+// quoting selects the quotations an evaluation counts.
+type quoting int
+
+const (
+	allQuotes  quoting = iota
+	marked             // gold and predictions holding a quotation mark, and direct predictions
+	directOnly         // gold holding a quotation mark, direct predictions only (the first measure)
+)
+
 func TestEvaluate(t *testing.T) {
 	type row struct {
 		name   string
 		lang   string
 		docs   func(*testing.T) []doc
 		floor  [3]float64 // overlap precision, overlap recall, speaker accuracy
-		direct bool       // only quotations in quotation marks
+		quoted quoting
 	}
 	rows := []row{
-		{"fa dev", "fa", func(t *testing.T) []doc { d, _ := persianDocs(t); return d }, [3]float64{0.95, 0.92, 0.92}, false},
-		{"fa held-out", "fa", func(t *testing.T) []doc { _, d := persianDocs(t); return d }, [3]float64{0.95, 0.75, 0.85}, false},
-		{"ar CNN", "ar", arabicDocs, [3]float64{0.65, 0.65, 0.80}, false},
-		{"en PolNeAR", "en", polnearDocs, [3]float64{0.93, 0.62, 0.88}, false},
-		{"en quoted", "en", polnearDocs, [3]float64{0.93, 0.70, 0.93}, true},
+		{"fa dev", "fa", func(t *testing.T) []doc { d, _ := persianDocs(t); return d }, [3]float64{0.95, 0.92, 0.93}, allQuotes},
+		{"fa dev-2", "fa", func(t *testing.T) []doc { _, d := persianDocs(t); return d }, [3]float64{0.95, 0.94, 0.95}, allQuotes},
+		{"fa dev-3", "fa", unseenDocs, [3]float64{0.95, 0.87, 0.93}, allQuotes},
+		{"fa dev-4", "fa", unseen2Docs, [3]float64{0.95, 0.73, 0.77}, allQuotes},
+		{"fa unseen-3", "fa", unseen3Docs, [3]float64{0, 0, 0}, allQuotes},
+		{"ar CNN", "ar", arabicDocs, [3]float64{0.65, 0.65, 0.80}, allQuotes},
+		{"en PolNeAR", "en", polnearDocs, [3]float64{0.93, 0.69, 0.88}, allQuotes},
+		{"en quoted", "en", polnearDocs, [3]float64{0.93, 0.90, 0.90}, marked},
+		{"en q-direct", "en", polnearDocs, [3]float64{0.93, 0.73, 0.93}, directOnly},
 	}
 	var table strings.Builder
 	fmt.Fprintf(&table, "\n%-12s %5s %5s | %5s %5s %5s | %5s %5s %5s | %5s %5s %5s | %8s | errors\n", "set", "gold", "pred", "exP", "exR", "exF1", "ovP", "ovR", "ovF1", "anyP", "anyR", "anyF1", "speaker")
 	for _, r := range rows {
 		t.Run(strings.ReplaceAll(r.name, " ", "_"), func(t *testing.T) {
-			sc := evaluate(t, r.docs(t), r.lang, r.direct)
+			sc := evaluate(t, r.docs(t), r.lang, r.quoted)
 			eP, eR := ratio(sc.exactP, sc.pred), ratio(sc.exactR, sc.gold)
 			aP, aR := ratio(sc.overP, sc.pred), ratio(sc.overR, sc.gold)
 			oP, oR := ratio(sc.tokPredOK, sc.tokPred), ratio(sc.tokGoldOK, sc.tokGold)

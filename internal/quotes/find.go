@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/pressreview/pressreview/internal/text"
 )
@@ -59,6 +58,19 @@ type finder struct {
 	openRun, introRun int
 	// inList says the last paragraph was a list item under the intro.
 	inList bool
+	// held is the heading speaker's candidate for a paragraph without a
+	// mark right after a list item, kept back until the next paragraph
+	// shows whether the list goes on (an item whose mark was lost) or
+	// not (the article again); heldIntro is that heading.
+	held, heldIntro *Candidate
+	// introQuoted says a paragraph under the intro opened with «: the
+	// heading's words come in quotation marks, so a later paragraph
+	// without one, and not in the first person, is the writer again.
+	introQuoted bool
+	// spoke says the paragraph holds a cue whose named subject quoted no
+	// words (یکی از پزشکان … صحنه‌ها را توصیف کرد.): the writer's
+	// narration, which no heading's run goes on through.
+	spoke bool
 }
 
 // para is one paragraph being read.
@@ -81,7 +93,7 @@ type quoteSpan struct{ open, close int }
 // input panics.
 func Find(paragraphs []string, lang string) ([]Candidate, error) {
 	for i, p := range paragraphs {
-		if !utf8.ValidString(p) {
+		if !validUTF8(p) {
 			return nil, fmt.Errorf("paragraph %d: invalid UTF-8", i+1)
 		}
 	}
@@ -96,11 +108,11 @@ func Find(paragraphs []string, lang string) ([]Candidate, error) {
 	if !ok {
 		return nil, fmt.Errorf("quotes: language %q: want fa, ar or en", lang)
 	}
-	f := &finder{lx: lx}
+	f := newFinder(lx)
 	for i, p := range paragraphs {
 		f.paragraph(i+1, p)
 	}
-	return f.out, nil
+	return f.result(), nil
 }
 
 // detect guesses the language from the first paragraphs; Persian when
@@ -133,9 +145,9 @@ func (f *finder) paragraph(n int, text string) {
 	f.toks = tokenize(text, &f.buf, f.toks)
 	for i := range f.toks {
 		if t := &f.toks[i]; t.isWord() {
-			t.cls = f.lx.starts[t.norm]
+			t.cls = f.lx.startsOf(t.norm)
 			if f.lx.lang == "ar" && len(t.norm) > 2 && (t.norm[:2] == "و" || t.norm[:2] == "ف") {
-				t.cls |= f.lx.starts[t.norm[2:]] // وقال، فأضاف، وبحسب
+				t.cls |= f.lx.startsOf(t.norm[2:]) // وقال، فأضاف، وبحسب
 			}
 		}
 	}
@@ -144,15 +156,24 @@ func (f *finder) paragraph(n int, text string) {
 	inside := f.unclosed && f.openRun < maxOpenRun
 	p.pairQuotes(inside)
 	p.used = make([]bool, len(p.quotes))
+	if held := f.held; held != nil {
+		f.held = nil
+		if !inside && p.isBullet() {
+			// The list goes on: the paragraph before was one of its
+			// items that lost its mark.
+			f.out = append(f.out, *held)
+			f.intro, f.inList, f.open = f.heldIntro, true, nil
+		}
+	}
 	before := len(f.out)
 	intro, open := f.intro, f.open
-	f.newIntro = nil
+	f.newIntro, f.spoke = nil, false
 	if pending := f.pending; pending != nil {
 		f.pending = nil
 		if intro == nil && !inside && p.isBullet() {
 			// "مهمترین اظهارات X 👇" and then a list: the line was a
 			// heading after all.
-			intro, f.intro, f.introRun = pending, pending, 0
+			intro, f.intro, f.introRun, f.introQuoted = pending, pending, 0, false
 		}
 	}
 
@@ -175,9 +196,11 @@ func (f *finder) paragraph(n int, text string) {
 	// cues must not end the list, nor may a short item pass for a
 	// section title.
 	item := intro != nil && !inside && p.isBullet()
+	var gap *Candidate
 	if intro != nil && f.inList && !item {
-		// The first paragraph after a list is the article again.
-		intro, f.intro = nil, nil
+		// The first paragraph after a list is the article again,
+		// unless the list goes on after it (see held).
+		gap, intro, f.intro = intro, nil, nil
 	}
 	f.inList = item
 	if item && !f.isHeading(p) {
@@ -185,16 +208,40 @@ func (f *finder) paragraph(n int, text string) {
 		own = false
 	}
 	found := len(f.out) > before
-	title := p.isTitleLine() && !item
+	title := (p.isTitleLine() || f.isLabel(p) || f.isCaptionLine(p)) && !item
 	if own && intro != nil && f.droppedSubjects(before) {
 		// "افزود: …" or "وی گفت …" under a heading: the heading's
 		// speaker goes on talking, and the run goes on after it.
 		own = false
 	}
-	if !found && !title && !f.isHeading(p) {
+	// A paragraph in which someone named speaks without words quoted is
+	// the writer's narration: it is nobody's continuation and ends a run.
+	own = own || f.spoke && !found
+	ended := false
+	if gap != nil && !found && !title && !f.isHeading(p) {
+		f.continueWith(p, gap, "heading", confHeading, false)
+		if len(f.out) > before {
+			h := f.out[before]
+			f.held, f.heldIntro = &h, gap
+			f.out = f.out[:before]
+		}
+	}
+	if !found && !title && !own && !f.isHeading(p) && f.held == nil {
+		opensQuote := len(p.quotes) > 0 && p.quotes[0].open == 0
 		switch {
+		case intro != nil && !item && f.namesSpeaker(p, intro) && !f.firstPerson(p):
+			// "شرکت‌کنندگان در این سمینار … خواستار شدند." between the
+			// items of their own resolution: a paragraph that opens with
+			// the heading's speaker talks about them in the writer's
+			// words. It is skipped; the run goes on after it.
+		case intro != nil && f.introQuoted && !opensQuote && !item && !f.firstPerson(p) && !closesQuote(p):
+			// The heading's words came in «…» paragraphs; one without
+			// the mark and not in the first person (این مجموعه فقط ذره‌ای
+			// از … بود.) is the writer closing the piece.
+			ended = true
 		case intro != nil:
 			f.continueWith(p, intro, "heading", confHeading, false)
+			f.introQuoted = f.introQuoted || opensQuote && len(f.out) > before
 		case open != nil:
 			f.continueWith(p, open, "continuation", confContinuation, true)
 		}
@@ -205,9 +252,9 @@ func (f *finder) paragraph(n int, text string) {
 	// What the next paragraph may continue.
 	f.open, f.unclosed = nil, false
 	if found {
-		last := f.out[len(f.out)-1]
-		if last.Kind == Direct && last.Paragraph == n && runsToEnd(p, &last) {
-			f.open = &last
+		if last := &f.out[len(f.out)-1]; last.Kind == Direct && last.Paragraph == n && runsToEnd(p, last) {
+			c := *last // a copy: f.out is scratch memory
+			f.open = &c
 			f.unclosed = len(p.quotes) > 0 && p.quotes[len(p.quotes)-1].close < 0
 		}
 	}
@@ -219,15 +266,31 @@ func (f *finder) paragraph(n int, text string) {
 	f.introRun++
 	switch h := f.headingOf(p); {
 	case f.newIntro != nil:
-		f.intro, f.open, f.unclosed, f.introRun = f.newIntro, nil, false, 0
+		f.intro, f.open, f.unclosed, f.introRun, f.introQuoted = f.newIntro, nil, false, 0, false
 	case h != nil:
-		f.intro, f.open, f.unclosed, f.introRun = h, nil, false, 0
-	case title || own || f.introRun > maxIntroRun:
+		f.intro, f.open, f.unclosed, f.introRun, f.introQuoted = h, nil, false, 0, false
+	case !found && !inside && f.documentBelow(p) != nil:
+		f.intro, f.open, f.unclosed, f.introRun, f.introQuoted = f.documentBelow(p), nil, false, 0, false
+	case title || own || ended || f.introRun > maxIntroRun:
 		f.intro = nil // a section title or a paragraph with its own speaker ends the run
 	}
 	if !found && f.speechLine(p) {
 		f.pending = f.speechHeading(p, len(p.toks))
 	}
+}
+
+// closesQuote reports whether p closes a quotation it did not open (… راه
+// خوبی برای تلافی بود.»): the end of words an earlier paragraph began.
+func closesQuote(p *para) bool {
+	for i := range p.toks {
+		switch p.toks[i].punct {
+		case '«', '“':
+			return false
+		case '»', '”':
+			return true
+		}
+	}
+	return false
 }
 
 // continueWith makes the paragraph a continuation of prev: a paragraph
@@ -283,6 +346,16 @@ func (f *finder) firstPerson(p *para) bool {
 	return false
 }
 
+// namesSpeaker reports whether p opens with the first word of c's speaker
+// mention (a name or a noun, not a pronoun).
+func (f *finder) namesSpeaker(p *para, c *Candidate) bool {
+	if c.Speaker == nil || len(p.toks) == 0 || !p.toks[0].isWord() {
+		return false
+	}
+	w, _, _ := strings.Cut(text.Normalize(c.Speaker.Text), " ")
+	return w != "" && w == p.toks[0].norm && !f.lx.pronouns.has(w)
+}
+
 // runsToEnd reports whether candidate c ends at the end of its paragraph.
 func runsToEnd(p *para, c *Candidate) bool {
 	for i := len(p.toks) - 1; i >= 0; i-- {
@@ -299,10 +372,94 @@ func runsToEnd(p *para, c *Candidate) bool {
 // ("چکیده اظهارات X:").
 func (f *finder) isHeading(p *para) bool {
 	n := p.end()
-	if n < 3 || p.toks[n-1].norm != ":" {
+	if n >= 3 && p.toks[n-1].norm != ":" {
+		return f.bareHeading(p, n)
+	}
+	if n < 3 {
+		return false
+	}
+	if f.isLabel(p) || f.isByline(p, n) {
 		return false
 	}
 	return f.speechNoun(p) >= 0 || p.words(0, n) <= 12 && slices.ContainsFunc(p.toks[:n-1], func(t token) bool { return t.norm == ";" || t.norm == "," })
+}
+
+// isCaptionLine reports whether p is a short "X: Y" line without a verb
+// of saying or a quotation (ومبلی: انگلیس صفر ایتالیا ۱, a result or a
+// caption): a section title, nobody's words, which ends a heading's run.
+func (f *finder) isCaptionLine(p *para) bool {
+	if p.words(0, len(p.toks)) > 8 || len(p.quotes) > 0 {
+		return false
+	}
+	colon := -1
+	for i := range p.toks {
+		switch p.toks[i].norm {
+		case ".", "!", "?":
+			return false
+		case ":":
+			if colon < 0 {
+				colon = i
+			}
+		}
+		if f.cueAt(p, i) > 0 {
+			return false
+		}
+	}
+	return colon > 0 && p.words(colon, len(p.toks)) > 0
+}
+
+// bareHeading reports whether p is a "name؛ club، country" heading that
+// lost its colon (گلن هادل؛ تاتنهام، بازیکن/مربی انگلستان): up to eight
+// words without digits, a sentence end, a quotation or a cue, a name of
+// one to three words before ؛ and a list with ، after it. A line of
+// results (ومبلی؛ انگلیس ۲ ایتالیا صفر) has digits or no ، and is a title.
+func (f *finder) bareHeading(p *para, n int) bool {
+	if f.lx.lang != "fa" || len(p.quotes) > 0 || p.words(0, n) > 8 || f.isByline(p, n) {
+		return false
+	}
+	semi, comma := -1, false
+	for i := 0; i < n; i++ {
+		t := &p.toks[i]
+		switch {
+		case t.norm == ";" && semi < 0:
+			semi = i
+		case isComma(t) && semi >= 0:
+			comma = true
+		case t.norm == "." || t.norm == "!" || t.norm == "?" || t.norm == ":" || t.isWord() && isDigits(t.norm) || f.cueAt(p, i) > 0:
+			return false
+		}
+	}
+	return semi >= 1 && p.words(0, semi) <= 3 && comma
+}
+
+// isLabel reports whether p is a byline or credit line, "label: value"
+// (عکس: …، گزارش از: …، بیشتر بخوانید:), whose label is in labels.txt.
+func (f *finder) isLabel(p *para) bool {
+	if f.lx.labels == nil || p.words(0, len(p.toks)) > 8 {
+		return false
+	}
+	n := f.lx.labels.match(p.toks, 0)
+	return n > 0 && n < len(p.toks) && p.toks[n].norm == ":"
+}
+
+// isByline reports whether a short line ending with a colon at token n
+// names a desk or an outlet rather than a person: its name or the segment
+// after its first ، or ؛ opens with a label or an outlet (خبرگزاری مهر،
+// گروه بین‌الملل:، تهران، ایرنا:).
+func (f *finder) isByline(p *para, n int) bool {
+	if f.lx.labels == nil {
+		return false
+	}
+	lx := f.lx
+	if lx.outlets.match(p.toks, 0) > 0 || lx.labels.match(p.toks, 0) > 0 {
+		return true
+	}
+	for i := 0; i < n-1; i++ {
+		if t := p.toks[i].norm; t == ";" || t == "," {
+			return lx.outlets.match(p.toks, i+1) > 0 || lx.labels.match(p.toks, i+1) > 0
+		}
+	}
+	return false
 }
 
 // speechNoun returns the token of the last speech noun outside
@@ -356,6 +513,29 @@ func (f *finder) speechLine(p *para) bool {
 	return true
 }
 
+// documentBelow reads a Persian paragraph whose last sentence announces a
+// document below it (شرکت‌کنندگان قطعنامه زیر را … به تصویب رساندند.): the
+// next paragraphs are the document's words, spoken by the sentence's
+// subject. Nil when there is none.
+func (f *finder) documentBelow(p *para) *Candidate {
+	if f.lx.documents == nil || len(p.toks) == 0 {
+		return nil
+	}
+	s := p.toks[len(p.toks)-1].sentence
+	for i := max(p.sentStart[s], len(p.toks)-40); i < len(p.toks); i++ {
+		if p.toks[i].qid < 0 && p.toks[i].isWord() && f.lx.documents.match(p.toks, i) > 0 {
+			sp, role, long := f.subject(p, s, i, 0)
+			if sp == nil || long {
+				return nil
+			}
+			c := &Candidate{Paragraph: p.n, Kind: Direct, Speaker: sp, Role: role, Confidence: confHeading}
+			c.SpeakerResolved = f.resolveName(p, sp, role)
+			return c
+		}
+	}
+	return nil
+}
+
 func (f *finder) headingOf(p *para) *Candidate {
 	if !f.isHeading(p) {
 		return nil
@@ -376,6 +556,9 @@ func (f *finder) headingOf(p *para) *Candidate {
 	sp := p.span(0, sep)
 	if sp == nil {
 		return nil
+	}
+	if p.toks[n-1].norm != ":" {
+		n++ // a heading without its colon (bareHeading): the role runs to the end
 	}
 	role := p.span(sep+1, n-1)
 	c := &Candidate{Paragraph: p.n, Speaker: sp, Role: role, Confidence: confHeading}

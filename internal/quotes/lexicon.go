@@ -64,12 +64,51 @@ type lexicon struct {
 	// clause lists the English cues that take a clause without "that"
 	// (said he would …); nil for Persian and Arabic.
 	clause phrases
+	// naming lists the English verbs that characterise in someone's words
+	// when a quotation follows (called the test "a clear violation"); nil
+	// for Persian and Arabic.
+	naming phrases
 	// questions lists Persian nouns for a question put to the speaker,
 	// whose clause holds no quotation; nil for English and Arabic.
 	questions phrases
+	// passive lists the Persian auxiliaries that make a participle cue
+	// passive (گفته می‌شود: "is called"), with nobody speaking; nil for
+	// English and Arabic.
+	passive phrases
+	// clauseEnds lists Persian finite verbs that close a clause (کند،
+	// است، بود): a comma segment ending in one before a cue is a clause of
+	// its own, not the cue's subject; nil for English and Arabic.
+	clauseEnds phrases
+	// interrogatives lists Persian question words: a "با اشاره به اینکه"
+	// clause opening with one (اینکه چرا …) names a topic, not the
+	// speaker's claim; nil for English and Arabic.
+	interrogatives phrases
+	// partitives lists Persian quantifiers after which "از" is part of
+	// the subject (یکی از پزشکان); nil for English and Arabic.
+	partitives phrases
+	// labels lists the Persian labels of bylines and credits (عکس:،
+	// گزارش از:، گروه بین‌الملل); nil for English and Arabic.
+	labels phrases
+	// topics lists the Persian phrases that open the topic of what is
+	// said (در مورد، درباره): they end a subject even after a role noun;
+	// nil for English and Arabic.
+	topics phrases
+	// nonSpeakers lists Persian subjects that are a body of knowledge,
+	// not someone (طب سنتی می‌گوید): no quotation; nil for English and
+	// Arabic.
+	nonSpeakers phrases
+	// linked lists the Persian cues that give words only with که, a colon
+	// or a quotation after them (اشاره کرد، خبر داد): no bare words after
+	// them; nil for English and Arabic.
+	linked phrases
+	// documents lists the Persian phrases that announce a document's text
+	// in the paragraphs below (قطعنامه زیر); nil for English and Arabic.
+	documents phrases
 	// starts gives, for a word, which lists have a phrase starting with
 	// it: the finder looks each word up once and tests bits after.
 	starts map[string]uint8
+	// startsSet spares most words the lookup in starts (see startsOf).
+	startsSet wordSet
 }
 
 // Bits of lexicon.starts and token.cls.
@@ -86,6 +125,7 @@ func (lx *lexicon) index() {
 			lx.starts[w] |= bit
 		}
 	}
+	lx.startsSet = newWordSet(lx.starts)
 }
 
 var lexicons = sync.OnceValues(func() (map[string]*lexicon, error) {
@@ -111,6 +151,35 @@ var lexicons = sync.OnceValues(func() (map[string]*lexicon, error) {
 				return nil, err
 			}
 			lx.questions = ps
+			if lx.passive, err = loadPhrases("lexicon/fa/passive.txt"); err != nil {
+				return nil, err
+			}
+			if lx.clauseEnds, err = loadPhrases("lexicon/fa/clauseends.txt"); err != nil {
+				return nil, err
+			}
+			if lx.interrogatives, err = loadPhrases("lexicon/fa/interrogatives.txt"); err != nil {
+				return nil, err
+			}
+			if lx.partitives, err = loadPhrases("lexicon/fa/partitives.txt"); err != nil {
+				return nil, err
+			}
+			if lx.labels, err = loadPhrases("lexicon/fa/labels.txt"); err != nil {
+				return nil, err
+			}
+			if lx.topics, err = loadPhrases("lexicon/fa/topics.txt"); err != nil {
+				return nil, err
+			}
+			if lx.nonSpeakers, err = loadPhrases("lexicon/fa/nonspeakers.txt"); err != nil {
+				return nil, err
+			}
+			if lx.linked, err = loadPhrases("lexicon/fa/linked.txt"); err != nil {
+				return nil, err
+			}
+			if lx.documents, err = loadPhrases("lexicon/fa/documents.txt"); err != nil {
+				return nil, err
+			}
+			joinLightVerbs(lx.cues)
+			joinLightVerbs(lx.linked)
 		}
 		if lang == "en" {
 			ps, err := loadPhrases("lexicon/en/clause.txt")
@@ -118,12 +187,42 @@ var lexicons = sync.OnceValues(func() (map[string]*lexicon, error) {
 				return nil, err
 			}
 			lx.clause = ps
+			if lx.naming, err = loadPhrases("lexicon/en/naming.txt"); err != nil {
+				return nil, err
+			}
 		}
 		lx.index()
 		out[lang] = lx
 	}
 	return out, nil
 })
+
+// joinLightVerbs adds to Persian cues the spelling that writes a compound
+// verb's noun and light verb as one word (اظهارکرد, ادامه‌داد, whose
+// half-space the normalizer deletes): news text uses both, and listing
+// each cue twice would double the file for a spelling habit.
+func joinLightVerbs(ps phrases) {
+	var add [][]string
+	for _, l := range ps {
+		for _, p := range l {
+			if len(p) < 2 {
+				continue
+			}
+			for _, lv := range []string{"کرد", "داد", "داشت", "نمود", "شد", "ساخت"} {
+				if strings.HasPrefix(p[1], lv) {
+					add = append(add, append([]string{p[0] + p[1]}, p[2:]...))
+					break
+				}
+			}
+		}
+	}
+	for _, p := range add {
+		ps[p[0]] = append(ps[p[0]], p)
+	}
+	for _, l := range ps {
+		sort.SliceStable(l, func(i, j int) bool { return len(l[i]) > len(l[j]) })
+	}
+}
 
 // loadPhrases reads a list: one phrase a line, # comments, blank lines.
 func loadPhrases(path string) (phrases, error) {

@@ -1,6 +1,9 @@
 package quotes
 
-import "unicode"
+import (
+	"strings"
+	"unicode"
+)
 
 // The paragraph as the finder reads it: sentences, quotation marks, spans.
 
@@ -31,18 +34,21 @@ func (p *para) end() int {
 
 // isBullet reports whether p is an item of a list: it opens with a mark
 // that is not a quotation mark or a bracket (↩️ • - * 🔹 ▪), or with a
-// number and a mark (1- ۲. 3)).
+// number and a mark (1- ۲. 3) 4_).
 func (p *para) isBullet() bool {
 	if len(p.toks) < 2 {
 		return false
 	}
 	t := &p.toks[0]
 	if t.isWord() {
+		if n := strings.TrimSuffix(t.norm, "_"); n != t.norm && isDigits(n) {
+			return true // 1_ (an underscore for the dash, as FarsNews types it)
+		}
 		if !isDigits(t.norm) || p.toks[1].isWord() {
 			return false
 		}
 		switch p.toks[1].norm {
-		case "-", ".", ")":
+		case "-", ".", ")", "_":
 			return true
 		}
 		return false
@@ -87,7 +93,12 @@ func (p *para) segment(lang string) {
 		switch t.norm {
 		case ".", "!", "?":
 		default:
-			continue
+			// A closing quotation mark right after . ! ? ends the
+			// sentence too ("… Fox and Friends." "I mean …"; «… است.» او
+			// …): the full stop belongs inside the marks.
+			if !closesSentence(p.toks, i) {
+				continue
+			}
 		}
 		if i+1 < len(p.toks) && !p.toks[i+1].afterSpace {
 			continue
@@ -102,9 +113,28 @@ func (p *para) segment(lang string) {
 	}
 }
 
+// closesSentence reports whether token i is a closing quotation mark
+// written right after a sentence's final . ! or ?.
+func closesSentence(toks []token, i int) bool {
+	switch toks[i].punct {
+	case '»', '”', '"':
+	default:
+		return false
+	}
+	if i == 0 || toks[i].afterSpace {
+		return false
+	}
+	switch toks[i-1].norm {
+	case ".", "!", "?":
+		return true
+	}
+	return false
+}
+
 func isAbbrev(w string) bool {
 	switch w {
-	case "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "st", "jr", "sr", "lt", "col", "u", "s", "no", "vs", "prof", "rev", "inc", "corp", "co":
+	case "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "st", "jr", "sr", "lt", "col", "u", "s", "no", "vs", "prof", "rev", "inc", "corp", "co",
+		"del", "sgt", "capt", "maj", "adm", "supt", "atty", "amb": // titles before a name (Del. Marcia Price)
 		return true
 	}
 	return len(w) == 1

@@ -1,7 +1,6 @@
 package quotes
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -58,13 +57,13 @@ func (f *finder) words(p *para, sp *Span) []string {
 	}
 	toks := p.toks
 	if sp.Paragraph != p.n {
-		toks = tokenize(sp.Text, new(strings.Builder), nil)
+		toks = tokenize(sp.Text, &f.buf, nil)
 		for i := range toks {
 			toks[i].start += sp.Start
 			toks[i].end += sp.Start
 		}
 	}
-	i, _ := slices.BinarySearchFunc(toks, sp.Start, func(t token, s int) int { return cmp.Compare(t.start, s) })
+	i := firstFrom(toks, sp.Start)
 	for ; i < len(toks) && toks[i].end <= sp.End; i++ {
 		if toks[i].isWord() {
 			out = append(out, toks[i].norm)
@@ -103,13 +102,48 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 	if lx.lang == "en" {
 		return f.englishSubject(p, start, a)
 	}
-	// Drop a source formula up to its comma.
-	if lx.sources.match(p.toks, start) > 0 {
-		for i := start; i < a; i++ {
+	if ss := p.sentStart[s]; start > ss && start > from && lx.sources.match(p.toks, ss) > 0 {
+		// A long lead (به گزارش خبرنگار … فارس، محمود احمدی‌نژاد … با
+		// تبریک … گفت:) puts the source formula before the window of
+		// forty words: the subject still starts after its comma, not
+		// inside it.
+		for i := ss; i < a && i < ss+40; i++ {
 			if isComma(&p.toks[i]) {
-				start = i + 1
+				if i >= start {
+					start = i + 1
+				}
 				break
 			}
+		}
+	}
+	// Drop a source formula up to its comma, or, without one (به گزارش
+	// همشهری آنلاین پیمان جبلی … نوشت:), up to the end of the outlet it
+	// names.
+	if n := lx.sources.match(p.toks, start); n > 0 {
+		comma := false
+		for i := start; i < a; i++ {
+			if isComma(&p.toks[i]) {
+				start, comma = i+1, true
+				break
+			}
+		}
+		if !comma {
+			if m := lx.outlets.match(p.toks, start+n); m > 0 && start+n+m < a {
+				start += n + m
+			}
+		}
+	}
+	// A clause coordinated after a finite verb (… را شاهد بودیم و
+	// خبرنگار X نیز … گفت): the subject is in the clause of the cue.
+	for i := a - 2; i > start; i-- {
+		if p.toks[i].qid < 0 && isConjunction(p.word(i)) && lx.clauseEnds != nil && lx.clauseEnds.has(p.word(i-1)) {
+			// Only when the new clause names its own subject: after "…
+			// کرد و در ادامه گفت" the subject is the first clause's, and
+			// "… و این اقدام را … خواند" has an object where it would be.
+			if !lx.adjuncts.has(p.word(i+1)) && !slices.ContainsFunc(p.toks[i+1:a], func(t token) bool { return t.norm == "را" }) {
+				start = i + 1
+			}
+			break
 		}
 	}
 	from0 := start
@@ -121,11 +155,35 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		}
 		a0 := from0
 		from0 = e + 1
+		if e < a && e > a0 && lx.clauseEnds.has(p.word(e-1)) && p.words(e+1, a) > 0 && !slices.ContainsFunc(p.toks[a0:e], func(t token) bool { return t.norm == "که" }) {
+			// "چرت‌ها … کمک کند، دکتر X می‌گوید:": a clause of its own
+			// with the subject after it. With که it is the subject's
+			// relative clause (X که … سفر کرد، گفت:), and with nothing
+			// between its comma and the cue it holds the subject (X
+			// درباره اینکه … باشد، گفت:): either way it stays.
+			continue
+		}
 		for a0 < e && isConjunction(p.word(a0)) {
 			a0++
 		}
 		if a0 < e && (lx.pronouns.has(p.word(a0)) || lx.plurals.has(p.word(a0))) {
 			return p.span(a0, a0+1), nil, false
+		}
+		if q := p.toks[a0].qid; lx.lang == "fa" && q >= 0 && !p.used[q] && p.quotes[q].open == a0 {
+			// A name in guillemets (news agencies write «جان کربی»
+			// سخنگوی …, «میدل ایست آی» در گزارشی …): the name, and the
+			// role after it up to the first adverbial word.
+			if cl := p.quotes[q].close; cl > a0+1 && cl < e && p.words(a0+1, cl) <= 4 && p.word(cl+1) != "را" {
+				sp = p.span(a0+1, cl)
+				c := cl + 1
+				for c < e && !f.endsSubject(p, c, cl+1) {
+					c++
+				}
+				if c > cl+1 && f.hasRole(p, cl+1, c) {
+					role = p.span(cl+1, c)
+				}
+				return sp, role, false
+			}
 		}
 		c := a0
 		for c < e && !f.endsSubject(p, c, a0) {
@@ -169,6 +227,17 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		}
 		if role == nil && lx.roles.has(p.word(a0)) && !lx.honorifics.has(p.word(a0)) {
 			role = sp
+		}
+		if role == nil {
+			// "سید عباس صالحی وزیر فرهنگ گفت": a name and its role
+			// without a comma between; the role starts at the first role
+			// noun after at least two words of the name.
+			for k := a0 + 2; k < c; k++ {
+				if p.toks[k].isWord() && lx.roles.has(p.toks[k].norm) && (!lx.roles.has(p.word(a0)) || lx.honorifics.has(p.word(a0))) && !lx.demonstr.has(p.word(k-1)) {
+					sp, role = p.span(a0, k), p.span(k, c)
+					break
+				}
+			}
 		}
 		return sp, role, long
 	}
@@ -222,8 +291,12 @@ func (f *finder) endsSubject(p *para, c, a0 int) bool {
 	switch {
 	case t.norm == "را", t.norm == "که":
 		return true
+	case t.norm == "از" && c == a0+1 && lx.partitives.has(p.word(a0)):
+		return false // یکی از پزشکان: one of the doctors
 	case lx.stating.match(p.toks, c) > 0:
 		return true
+	case lx.topics != nil && lx.topics.match(p.toks, c) > 0:
+		return true // a topic (در مورد …) is nobody's role: دبیر در مورد … گفت
 	case lx.adjuncts.has(t.norm):
 		// but an anaphor (این اقتصاددان در پاسخ …) takes no complement
 		return !(c > a0 && lx.roles.has(p.word(c-1)) && !lx.demonstr.has(p.word(a0)))
@@ -365,12 +438,17 @@ func (f *finder) resolve(p *para, sp, role *Span, conf float64) (string, float64
 		if m := f.last(words[1]); m != nil {
 			return m.name, conf - 0.03
 		}
-	case len(words) >= 2 && lx.roles.has(words[0]):
-		whole := strings.Join(words, " ")
+	case len(words) >= 1 && lx.roles.has(words[0]):
+		// Compared without spaces: Persian writes compounds with a
+		// space or without (دبیرکل حزب الله / دبیر کل حزب‌الله لبنان).
+		whole := strings.Join(words, "")
 		for i := len(f.mentions) - 1; i >= 0 && i >= len(f.mentions)-20; i-- {
-			if m := &f.mentions[i]; m.rnorm != "" && strings.Contains(m.rnorm, whole) {
+			if m := &f.mentions[i]; m.rnorm != "" && strings.Contains(strings.ReplaceAll(m.rnorm, " ", ""), whole) {
 				return m.name, conf
 			}
+		}
+		if m := f.varied(p, sp); m != nil {
+			return m.name, conf - 0.03
 		}
 	}
 	if len(words) >= 1 && f.pluralRole(words[0]) {
@@ -382,6 +460,31 @@ func (f *finder) resolve(p *para, sp, role *Span, conf float64) (string, float64
 	}
 	f.remember(sp.Text, strings.Join(words, " "), rn)
 	return sp.Text, conf
+}
+
+// varied returns the person a bare role phrase stands for when Persian
+// news varies how it names the speaker it is quoting (امیرعبداللهیان
+// همچنین گفت: … / وزیر امور خارجه ایران اظهار کرد: …): the last speaker,
+// quoted in this paragraph or the one before, named by a name whose role
+// was never given. Not after "نیز"/"هم" (وزیر کشور نیز گفت: someone else
+// too), nor when that speaker's role is known (then the role phrase would
+// have matched it).
+func (f *finder) varied(p *para, sp *Span) *mention {
+	if f.lx.lang != "fa" || len(f.out) == 0 || sp.Paragraph != p.n {
+		return nil
+	}
+	if e := firstFrom(p.toks, sp.End); e < len(p.toks) && (p.toks[e].norm == "نیز" || p.toks[e].norm == "هم") {
+		return nil
+	}
+	last := &f.out[len(f.out)-1]
+	m := f.last("")
+	if m == nil || last.Paragraph < p.n-1 || last.SpeakerResolved != m.name || m.rnorm != "" {
+		return nil
+	}
+	if w := strings.Fields(m.nnorm); len(w) == 0 || f.lx.roles.has(w[0]) || f.lx.pronouns.has(w[0]) || f.lx.demonstr.has(w[0]) {
+		return nil // the last speaker was named by a role or a pronoun too
+	}
+	return m
 }
 
 // pluralRole reports whether w is the plural of a role noun (مدیران،

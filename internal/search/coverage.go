@@ -92,12 +92,18 @@ func coverageOf(ctx context.Context, db store.Querier, req CoverageRequest) (Cov
 	if err != nil {
 		return Coverage{}, err
 	}
-	if err := p.narrowToFilters(ctx, db); err != nil {
-		return Coverage{}, err
-	}
-	cells, err := p.aggregate(ctx, db, req.By == ByOutlet || req.By == ByOrientation)
+	listings := req.By == ByOutlet || req.By == ByOrientation
+	cells, cached, err := p.cachedCells(ctx, db, listings)
 	if err != nil {
 		return Coverage{}, err
+	}
+	if !cached {
+		if err := p.narrowToFilters(ctx, db); err != nil {
+			return Coverage{}, err
+		}
+		if cells, err = p.aggregate(ctx, db, listings); err != nil {
+			return Coverage{}, err
+		}
 	}
 	c := Coverage{Query: p.q.String(), Interval: interval, By: req.By, Periods: []string{}, Series: []Series{}}
 	first, last, ok := dayRange(p.q, cells)
@@ -236,8 +242,9 @@ func facetsOf(rows []windowRow, r roster) *Facets {
 	// fill in a fraction of the time that four string-keyed maps would
 	// take; other outlets' listings, rare, are counted apart.
 	type key struct {
-		outletID  int64
-		lang, day string
+		outletID int64
+		lang     string
+		day      int64
 	}
 	cells := map[key]int{}
 	alsoOutlet, alsoOrientation := map[int64]int{}, map[string]int{}
@@ -267,12 +274,18 @@ func facetsOf(rows []windowRow, r roster) *Facets {
 		}
 		c.Count += n
 	}
+	dayKeys := map[int64]string{}
 	for k, n := range cells {
 		ref := r.ref(k.outletID)
 		bump(outlets, ref.Key, ref.Name, n)
 		bump(orientations, ref.Orientation, "", n)
 		bump(langs, k.lang, "", n)
-		bump(days, k.day, "", n)
+		day, ok := dayKeys[k.day]
+		if !ok {
+			day = time.Unix(k.day*86400, 0).UTC().Format(dayLayout)
+			dayKeys[k.day] = day
+		}
+		bump(days, day, "", n)
 	}
 	for id, n := range alsoOutlet {
 		ref := r.ref(id)

@@ -144,6 +144,13 @@ func writeDocs(ctx context.Context, q store.Querier, docs []doc) error {
 			args = append(args, d.articleID, strings.Join(d.title, " "), strings.Join(d.body, " "))
 		}
 		_, err = q.ExecContext(ctx, `INSERT OR REPLACE INTO search_fts (rowid, title, body) VALUES `+vals.String(), args...)
+		if err == nil {
+			ids := make([]any, len(docs))
+			for i, d := range docs {
+				ids[i] = d.articleID
+			}
+			err = logChanges(ctx, q, ids)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("index %d articles from %d: %w", len(docs), docs[0].articleID, err)

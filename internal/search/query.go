@@ -7,9 +7,12 @@
 // expression or a PostgreSQL tsquery. Both stores index the same tokens at
 // the same positions, so a query finds the same articles on either.
 //
-// The package owns the tables search_docs, search_fts (SQLite),
-// search_topics and search_alerts; ingest keeps the index current by
-// calling [IndexArticle] after it writes an article.
+// The package owns the tables search_docs, search_fts and search_changes
+// (SQLite), search_topics and search_alerts; ingest keeps the index
+// current by calling [IndexArticle] after it writes an article. On SQLite
+// each instance also holds the articles' outlet, language and time in
+// memory (docCache), so that filters, facets and coverage read the
+// full-text index alone.
 package search
 
 import (

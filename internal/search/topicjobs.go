@@ -28,6 +28,11 @@ func (TopicsArgs) InsertOpts() river.InsertOpts {
 
 const topicsQueue = "search_topics"
 
+// keptChanges is how much of the log of changed search attributes the
+// periodic job keeps: an instance that has not searched for longer than it
+// takes to index this many articles reloads its cache on its next search.
+const keptChanges = 100_000
+
 type topicsWorker struct {
 	river.WorkerDefaults[TopicsArgs]
 	db     *store.DB
@@ -38,6 +43,9 @@ type topicsWorker struct {
 // idempotent, so a retried or repeated job does no harm.
 func (w *topicsWorker) Work(ctx context.Context, _ *river.Job[TopicsArgs]) error {
 	if _, err := CheckTopics(ctx, w.db); err != nil {
+		return err
+	}
+	if err := PruneChanges(ctx, w.db, keptChanges); err != nil {
 		return err
 	}
 	if w.mailer == nil {

@@ -1,8 +1,10 @@
 package candidates
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/pressreview/pressreview/internal/quotes"
 )
@@ -120,6 +122,34 @@ func TestFindSkipsOtherLanguages(t *testing.T) {
 	for _, tc := range []struct{ text, lang string }{{"Il a dit : « non ».", "fr"}, {" \n\n ", "fa"}, {"", ""}} {
 		if f := Find(tc.text, tc.lang); len(f.Candidates) != 0 || f.Err != nil {
 			t.Errorf("Find(%q, %q) = %+v", tc.text, tc.lang, f)
+		}
+	}
+}
+
+// TestRuneOffsets holds runeCount and byteOf, which count bytes eight at a
+// time, to decoding the text rune by rune.
+func TestRuneOffsets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"a", " ", "گ", "ی", "\u200c", "«", "🇮🇷", "€", "\n"}
+	for range 2000 {
+		var b strings.Builder
+		for range rng.IntN(120) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		s := b.String()
+		if got, want := runeCount(s), utf8.RuneCountInString(s); got != want {
+			t.Fatalf("runeCount(%q) = %d, want %d", s, got, want)
+		}
+		p := &paragraph{text: s}
+		n := 0
+		for i := range s {
+			if got := p.byteOf(n); got != i {
+				t.Fatalf("%q: byteOf(%d) = %d, want %d", s, n, got, i)
+			}
+			n++
+		}
+		if p.byteOf(n) != len(s) || p.byteOf(n+1) != -1 || p.byteOf(-1) != -1 {
+			t.Fatalf("%q: byteOf at or past the end (%d code points)", s, n)
 		}
 	}
 }
