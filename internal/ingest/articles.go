@@ -289,7 +289,14 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 		return 0, err
 	}
 	if id == 0 {
-		if id, err = insertArticle(ctx, tx, a, fingerprinted, capt.id()); err != nil {
+		// The story is found before the row is inserted, so that the row
+		// is written once, with its story (a.ID is 0: no candidate is
+		// excluded that exists yet).
+		root, err := nearStory(ctx, tx, s.forms, a, fingerprinted)
+		if err != nil {
+			return 0, err
+		}
+		if id, err = insertArticle(ctx, tx, a, fingerprinted, capt.id(), root); err != nil {
 			return 0, err
 		}
 		if id != 0 {
@@ -297,11 +304,16 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 			if err := finishArticle(ctx, tx, a, aliases); err != nil {
 				return 0, err
 			}
-			if err := s.saveQuotes(ctx, tx, a.ID, a); err != nil {
+			if !fingerprinted {
+				if err := insertShortKeys(ctx, tx, a.ID, a.shortKeys); err != nil {
+					return 0, err
+				}
+			}
+			if err := s.saveQuotes(ctx, tx, a.ID, a, true); err != nil {
 				return 0, err
 			}
 			s.forms.put(a.ContentHash, a.story)
-			return savedNew, assignStory(ctx, tx, s.forms, a, fingerprinted)
+			return savedNew, assignStory(ctx, tx, a, root)
 		}
 		// Another worker stored it between our lookup and our insert.
 		if id, err = existingArticle(ctx, tx, a, aliases); err != nil {
@@ -354,25 +366,31 @@ func indexSaved(ctx context.Context, tx *store.Tx, saved []search.Source) error 
 	return search.IndexSources(ctx, tx, docs)
 }
 
-// insertArticle adds the row; it returns 0 when a unique index (canonical
-// URL, or outlet and content hash) says a concurrent writer was first.
-func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bool, captureID *int64) (int64, error) {
+// insertArticle adds the row, in story (its nearest near duplicate's,
+// from nearStory) or, for 0, in a story of its own (migration 00031 sets
+// story_id = id); it returns 0 when a unique index (canonical URL, or
+// outlet and content hash) says a concurrent writer was first.
+func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bool, captureID *int64, story int64) (int64, error) {
 	var b [4]any
 	if fingerprinted {
 		for i, v := range bands(a.Simhash) {
 			b[i] = v
 		}
 	}
+	var storyID *int64
+	if story != 0 {
+		storyID = &story
+	}
 	rows, err := tx.QueryContext(ctx, `
 		INSERT INTO articles (outlet_id, feed_id, url, canonical_url, title, byline, lang, published_at,
 			fetched_at, text, html, lead_image, source, source_detail, charset, content_hash, simhash,
-			sh_band0, sh_band1, sh_band2, sh_band3, capture_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			sh_band0, sh_band1, sh_band2, sh_band3, capture_id, story_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING
 		RETURNING id`,
 		a.OutletID, a.FeedID, a.URL, a.CanonicalURL, a.Title, a.Byline, a.Lang, a.Published, a.FetchedAt,
 		a.Text, a.HTML, a.LeadImage, a.Source, a.SourceDetail, a.Charset, a.ContentHash, int64(a.Simhash),
-		b[0], b[1], b[2], b[3], captureID)
+		b[0], b[1], b[2], b[3], captureID, storyID)
 	if err != nil {
 		return 0, fmt.Errorf("store article %s: %w", a.URL, err)
 	}
@@ -386,34 +404,26 @@ func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted 
 	return id, rows.Err()
 }
 
-// assignStory puts a new article in the story of its nearest near
-// duplicate, or starts a story of its own. A story is named after its
-// earliest published article: when a reprint arrives before the original
-// (feeds are polled in any order), the original takes the story over.
-// The caller holds lockStories.
-func assignStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article, fingerprinted bool) error {
+// assignStory sets a.StoryID for a new article, inserted in root's story
+// (0: its own). A story is named after its earliest published article:
+// when a reprint arrives before the original (feeds are polled in any
+// order), the original takes the story over. The caller holds
+// lockStories.
+func assignStory(ctx context.Context, tx *store.Tx, a *Article, root int64) error {
 	a.StoryID = a.ID
-	if fingerprinted || len(a.shortKeys) > 0 {
-		root, err := nearStory(ctx, tx, forms, a, fingerprinted)
-		if err != nil {
-			return err
-		}
-		if root != 0 {
-			a.StoryID = root
-			var rootPublished sql.NullTime
-			if err := tx.QueryRowContext(ctx, `SELECT published_at FROM articles WHERE id = ?`, root).Scan(&rootPublished); err != nil {
-				return fmt.Errorf("story %d: %w", root, err)
-			}
-			if a.Published != nil && rootPublished.Valid && a.Published.Before(rootPublished.Time) {
-				if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE story_id = ?`, a.ID, root); err != nil {
-					return fmt.Errorf("move story %d to article %d: %w", root, a.ID, err)
-				}
-				a.StoryID = a.ID
-			}
-		}
+	if root == 0 {
+		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE id = ?`, a.StoryID, a.ID); err != nil {
-		return fmt.Errorf("group article %d into story %d: %w", a.ID, a.StoryID, err)
+	a.StoryID = root
+	var rootPublished sql.NullTime
+	if err := tx.QueryRowContext(ctx, `SELECT published_at FROM articles WHERE id = ?`, root).Scan(&rootPublished); err != nil {
+		return fmt.Errorf("story %d: %w", root, err)
+	}
+	if a.Published != nil && rootPublished.Valid && a.Published.Before(rootPublished.Time) {
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE story_id = ?`, a.ID, root); err != nil {
+			return fmt.Errorf("move story %d to article %d: %w", root, a.ID, err)
+		}
+		a.StoryID = a.ID
 	}
 	return nil
 }

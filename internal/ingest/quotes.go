@@ -20,13 +20,17 @@ func (a *Article) findQuotes() {
 }
 
 // saveQuotes stores the quotations found in a's text as the candidates of
-// article id, replacing those of its previous text. A finder failure does
-// not stop the article: it is logged and recorded with the scan, and the
-// article has no candidates.
-func (s *Service) saveQuotes(ctx context.Context, tx *store.Tx, id int64, a *Article) error {
+// article id, replacing those of its previous text unless the article is
+// new in this transaction (then there are none to replace). A finder
+// failure does not stop the article: it is logged and recorded with the
+// scan, and the article has no candidates.
+func (s *Service) saveQuotes(ctx context.Context, tx *store.Tx, id int64, a *Article, isNew bool) error {
 	a.findQuotes()
 	if a.quotes.Err != nil {
 		s.log.Warn("quote finder failed; article stored without quote candidates", "article", id, "url", a.URL, "err", a.quotes.Err)
+	}
+	if isNew {
+		return candidates.SaveNew(ctx, tx, id, a.ContentHash, a.quotes, s.now())
 	}
 	return candidates.Save(ctx, tx, id, a.ContentHash, a.quotes, s.now())
 }

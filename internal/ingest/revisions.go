@@ -82,7 +82,7 @@ func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *
 	if err := replaceShortKeys(ctx, tx, old.ID, a.shortKeys); err != nil {
 		return err
 	}
-	return s.saveQuotes(ctx, tx, old.ID, a)
+	return s.saveQuotes(ctx, tx, old.ID, a, false)
 }
 
 func insertRevision(ctx context.Context, q store.Querier, articleID int64, r Revision, hashBefore, hashAfter string) error {

@@ -38,8 +38,8 @@ func nearStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article,
 
 // findShortStory returns the story of the short article that resembles a
 // most (shorttext.Threshold or more, among those sharing a band key), or
-// 0, and records a's keys for the articles to come. The caller holds
-// lockStories. a is keyed; the candidates' shingles come from forms when
+// 0. saveArticle records a's keys for the articles to come once a is
+// inserted (insertShortKeys). The caller holds lockStories. a is keyed; the candidates' shingles come from forms when
 // kept there.
 func findShortStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article) (int64, error) {
 	args := make([]any, 0, len(a.shortKeys)+1)
@@ -102,9 +102,6 @@ func findShortStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Art
 				best, bestStory, bestScore = c.id, c.story, r
 			}
 		}
-	}
-	if err := insertShortKeys(ctx, tx, a.ID, a.shortKeys); err != nil {
-		return 0, err
 	}
 	if best == 0 {
 		return 0, nil

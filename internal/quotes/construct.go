@@ -73,6 +73,9 @@ func (f *finder) scan(p *para) (own bool) {
 		// که می‌بینیم، … می‌گوید که …) is part of the words.
 		limit := len(p.toks)
 		bare := p.toks[c.a].qid < 0 && c.b+1 < len(p.toks) && p.toks[c.b].norm == ":" && p.toks[c.b+1].qid < 0
+		if lx.lang == "fa" && c.b < len(p.toks) && p.toks[c.b].norm == ":" && k+1 < len(cs) && f.reportsReport(p, c.a, cs[k+1].a, cs[k+1].b) {
+			continue
+		}
 		if bare {
 			for _, next := range cs[k+1:] {
 				if s := p.toks[next.a].sentence; s != p.toks[c.a].sentence && !f.firstPersonBefore(p, next.a) {
@@ -276,6 +279,42 @@ func (f *finder) firstPersonBefore(p *para, i int) bool {
 	for k := i - 1; k >= p.sentStart[p.toks[i].sentence] && k >= i-30; k-- {
 		if p.toks[k].isWord() && (f.lx.firstPerson.has(p.toks[k].norm) || f.lx.lang == "fa" && firstPersonVerb(p.toks[k].norm)) {
 			return true
+		}
+	}
+	return false
+}
+
+// reportsReport reports whether the colon cue at a introduces a report of
+// someone else's words that is all the paragraph has left (سایت «میدل ایست
+// آن لاین» … نوشت: «فرانکو فراتینی» وزیر … روز دوشنبه گفت که ایران …): the
+// next cue, at [na, nb), is in the colon's sentence, opens indirect speech
+// with که, has no first person before it (not the speaker's own "we say
+// that"), and its sentence ends the paragraph. The words are the inner
+// speaker's, so the colon gives no quotation of its own.
+func (f *finder) reportsReport(p *para, a, na, nb int) bool {
+	s := p.toks[a].sentence
+	return p.toks[na].sentence == s && p.toks[na].qid < 0 && nb < len(p.toks) && f.lx.that.has(p.word(nb)) &&
+		int(s)+1 == len(p.sentStart) && !f.firstPersonBefore(p, na) && f.namesPerson(p, a+1, na)
+}
+
+// namesPerson reports whether the words [a, b) name a person: a role noun
+// (وزیر امور خارجه) or a word of someone already named (فراتینی که …).
+// "عملیات مقاومت … به این دشمن می‌گوید که …" names nobody: a figure of
+// speech in the speaker's own words.
+func (f *finder) namesPerson(p *para, a, b int) bool {
+	// Bounded as everywhere: thirty words, the last twenty people.
+	for i := a; i < b && i < a+30 && i < len(p.toks); i++ {
+		w := p.word(i)
+		if w == "" {
+			continue
+		}
+		if f.lx.roles.has(w) {
+			return true
+		}
+		for _, m := range f.mentions[max(0, len(f.mentions)-20):] {
+			if slices.Contains(strings.Fields(m.nnorm), w) {
+				return true
+			}
 		}
 	}
 	return false
@@ -970,7 +1009,7 @@ func (f *finder) according(p *para, i, n int) int {
 	// A Persian according phrase opens its clause after که or و too (…
 	// به شهادت رسیدند که به گفته منابع غیررسمی این تعداد …): the words
 	// follow it, as at the start of a sentence.
-	atStart := !p.atLeast(p.sentStart[s], i, 2) || lx.lang == "fa" && (p.word(i-1) == "که" || p.word(i-1) == "و")
+	atStart := !p.atLeast(p.sentStart[s], i, 2) || lx.lang == "fa" && (p.word(i-1) == "که" || p.word(i-1) == "و") || f.afterSource(p, s, i)
 	if atStart && (k >= send || !isComma(&p.toks[k]) && !isMainClause(p.word(k))) {
 		// No comma (به گفته وی قیمت‌ها …): only a pronoun or an anaphor
 		// (این مقام مسئول) can be told from the words that follow, or a
@@ -1010,4 +1049,21 @@ func (f *finder) according(p *para, i, n int) int {
 	}
 	f.add(p, content, Indirect, "according", p.span(i, i+n), sp, role, confAccording)
 	return k
+}
+
+// afterSource reports whether token i, in sentence s, comes right after a
+// source formula and its comma (به گزارش فارس به نقل از روزنامه …، به
+// گفته X، …): the formula is nobody's words, so what follows opens the
+// sentence.
+func (f *finder) afterSource(p *para, s int32, i int) bool {
+	ss := p.sentStart[s]
+	if i < ss+2 || !isComma(&p.toks[i-1]) || f.lx.sources.match(p.toks, ss) == 0 {
+		return false
+	}
+	for k := ss; k < i-1; k++ {
+		if isComma(&p.toks[k]) {
+			return false
+		}
+	}
+	return true
 }

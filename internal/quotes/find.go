@@ -153,7 +153,11 @@ func (f *finder) paragraph(n int, text string) {
 	}
 	p := &para{n: n, text: text, toks: f.toks}
 	p.segment(f.lx.lang)
-	inside := f.unclosed && f.openRun < maxOpenRun
+	// A paragraph opening with a name in guillemets («جان کربی» سخنگوی …
+	// می‌گوید: «…») starts afresh: the « an earlier paragraph left open
+	// was never closed (fewer than three words in guillemets are a name,
+	// as everywhere else, not the end of a quotation).
+	inside := f.unclosed && f.openRun < maxOpenRun && !opensWithName(p)
 	p.pairQuotes(inside)
 	p.used = make([]bool, len(p.quotes))
 	if held := f.held; held != nil {
@@ -277,6 +281,23 @@ func (f *finder) paragraph(n int, text string) {
 	if !found && f.speechLine(p) {
 		f.pending = f.speechHeading(p, len(p.toks))
 	}
+}
+
+// opensWithName reports whether p opens with one or two words in
+// guillemets: «name».
+func opensWithName(p *para) bool {
+	if len(p.toks) < 3 || p.toks[0].punct != '«' {
+		return false
+	}
+	for i := 1; i < len(p.toks) && i <= 3; i++ {
+		if p.toks[i].punct == '»' {
+			return i > 1
+		}
+		if !p.toks[i].isWord() {
+			return false
+		}
+	}
+	return false
 }
 
 // closesQuote reports whether p closes a quotation it did not open (… راه

@@ -104,6 +104,10 @@ type lexicon struct {
 	// documents lists the Persian phrases that announce a document's text
 	// in the paragraphs below (قطعنامه زیر); nil for English and Arabic.
 	documents phrases
+	// docNouns lists the Persian nouns for a document whose issuer, named
+	// after it, speaks with "آمده است" (در بیانیه ارتش آمریکا آمده است:);
+	// nil for English and Arabic.
+	docNouns phrases
 	// starts gives, for a word, which lists have a phrase starting with
 	// it: the finder looks each word up once and tests bits after.
 	starts map[string]uint8
@@ -176,6 +180,9 @@ var lexicons = sync.OnceValues(func() (map[string]*lexicon, error) {
 				return nil, err
 			}
 			if lx.documents, err = loadPhrases("lexicon/fa/documents.txt"); err != nil {
+				return nil, err
+			}
+			if lx.docNouns, err = loadPhrases("lexicon/fa/docnouns.txt"); err != nil {
 				return nil, err
 			}
 			joinLightVerbs(lx.cues)

@@ -93,8 +93,10 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 	lx := f.lx
 	start := max(p.sentStart[s], a-40, from)
 	// "«…»، X گفت" and "…: X گفت" start the clause after the mark.
+	// Not a quotation that is the object of a characterisation (X … را
+	// «شخصیت مورد احترام» … توصیف کرد و گفت:): the subject is before it.
 	for i := a - 1; i >= start; i-- {
-		if q := p.toks[i].qid; q >= 0 && p.used[q] || p.toks[i].norm == ":" || p.toks[i].norm == ";" {
+		if q := p.toks[i].qid; q >= 0 && p.used[q] && !(p.quotes[q].open > 0 && p.word(p.quotes[q].open-1) == "را") || p.toks[i].norm == ":" || p.toks[i].norm == ";" {
 			start = i + 1
 			break
 		}
@@ -119,7 +121,14 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 	// Drop a source formula up to its comma, or, without one (به گزارش
 	// همشهری آنلاین پیمان جبلی … نوشت:), up to the end of the outlet it
 	// names.
-	if n := lx.sources.match(p.toks, start); n > 0 {
+	if n := lx.sources.match(p.toks, start); n > 0 && p.word(start+n-2) == "این" {
+		// بنا بر این گزارش: complete in itself; a comma after the
+		// subject (… اداره زندان یاد شده، اسرا را …) is not its comma.
+		start += n
+		if start < a && isComma(&p.toks[start]) {
+			start++
+		}
+	} else if n > 0 {
 		comma := false
 		for i := start; i < a; i++ {
 			if isComma(&p.toks[i]) {
@@ -146,6 +155,19 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 			break
 		}
 	}
+	// "X نوشت که Y … گفتند:": a report of a report; the cue's subject is
+	// in the clause after the complementizer.
+	for i := a - 1; i > start; i-- {
+		if p.toks[i].qid < 0 && p.word(i) == "که" {
+			for k := max(start, i-3); k < i; k++ {
+				if f.cueAt(p, k) == i-k {
+					start = i + 1
+					break
+				}
+			}
+			break
+		}
+	}
 	from0 := start
 	for from0 < a {
 		// the next segment [from0, e)
@@ -165,6 +187,16 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		}
 		for a0 < e && isConjunction(p.word(a0)) {
 			a0++
+		}
+		// A time adverbial opening the clause (روز پنج‌شنبه پنتاگون …
+		// اعلام کرد، امروز X گفت) stands before the subject.
+		if p.word(a0) == "روز" && isPersianWeekday(p.word(a0+1)) {
+			a0 += 2
+		} else if isPersianWeekday(p.word(a0)) || p.word(a0) == "امروز" || p.word(a0) == "دیروز" || p.word(a0) == "امشب" {
+			a0++
+		}
+		if a0 > e {
+			a0 = e
 		}
 		if a0 < e && (lx.pronouns.has(p.word(a0)) || lx.plurals.has(p.word(a0))) {
 			return p.span(a0, a0+1), nil, false
@@ -196,6 +228,11 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 			for c < e && !f.endsSubject(p, c, a0) {
 				c++
 			}
+		}
+		if c == a0 && e == a && p.word(a0) == "در" && lx.docNouns != nil && lx.docNouns.has(p.word(a0+1)) && p.word(a) == "امده" &&
+			a0+2 < a && p.toks[a0+2].isWord() && !lx.demonstr.has(p.word(a0+2)) {
+			// "در بیانیه ارتش آمریکا آمده است:": the document's issuer.
+			return p.span(a0+2, a), nil, p.words(a0+2, a) > 8
 		}
 		if c == a0 {
 			continue // an adverbial segment: در همین حال، …
@@ -300,6 +337,16 @@ func (f *finder) endsSubject(p *para, c, a0 int) bool {
 	case lx.adjuncts.has(t.norm):
 		// but an anaphor (این اقتصاددان در پاسخ …) takes no complement
 		return !(c > a0 && lx.roles.has(p.word(c-1)) && !lx.demonstr.has(p.word(a0)))
+	}
+	return false
+}
+
+// isPersianWeekday reports whether w names a day of the week (in the
+// matching form, which joins سه‌شنبه into one word).
+func isPersianWeekday(w string) bool {
+	switch w {
+	case "شنبه", "یکشنبه", "دوشنبه", "سهشنبه", "چهارشنبه", "پنجشنبه", "جمعه":
+		return true
 	}
 	return false
 }
@@ -478,7 +525,9 @@ func (f *finder) varied(p *para, sp *Span) *mention {
 	}
 	last := &f.out[len(f.out)-1]
 	m := f.last("")
-	if m == nil || last.Paragraph < p.n-1 || last.SpeakerResolved != m.name || m.rnorm != "" {
+	// The last speaker may have been named by a part of the remembered
+	// name (ابوالقاسم حبیبی … / حبیبی ادامه داد: …), which remember merges.
+	if m == nil || last.Paragraph < p.n-1 || last.SpeakerResolved == "" || !strings.Contains(m.name, last.SpeakerResolved) || m.rnorm != "" {
 		return nil
 	}
 	if w := strings.Fields(m.nnorm); len(w) == 0 || f.lx.roles.has(w[0]) || f.lx.pronouns.has(w[0]) || f.lx.demonstr.has(w[0]) {

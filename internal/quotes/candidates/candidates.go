@@ -271,19 +271,19 @@ func Save(ctx context.Context, q store.Querier, articleID int64, contentHash str
 	if _, err := q.ExecContext(ctx, `DELETE FROM quote_candidates WHERE article_id = ?`, articleID); err != nil {
 		return fmt.Errorf("quote candidates of article %d: %w", articleID, err)
 	}
-	for _, c := range found.Candidates {
-		cue, speaker, role := spanArgs(c.Cue), spanArgs(c.Speaker), spanArgs(c.Role)
-		_, err := q.ExecContext(ctx, `
-			INSERT INTO quote_candidates (article_id, position, kind, start_cp, end_cp, quote,
-				cue, cue_start_cp, cue_end_cp, speaker, speaker_start_cp, speaker_end_cp,
-				speaker_name, speaker_norm, role, role_start_cp, role_end_cp, confidence)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			articleID, c.Position, c.Kind, c.Start, c.End, c.Quote,
-			cue[0], cue[1], cue[2], speaker[0], speaker[1], speaker[2],
-			c.SpeakerName, text.Normalize(c.SpeakerName), role[0], role[1], role[2], c.Confidence)
-		if err != nil {
-			return fmt.Errorf("quote candidate %d of article %d: %w", c.Position, articleID, err)
+	return SaveNew(ctx, q, articleID, contentHash, found, now)
+}
+
+// SaveNew is Save for an article inserted in the caller's transaction,
+// which has no candidates to replace: the intake stores every new article
+// with it, and a DELETE per article would be a statement for nothing.
+func SaveNew(ctx context.Context, q store.Querier, articleID int64, contentHash string, found Found, now time.Time) error {
+	for cs := found.Candidates; len(cs) > 0; {
+		n := min(len(cs), saveBatchRows)
+		if err := insertCandidates(ctx, q, articleID, cs[:n]); err != nil {
+			return err
 		}
+		cs = cs[n:]
 	}
 	msg := ""
 	if found.Err != nil {
@@ -296,6 +296,32 @@ func Save(ctx context.Context, q store.Querier, articleID int64, contentHash str
 		articleID, contentHash, now, len(found.Candidates), msg)
 	if err != nil {
 		return fmt.Errorf("record quote scan of article %d: %w", articleID, err)
+	}
+	return nil
+}
+
+// saveBatchRows bounds the candidates written by one INSERT (18
+// parameters a row), well under SQLite's and PostgreSQL's parameter limits.
+const saveBatchRows = 100
+
+// insertCandidates writes cs in one multi-row statement: on PostgreSQL a
+// statement per quotation was a round trip and a parse in the server each.
+func insertCandidates(ctx context.Context, q store.Querier, articleID int64, cs []Candidate) error {
+	const row = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	args := make([]any, 0, 18*len(cs))
+	for _, c := range cs {
+		cue, speaker, role := spanArgs(c.Cue), spanArgs(c.Speaker), spanArgs(c.Role)
+		args = append(args, articleID, c.Position, c.Kind, c.Start, c.End, c.Quote,
+			cue[0], cue[1], cue[2], speaker[0], speaker[1], speaker[2],
+			c.SpeakerName, text.Normalize(c.SpeakerName), role[0], role[1], role[2], c.Confidence)
+	}
+	_, err := q.ExecContext(ctx, `
+		INSERT INTO quote_candidates (article_id, position, kind, start_cp, end_cp, quote,
+			cue, cue_start_cp, cue_end_cp, speaker, speaker_start_cp, speaker_end_cp,
+			speaker_name, speaker_norm, role, role_start_cp, role_end_cp, confidence)
+		VALUES `+row+strings.Repeat(", "+row, len(cs)-1), args...)
+	if err != nil {
+		return fmt.Errorf("quote candidates %d–%d of article %d: %w", cs[0].Position, cs[len(cs)-1].Position, articleID, err)
 	}
 	return nil
 }
