@@ -13,12 +13,43 @@ import (
 var lexiconFS embed.FS
 
 // phrases is a list of word sequences in matching form, looked up by their
-// first word, longest first.
-type phrases map[string][][]string
+// first word, longest first. A nil list holds nothing.
+type phrases = *phraseList
+
+type phraseList struct {
+	byFirst map[string][][]string
+	// firsts is a filter over the first words (a bit per wordHash modulo
+	// its size): the rules ask most lists about words that start none of
+	// their phrases, and the map look-ups for them were a seventh of the
+	// finder's time.
+	firsts [phraseFilterBits / 64]uint64
+}
+
+// phraseFilterBits is the size of a list's filter: the longest list holds a
+// few hundred first words, so a false "maybe" stays rare.
+const phraseFilterBits = 1 << 12
+
+// add appends phrase p (at least one word) to the list.
+func (ps *phraseList) add(p []string) {
+	ps.byFirst[p[0]] = append(ps.byFirst[p[0]], p)
+	h := wordHash(p[0]) % phraseFilterBits
+	ps.firsts[h/64] |= 1 << (h % 64)
+}
+
+// starting returns the phrases that start with word w, longest first.
+func (ps *phraseList) starting(w string) [][]string {
+	if ps == nil {
+		return nil
+	}
+	if h := wordHash(w) % phraseFilterBits; ps.firsts[h/64]&(1<<(h%64)) == 0 {
+		return nil
+	}
+	return ps.byFirst[w]
+}
 
 // match returns the length in tokens of the longest phrase that starts at
 // toks[i], or 0. Punctuation never matches.
-func (ps phrases) match(toks []token, i int) int {
+func (ps *phraseList) match(toks []token, i int) int {
 	if i >= len(toks) || !toks[i].isWord() {
 		return 0
 	}
@@ -27,8 +58,8 @@ func (ps phrases) match(toks []token, i int) int {
 
 // matchFirst is match with the first word given (an Arabic word with its
 // conjunction stripped).
-func (ps phrases) matchFirst(toks []token, i int, first string) int {
-	for _, p := range ps[first] {
+func (ps *phraseList) matchFirst(toks []token, i int, first string) int {
+	for _, p := range ps.starting(first) {
 		if i+len(p) > len(toks) {
 			continue
 		}
@@ -46,8 +77,8 @@ func (ps phrases) matchFirst(toks []token, i int, first string) int {
 	return 0
 }
 
-func (ps phrases) has(word string) bool {
-	for _, p := range ps[word] {
+func (ps *phraseList) has(word string) bool {
+	for _, p := range ps.starting(word) {
 		if len(p) == 1 {
 			return true
 		}
@@ -125,7 +156,7 @@ const (
 func (lx *lexicon) index() {
 	lx.starts = map[string]uint8{}
 	for bit, ps := range map[uint8]phrases{startsCue: lx.cues, startsAccording: lx.according, isHonorific: lx.honorifics} {
-		for w := range ps {
+		for w := range ps.byFirst {
 			lx.starts[w] |= bit
 		}
 	}
@@ -210,7 +241,7 @@ var lexicons = sync.OnceValues(func() (map[string]*lexicon, error) {
 // each cue twice would double the file for a spelling habit.
 func joinLightVerbs(ps phrases) {
 	var add [][]string
-	for _, l := range ps {
+	for _, l := range ps.byFirst {
 		for _, p := range l {
 			if len(p) < 2 {
 				continue
@@ -224,9 +255,9 @@ func joinLightVerbs(ps phrases) {
 		}
 	}
 	for _, p := range add {
-		ps[p[0]] = append(ps[p[0]], p)
+		ps.add(p)
 	}
-	for _, l := range ps {
+	for _, l := range ps.byFirst {
 		sort.SliceStable(l, func(i, j int) bool { return len(l[i]) > len(l[j]) })
 	}
 }
@@ -238,7 +269,7 @@ func loadPhrases(path string) (phrases, error) {
 		return nil, err
 	}
 	defer f.Close()
-	ps := phrases{}
+	ps := &phraseList{byFirst: map[string][][]string{}}
 	var b strings.Builder
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
@@ -254,12 +285,12 @@ func loadPhrases(path string) (phrases, error) {
 			}
 			words = append(words, t.norm)
 		}
-		ps[words[0]] = append(ps[words[0]], words)
+		ps.add(words)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	for _, l := range ps {
+	for _, l := range ps.byFirst {
 		sort.SliceStable(l, func(i, j int) bool { return len(l[i]) > len(l[j]) })
 	}
 	return ps, nil
