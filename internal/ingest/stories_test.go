@@ -107,6 +107,17 @@ func TestTemplateStoriesApart(t *testing.T) {
 			if story, err := Story(ctx, db, first.ID); err != nil || len(story) != 2 {
 				t.Errorf("%s: story of the first report has %d articles (%v), want 2", c.name, len(story), err)
 			}
+			// The rows themselves, as inserted in one write each: a story of
+			// its own is story_id = id (migration 00031), never NULL.
+			for _, a := range []Article{first, other, reprint} {
+				var story *int64
+				if err := db.QueryRowContext(ctx, `SELECT story_id FROM articles WHERE id = ?`, a.ID).Scan(&story); err != nil {
+					t.Fatal(err)
+				}
+				if story == nil || *story != a.StoryID {
+					t.Errorf("%s: article %d has story_id %v in its row, want %d", c.name, a.ID, story, a.StoryID)
+				}
+			}
 		}
 	})
 }

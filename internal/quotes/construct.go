@@ -409,6 +409,14 @@ func (f *finder) construction(p *para, a, b, limit, from int) {
 		j++ // X said, "…"
 	}
 
+	if lx.lang == "fa" && lx.requests.match(p.toks, a) == b-a {
+		if !f.addressed(p, sent, a, from) {
+			return // این خواسته / wanted: no addressee, nobody's words
+		}
+		if j < send && p.word(j) == "تا" {
+			j++ // از نهادها خواست تا …: تا opens the request, as که does
+		}
+	}
 	var kind, rule string
 	var content *Span
 	conf := 0.0
@@ -516,6 +524,9 @@ func (f *finder) construction(p *para, a, b, limit, from int) {
 			break
 		}
 		bb := b
+		if lx.lang == "fa" {
+			bb = j // after the تا of a request
+		}
 		if lx.lang == "fa" && bb+1 < send && isComma(&p.toks[bb]) && p.toks[bb+1].isWord() {
 			// "گورباچف افزود، روسیه از چنین نقشی … حمایت نخواهد کرد":
 			// a comma after the cue stands for که.
@@ -588,7 +599,82 @@ func (f *finder) construction(p *para, a, b, limit, from int) {
 			f.add(p, sc, Indirect, "stating", cueSpan, sp, role, confStating)
 		}
 	}
+	f.claimBefore(p, sent, a, from)
 	f.add(p, content, kind, rule, cueSpan, sp, role, conf)
+}
+
+// claimBefore finds, before a Persian cue at a in sentence s, someone
+// else's words that the speaker refers to: "با اشاره به اظهارات اردشیر
+// زاهدی، وزیر خارجه …، مبنی بر اینکه <words>، گفت:". The words, from
+// اینکه to the last comma before the cue, are the claim of the name after
+// the speech noun (speechnouns.txt), not of the cue's speaker.
+func (f *finder) claimBefore(p *para, s int32, a, from int) {
+	if f.lx.lang != "fa" {
+		return
+	}
+	for i := max(p.sentStart[s], from, a-60); i+3 < a; i++ {
+		if p.toks[i].qid >= 0 || p.word(i) != "مبنی" || p.word(i+1) != "بر" {
+			continue
+		}
+		b := i + 3 // مبنی بر اینکه
+		if p.word(i+2) == "این" && p.word(i+3) == "که" {
+			b = i + 4
+		} else if p.word(i+2) != "اینکه" {
+			return
+		}
+		noun := -1
+		for k := i - 1; k >= max(p.sentStart[s], from, i-12); k-- {
+			if f.lx.speechNouns.has(p.word(k)) {
+				noun = k
+				break
+			}
+		}
+		if noun < 0 {
+			return
+		}
+		ne := noun + 1 // the name, up to its comma
+		for ne < i && !isComma(&p.toks[ne]) {
+			ne++
+		}
+		var role *Span
+		if re := i; ne < i && f.hasRole(p, ne+1, re) {
+			for re > ne+1 && !p.toks[re-1].isWord() {
+				re--
+			}
+			role = p.span(ne+1, re)
+		}
+		e := a
+		for k := a - 1; k > b; k-- {
+			if isComma(&p.toks[k]) && p.toks[k].qid < 0 {
+				e = k
+				break
+			}
+		}
+		if sp, c := p.span(noun+1, ne), p.span(b, e); sp != nil && c != nil {
+			f.add(p, c, Indirect, "claim", p.span(noun, noun+1), sp, role, confStating)
+		}
+		return
+	}
+}
+
+// addressed reports whether a Persian request cue at a, in sentence s, has
+// its addressee before it: an از phrase within the eight words before the
+// cue, outside quotation marks and after the last comma (عربستان … از مصر
+// خواسته بود …). A comma between them ends the clause the از was in.
+func (f *finder) addressed(p *para, s int32, a, from int) bool {
+	for k, n := a-1, 0; k >= max(from, p.sentStart[s]) && n < 8; k-- {
+		if isComma(&p.toks[k]) {
+			return false
+		}
+		if !p.toks[k].isWord() {
+			continue
+		}
+		n++
+		if p.toks[k].norm == "از" && p.toks[k].qid < 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // statingBefore finds a "با بیان اینکه" phrase between from and the cue at
@@ -599,6 +685,12 @@ func (f *finder) statingBefore(p *para, s int32, a, from int) [3]int {
 	for i := start; i < a; i++ {
 		if n := f.lx.stating.match(p.toks, i); n > 0 && p.toks[i].qid < 0 {
 			e := a
+			if f.lx.clauseEnds != nil && f.lx.clauseEnds.match(p.toks, a-1) == 1 {
+				// "با اشاره به اینکه در قانون، حمایت … مورد تاکید است
+				// افزود:": the clause ends in its verb right before the
+				// cue, with no comma; a comma inside it is its own.
+				return [3]int{i, i + n, e}
+			}
 			for k := a - 1; k > i+n; k-- {
 				if isComma(&p.toks[k]) && p.toks[k].qid < 0 {
 					e = k

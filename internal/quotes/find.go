@@ -157,7 +157,10 @@ func (f *finder) paragraph(n int, text string) {
 	// می‌گوید: «…») starts afresh: the « an earlier paragraph left open
 	// was never closed (fewer than three words in guillemets are a name,
 	// as everywhere else, not the end of a quotation).
-	inside := f.unclosed && f.openRun < maxOpenRun && !opensWithName(p)
+	// Nor does it run into a paragraph that attributes words again
+	// without closing it (وی … اشاره کرد و … توصیف کرد. / بیاتی در پایان
+	// تاکید کرد، …): the writer speaks there, the « was left unclosed.
+	inside := f.unclosed && f.openRun < maxOpenRun && !opensWithName(p) && !f.attributes(p)
 	p.pairQuotes(inside)
 	p.used = make([]bool, len(p.quotes))
 	if held := f.held; held != nil {
@@ -246,7 +249,9 @@ func (f *finder) paragraph(n int, text string) {
 		case intro != nil:
 			f.continueWith(p, intro, "heading", confHeading, false)
 			f.introQuoted = f.introQuoted || opensQuote && len(f.out) > before
-		case open != nil:
+		case open != nil && !opensWithName(p):
+			// «گروه مینسک» در سال … : a name in guillemets opens the
+			// writer's sentence, not the speaker's next words.
 			f.continueWith(p, open, "continuation", confContinuation, true)
 		}
 		found = len(f.out) > before
@@ -295,6 +300,39 @@ func opensWithName(p *para) bool {
 		}
 		if !p.toks[i].isWord() {
 			return false
+		}
+	}
+	return false
+}
+
+// attributes reports whether a Persian paragraph, read before its
+// quotation marks are paired, closes no quotation and attributes words
+// right at its start: it opens with وی (the writer's formal third person,
+// which the speakers' own words seldom use) and holds a cue in its first
+// sentence, or a cue among its first six words is followed by a colon, a
+// comma or که (بیاتی در پایان تاکید کرد، …).
+func (f *finder) attributes(p *para) bool {
+	if f.lx.lang != "fa" || closesQuote(p) {
+		return false
+	}
+	pronoun := p.word(0) == "وی"
+	for i, w := 0, 0; i < len(p.toks) && p.toks[i].sentence == p.toks[0].sentence; i++ {
+		if !p.toks[i].isWord() {
+			continue
+		}
+		w++
+		n := 0
+		if p.toks[i].cls&startsCue != 0 {
+			n = f.matchAt(f.lx.cues, p, i)
+		}
+		if n == 0 {
+			continue
+		}
+		if pronoun {
+			return true
+		}
+		if k := i + n; w <= 6 && k < len(p.toks) && (p.toks[k].norm == ":" || isComma(&p.toks[k]) || p.word(k) == "که") {
+			return true
 		}
 	}
 	return false

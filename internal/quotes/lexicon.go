@@ -17,23 +17,16 @@ var lexiconFS embed.FS
 type phrases = *phraseList
 
 type phraseList struct {
-	byFirst map[string][][]string
-	// firsts is a filter over the first words (a bit per wordHash modulo
-	// its size): the rules ask most lists about words that start none of
-	// their phrases, and the map look-ups for them were a seventh of the
-	// finder's time.
-	firsts [phraseFilterBits / 64]uint64
+	// byFirst holds the phrases by their first word: a wordTable, not a
+	// map, since the rules ask the lists about nearly every word and the
+	// map look-ups were a seventh of the finder's time.
+	byFirst wordTable[[][]string]
 }
-
-// phraseFilterBits is the size of a list's filter: the longest list holds a
-// few hundred first words, so a false "maybe" stays rare.
-const phraseFilterBits = 1 << 12
 
 // add appends phrase p (at least one word) to the list.
 func (ps *phraseList) add(p []string) {
-	ps.byFirst[p[0]] = append(ps.byFirst[p[0]], p)
-	h := wordHash(p[0]) % phraseFilterBits
-	ps.firsts[h/64] |= 1 << (h % 64)
+	l := ps.byFirst.put(p[0])
+	*l = append(*l, p)
 }
 
 // starting returns the phrases that start with word w, longest first.
@@ -41,10 +34,15 @@ func (ps *phraseList) starting(w string) [][]string {
 	if ps == nil {
 		return nil
 	}
-	if h := wordHash(w) % phraseFilterBits; ps.firsts[h/64]&(1<<(h%64)) == 0 {
-		return nil
-	}
-	return ps.byFirst[w]
+	return ps.byFirst.get(w)
+}
+
+// sortLongestFirst orders each word's phrases longest first, the order
+// match tries them in.
+func (ps *phraseList) sortLongestFirst() {
+	ps.byFirst.each(func(_ string, l *[][]string) {
+		sort.SliceStable(*l, func(i, j int) bool { return len((*l)[i]) > len((*l)[j]) })
+	})
 }
 
 // match returns the length in tokens of the longest phrase that starts at
@@ -132,6 +130,10 @@ type lexicon struct {
 	// or a quotation after them (اشاره کرد، خبر داد): no bare words after
 	// them; nil for English and Arabic.
 	linked phrases
+	// requests lists the Persian verbs of requesting (خواست، خواسته بود):
+	// a cue only with an از addressee before it in its clause; nil for
+	// English and Arabic.
+	requests phrases
 	// documents lists the Persian phrases that announce a document's text
 	// in the paragraphs below (قطعنامه زیر); nil for English and Arabic.
 	documents phrases
@@ -141,7 +143,7 @@ type lexicon struct {
 	docNouns phrases
 	// starts gives, for a word, which lists have a phrase starting with
 	// it: the finder looks each word up once and tests bits after.
-	starts map[string]uint8
+	starts wordTable[uint8]
 	// startsSet spares most words the lookup in starts (see startsOf).
 	startsSet wordSet
 }
@@ -154,13 +156,10 @@ const (
 )
 
 func (lx *lexicon) index() {
-	lx.starts = map[string]uint8{}
 	for bit, ps := range map[uint8]phrases{startsCue: lx.cues, startsAccording: lx.according, isHonorific: lx.honorifics} {
-		for w := range ps.byFirst {
-			lx.starts[w] |= bit
-		}
+		ps.byFirst.each(func(w string, _ *[][]string) { *lx.starts.put(w) |= bit })
 	}
-	lx.startsSet = newWordSet(lx.starts)
+	lx.startsSet = newWordSet(&lx.starts)
 }
 
 var lexicons = sync.OnceValues(func() (map[string]*lexicon, error) {
@@ -210,6 +209,9 @@ var lexicons = sync.OnceValues(func() (map[string]*lexicon, error) {
 			if lx.linked, err = loadPhrases("lexicon/fa/linked.txt"); err != nil {
 				return nil, err
 			}
+			if lx.requests, err = loadPhrases("lexicon/fa/requests.txt"); err != nil {
+				return nil, err
+			}
 			if lx.documents, err = loadPhrases("lexicon/fa/documents.txt"); err != nil {
 				return nil, err
 			}
@@ -241,8 +243,8 @@ var lexicons = sync.OnceValues(func() (map[string]*lexicon, error) {
 // each cue twice would double the file for a spelling habit.
 func joinLightVerbs(ps phrases) {
 	var add [][]string
-	for _, l := range ps.byFirst {
-		for _, p := range l {
+	ps.byFirst.each(func(_ string, l *[][]string) {
+		for _, p := range *l {
 			if len(p) < 2 {
 				continue
 			}
@@ -253,13 +255,11 @@ func joinLightVerbs(ps phrases) {
 				}
 			}
 		}
-	}
+	})
 	for _, p := range add {
 		ps.add(p)
 	}
-	for _, l := range ps.byFirst {
-		sort.SliceStable(l, func(i, j int) bool { return len(l[i]) > len(l[j]) })
-	}
+	ps.sortLongestFirst()
 }
 
 // loadPhrases reads a list: one phrase a line, # comments, blank lines.
@@ -269,7 +269,7 @@ func loadPhrases(path string) (phrases, error) {
 		return nil, err
 	}
 	defer f.Close()
-	ps := &phraseList{byFirst: map[string][][]string{}}
+	ps := &phraseList{}
 	var b strings.Builder
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
@@ -290,8 +290,6 @@ func loadPhrases(path string) (phrases, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	for _, l := range ps.byFirst {
-		sort.SliceStable(l, func(i, j int) bool { return len(l[i]) > len(l[j]) })
-	}
+	ps.sortLongestFirst()
 	return ps, nil
 }

@@ -155,6 +155,7 @@ func (p *para) pairQuotes(inside bool) {
 		depth = 1
 	}
 	straight := false
+	inner := -1 // the last mark that closed a nested quotation
 	for i := range p.toks {
 		t := &p.toks[i]
 		switch t.punct {
@@ -170,6 +171,8 @@ func (p *para) pairQuotes(inside bool) {
 			depth--
 			if depth == 0 {
 				p.quotes = append(p.quotes, quoteSpan{open, i})
+			} else {
+				inner = i
 			}
 		case '"':
 			if depth == 0 && !straight {
@@ -180,7 +183,12 @@ func (p *para) pairQuotes(inside bool) {
 			}
 		}
 	}
-	if depth > 0 {
+	if depth == 1 && open >= 0 && inner > open && !straight && p.words(inner, len(p.toks)) == 0 {
+		// «… «اوسا-ای کی ام"، … را تخریب کرده است».: a nested « closed
+		// by another mark, and the paragraph ends with the »; the writer
+		// closed the outer quotation there.
+		p.quotes = append(p.quotes, quoteSpan{open, inner})
+	} else if depth > 0 {
 		p.quotes = append(p.quotes, quoteSpan{open, -1})
 	}
 	for q, qs := range p.quotes {

@@ -104,6 +104,11 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 	if lx.lang == "en" {
 		return f.englishSubject(p, start, a)
 	}
+	if ss := max(p.sentStart[s], from); start == a-40 && start > ss && lx.pronouns.has(p.word(ss)) && p.toks[ss].qid < 0 {
+		// "وی با اشاره به … ، مجوزهای … را یادآور شد و افزود:": a clause
+		// longer than the window whose subject is the pronoun opening it.
+		return p.span(ss, ss+1), nil, false
+	}
 	if ss := p.sentStart[s]; start > ss && start > from && lx.sources.match(p.toks, ss) > 0 {
 		// A long lead (به گزارش خبرنگار … فارس، محمود احمدی‌نژاد … با
 		// تبریک … گفت:) puts the source formula before the window of
@@ -131,14 +136,29 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 	} else if n > 0 {
 		comma := false
 		for i := start; i < a; i++ {
+			if p.word(i) == "که" {
+				// "به گزارش خبرنگار … فارس برات قنبری که … سخن می‌گفت،
+				// تصریح کرد:": the comma closes the subject's relative
+				// clause, not the formula.
+				break
+			}
 			if isComma(&p.toks[i]) {
 				start, comma = i+1, true
 				break
 			}
 		}
 		if !comma {
-			if m := lx.outlets.match(p.toks, start+n); m > 0 && start+n+m < a {
-				start += n + m
+			// The outlet ends the formula, after up to three words of
+			// the reporter's desk (خبرنگار سیاسی خبرگزاری فارس).
+			for k := start + n; k < a && k <= start+n+3; k++ {
+				e := k
+				for m := lx.outlets.match(p.toks, e); m > 0 && e+m < a; m = lx.outlets.match(p.toks, e) {
+					e += m
+				}
+				if e > k {
+					start = e
+					break
+				}
 			}
 		}
 	}
@@ -157,12 +177,22 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 	}
 	// "X نوشت که Y … گفتند:": a report of a report; the cue's subject is
 	// in the clause after the complementizer.
+	// Likewise "اظهارات X در حالی مطرح شده که او … خواسته بودند که …" and
+	// "این در حالی است که X گفت": after "در حالی … که" the clause that
+	// speaks is the one after که.
 	for i := a - 1; i > start; i-- {
 		if p.toks[i].qid < 0 && p.word(i) == "که" {
 			for k := max(start, i-3); k < i; k++ {
 				if f.cueAt(p, k) == i-k {
 					start = i + 1
 					break
+				}
+			}
+			for k := max(start, i-6); k < i-2 && start <= i; k++ {
+				// not "X در حالی که بغض دارد، ادامه می‌دهد": there که
+				// follows حالی and opens the subordinate clause
+				if p.word(k) == "در" && p.word(k+1) == "حالی" {
+					start = i + 1
 				}
 			}
 			break
@@ -177,6 +207,9 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		}
 		a0 := from0
 		from0 = e + 1
+		if e < a && e > a0 && (isPersianWeekday(p.word(e-1)) || p.word(e-1) == "امروز" || p.word(e-1) == "دیروز" || p.word(e-1) == "امشب") {
+			continue // "اواسط ظهر امروز، وزارت دفاع …": a time, not the subject
+		}
 		if e < a && e > a0 && lx.clauseEnds.has(p.word(e-1)) && p.words(e+1, a) > 0 && !slices.ContainsFunc(p.toks[a0:e], func(t token) bool { return t.norm == "که" }) {
 			// "چرت‌ها … کمک کند، دکتر X می‌گوید:": a clause of its own
 			// with the subject after it. With که it is the subject's

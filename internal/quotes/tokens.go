@@ -1,6 +1,7 @@
 package quotes
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -356,12 +357,12 @@ func validUTF8(s string) bool {
 // instructions.
 type wordSet *[1 << 16 / 64]uint64
 
-func newWordSet[V any](words map[string]V) wordSet {
+func newWordSet[V any](words *wordTable[V]) wordSet {
 	s := new([1 << 16 / 64]uint64)
-	for w := range words {
+	words.each(func(w string, _ *V) {
 		h := wordHash(w)
 		s[h/64] |= 1 << (h % 64)
-	}
+	})
 	return s
 }
 
@@ -384,7 +385,7 @@ func (lx *lexicon) startsOf(w string) uint8 {
 			return 0
 		}
 	}
-	return lx.starts[w]
+	return lx.starts.get(w)
 }
 
 // firstFrom returns the first of toks (in order) that starts at or after
@@ -448,4 +449,86 @@ func isUpper(r rune) bool {
 func startsArabic(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return r >= 0x0600 && r <= 0x06FF
+}
+
+// wordTable maps words to values by open addressing over a hash of a
+// word's length and its first and last eight bytes: the lexicon's lists
+// are asked about a word at most tokens, and Go's string maps (hashing
+// every byte, then probing a group) cost a tenth of the finder's time.
+// Words are never empty: the empty key marks a free slot.
+type wordTable[V any] struct {
+	keys []string
+	vals []V
+	n    int // keys in use
+}
+
+// tableHash mixes w's length and its first and last eight bytes.
+func tableHash(w string) uint64 {
+	n := len(w)
+	var x uint64
+	if n >= 8 {
+		x = load64(w, 0) ^ bits.RotateLeft64(load64(w, n-8), 31)
+	} else {
+		for i := range n {
+			x = x<<8 | uint64(w[i])
+		}
+	}
+	x = (x ^ uint64(n)<<56) * 0x9E3779B97F4A7C15
+	return x ^ x>>29
+}
+
+// load64 reads eight bytes of s from i, little-endian.
+func load64(s string, i int) uint64 {
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// get returns w's value, or the zero value when w is not in the table.
+func (t *wordTable[V]) get(w string) V {
+	var zero V
+	if len(t.keys) == 0 || w == "" {
+		return zero
+	}
+	mask := uint64(len(t.keys) - 1)
+	for i := tableHash(w) & mask; ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case w:
+			return t.vals[i]
+		case "":
+			return zero
+		}
+	}
+}
+
+// put returns where w's value is kept, adding w (with the zero value)
+// when it is new. The table stays at most half full.
+func (t *wordTable[V]) put(w string) *V {
+	if 2*(t.n+1) > len(t.keys) {
+		old, oldVals := t.keys, t.vals
+		t.keys, t.vals, t.n = make([]string, max(16, 2*len(old))), make([]V, max(16, 2*len(old))), 0
+		for i, k := range old {
+			if k != "" {
+				*t.put(k) = oldVals[i]
+			}
+		}
+	}
+	mask := uint64(len(t.keys) - 1)
+	i := tableHash(w) & mask
+	for t.keys[i] != "" && t.keys[i] != w {
+		i = (i + 1) & mask
+	}
+	if t.keys[i] == "" {
+		t.keys[i] = w
+		t.n++
+	}
+	return &t.vals[i]
+}
+
+// each calls fn with every word of the table and its value.
+func (t *wordTable[V]) each(fn func(w string, v *V)) {
+	for i, k := range t.keys {
+		if k != "" {
+			fn(k, &t.vals[i])
+		}
+	}
 }
