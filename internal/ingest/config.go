@@ -21,7 +21,7 @@ import (
 //	PRESSREVIEW_FETCH_TIMEOUT       one request, connect to last byte (default 30s)
 //	PRESSREVIEW_FETCH_MAX_BYTES     body cap after decompression (default 10485760)
 //	PRESSREVIEW_WARC_MAX_AGE        close a WARC file this long after opening it, for upload (ArchiveMaxAge)
-//	PRESSREVIEW_POLL_EVERY          how often the scheduler looks for due feeds (default 1m)
+//	PRESSREVIEW_POLL_EVERY          how often the scheduler hands out due feed checks and article fetches (default 1m)
 //	PRESSREVIEW_POLL_CONCURRENCY    feed checks run at once by one process (default 16)
 type Config struct {
 	DataDir     string

@@ -261,7 +261,7 @@ func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
 	}
 	// The check's new entries wait in the table, due at once: the
 	// scheduler (or `fetch --once`) hands them out spread over hosts.
-	_, err := w.s.poll(ctx, job.Args.FeedID, nil)
+	_, err := w.s.PollFeed(ctx, job.Args.FeedID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // the feed was removed
 	}

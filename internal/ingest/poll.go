@@ -29,11 +29,11 @@ type PollResult struct {
 	Err         error        // the failure recorded on the feed, nil on success
 }
 
-// enqueueFunc handles a check's new entries inside the poll's
+// newEntriesFunc handles a check's new entries inside the poll's
 // transaction, so that they commit together: posts read from the feed
-// itself are stored at once (storingPosts); entries left pending are due
+// itself are stored at once (storingPosts). Entries left pending are due
 // at once and handed out by the scheduler.
-type enqueueFunc func(ctx context.Context, tx *store.Tx, entryIDs []int64, now time.Time) error
+type newEntriesFunc func(ctx context.Context, tx *store.Tx, entryIDs []int64, now time.Time) error
 
 // PollFeed checks one feed now: fetch (conditional unless the feed ignores
 // HTTP caching), archive, parse, record new items and the feed's health
@@ -41,10 +41,6 @@ type enqueueFunc func(ctx context.Context, tx *store.Tx, entryIDs []int64, now t
 // is recorded on the feed and returned in PollResult.Err. Errors are
 // local failures (database, disk).
 func (s *Service) PollFeed(ctx context.Context, feedID int64) (PollResult, error) {
-	return s.poll(ctx, feedID, nil)
-}
-
-func (s *Service) poll(ctx context.Context, feedID int64, enqueue enqueueFunc) (PollResult, error) {
 	f, err := outlets.FeedByID(ctx, s.db, feedID)
 	if err != nil {
 		return PollResult{}, err
@@ -72,10 +68,10 @@ func (s *Service) poll(ctx context.Context, feedID int64, enqueue enqueueFunc) (
 	hints := hintsFrom(resp)
 	if resp.NotModified || (resp.SHA256 != "" && resp.SHA256 == f.BodySHA256) {
 		res.NotModified = true
-		return s.recordSuccess(ctx, f, caps, resp, nil, hints, res, enqueue)
+		return s.recordSuccess(ctx, f, caps, resp, nil, hints, res, nil)
 	}
 	if isTelegram(f, resp) {
-		return s.pollTelegram(ctx, f, resp, caps, hints, enqueue)
+		return s.pollTelegram(ctx, f, resp, caps, hints)
 	}
 	parsed, perr := feeds.Parse(feedText(resp), resp.FinalURL)
 	if perr != nil {
@@ -102,8 +98,7 @@ func (s *Service) poll(ctx context.Context, feedID int64, enqueue enqueueFunc) (
 	}
 	f.Format = string(parsed.Format)
 	res.Items = len(items)
-	enqueue = s.storingPosts(xPosts(f, items, caps[0]), enqueue)
-	return s.recordSuccess(ctx, f, caps, resp, items, hints, res, enqueue)
+	return s.recordSuccess(ctx, f, caps, resp, items, hints, res, s.storingPosts(xPosts(f, items, caps[0])))
 }
 
 // feedText is the body as UTF-8 for the parser.
@@ -184,7 +179,7 @@ func (s *Service) recordFailure(ctx context.Context, f outlets.Feed, caps []*cap
 // recordSuccess stores the new items as pending entries, the validators
 // and body hash, the health and the next check, all in one transaction.
 func (s *Service) recordSuccess(ctx context.Context, f outlets.Feed, caps []*capture, resp *fetch.Response,
-	items []feeds.Item, h cacheHints, res PollResult, enqueue enqueueFunc) (PollResult, error) {
+	items []feeds.Item, h cacheHints, res PollResult, onNew newEntriesFunc) (PollResult, error) {
 	now := s.now()
 	err := s.inTx(ctx, func(tx *store.Tx) error {
 		for _, c := range caps {
@@ -217,8 +212,8 @@ func (s *Service) recordSuccess(ctx context.Context, f outlets.Feed, caps []*cap
 		if err != nil {
 			return fmt.Errorf("update feed %s: %w", f.URL, err)
 		}
-		if enqueue != nil && len(ids) > 0 {
-			return enqueue(ctx, tx, ids, now)
+		if onNew != nil && len(ids) > 0 {
+			return onNew(ctx, tx, ids, now)
 		}
 		return nil
 	})

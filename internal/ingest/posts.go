@@ -23,27 +23,26 @@ type postSource struct {
 	forwardOf string
 }
 
-// storingPosts wraps a poll's enqueue: the new entries that are posts in
-// byURL (by canonical URL) are stored at once, the others are queued for
-// fetching as usual.
-func (s *Service) storingPosts(byURL map[string]postSource, enqueue enqueueFunc) enqueueFunc {
+// storingPosts returns the poll's handler of new entries: those that are
+// posts in byURL (by canonical URL) are stored at once; the others stay
+// pending, for the scheduler to hand out for fetching as usual.
+func (s *Service) storingPosts(byURL map[string]postSource) newEntriesFunc {
 	if len(byURL) == 0 {
-		return enqueue
+		return nil
 	}
 	return func(ctx context.Context, tx *store.Tx, ids []int64, now time.Time) error {
-		return s.storePosts(ctx, tx, byURL, ids, now, enqueue)
+		return s.storePosts(ctx, tx, byURL, ids, now)
 	}
 }
 
 // storePosts stores the articles of the posts behind the new entries, in
 // the poll's transaction, and marks the entries done; entries it has no
-// post for go to enqueue. It takes the story lock after the poll's own
+// post for stay pending. It takes the story lock after the poll's own
 // writes (captures, entries, the feed's row), which no article-storing
 // transaction waits for, so the order cannot deadlock.
 func (s *Service) storePosts(ctx context.Context, tx *store.Tx, byURL map[string]postSource, ids []int64,
-	now time.Time, enqueue enqueueFunc) error {
+	now time.Time) error {
 	var saved []search.Source
-	var rest []int64
 	locked := false
 	for _, id := range ids {
 		var u string
@@ -52,7 +51,6 @@ func (s *Service) storePosts(ctx context.Context, tx *store.Tx, byURL map[string
 		}
 		p, ok := byURL[u]
 		if !ok {
-			rest = append(rest, id)
 			continue
 		}
 		if !locked {
@@ -81,13 +79,7 @@ func (s *Service) storePosts(ctx context.Context, tx *store.Tx, byURL map[string
 			return err
 		}
 	}
-	if err := indexSaved(ctx, tx, saved); err != nil {
-		return err
-	}
-	if enqueue != nil && len(rest) > 0 {
-		return enqueue(ctx, tx, rest, now)
-	}
-	return nil
+	return indexSaved(ctx, tx, saved)
 }
 
 // joinForwarded puts a forward or repost in the story of the post it

@@ -102,7 +102,7 @@ func previewFeed(u string, resp *fetch.Response) ([]outlets.Feed, error) {
 // in the transaction that records the poll. Older pages are read while
 // every post on them is new, up to maxTelegramPages.
 func (s *Service) pollTelegram(ctx context.Context, f outlets.Feed, resp *fetch.Response, caps []*capture,
-	hints cacheHints, enqueue enqueueFunc) (PollResult, error) {
+	hints cacheHints) (PollResult, error) {
 	page, perr := telegram.Parse(feedText(resp), resp.FinalURL)
 	if perr != nil {
 		return s.recordFailure(ctx, f, caps, previewError(resp.FinalURL, perr), hints)
@@ -169,7 +169,7 @@ func (s *Service) pollTelegram(ctx context.Context, f outlets.Feed, resp *fetch.
 		f.Title = page.Channel.Title // a renamed channel's feed takes its new name
 	}
 	f.Format = telegramFormat
-	return s.recordSuccess(ctx, f, caps, resp, items, hints, PollResult{Feed: f, Items: len(items)}, s.storingPosts(byURL, enqueue))
+	return s.recordSuccess(ctx, f, caps, resp, items, hints, PollResult{Feed: f, Items: len(items)}, s.storingPosts(byURL))
 }
 
 // sourcedPost is a post with the archived page it was read from.

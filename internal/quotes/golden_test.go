@@ -342,3 +342,47 @@ func TestValidUTF8(t *testing.T) {
 		}
 	}
 }
+
+// TestWordTable holds wordTable to a map: the same answer for every word
+// put (through the table's growth), and none for words never put, among
+// them words of the same length and ends.
+func TestWordTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var tab wordTable[int]
+	want := map[string]int{}
+	word := func() string {
+		b := make([]byte, 1+rng.IntN(20))
+		for i := range b {
+			b[i] = "abاب\xd9\x8a"[rng.IntN(7)]
+		}
+		return string(b)
+	}
+	for i := range 3000 {
+		w := word()
+		*tab.put(w) += i
+		want[w] += i
+	}
+	for w, v := range want {
+		if got := tab.get(w); got != v {
+			t.Fatalf("get(%q) = %d, want %d", w, got, v)
+		}
+	}
+	for range 3000 {
+		if w := word(); tab.get(w) != want[w] {
+			t.Fatalf("get(%q) = %d, want %d", w, tab.get(w), want[w])
+		}
+	}
+	n := 0
+	tab.each(func(w string, v *int) {
+		n++
+		if want[w] != *v {
+			t.Fatalf("each: %q = %d, want %d", w, *v, want[w])
+		}
+	})
+	if n != len(want) {
+		t.Fatalf("each gave %d words, want %d", n, len(want))
+	}
+	if tab.get("") != 0 {
+		t.Fatal(`get("") found a value`)
+	}
+}
