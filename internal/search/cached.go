@@ -314,16 +314,16 @@ func (p plan) cachedCount(ctx context.Context, db *store.DB, c *docCache, keep k
 }
 
 // cachedCells is aggregate from the cache: every match counted by outlet,
-// language and day, with other outlets' listings when asked; ok is false
-// when the cache does not apply.
-func (p plan) cachedCells(ctx context.Context, q store.Querier, listings bool) (cells []cell, ok bool, err error) {
+// language and day, with other outlets' listings as aggregate counts them
+// for series by; ok is false when the cache does not apply.
+func (p plan) cachedCells(ctx context.Context, q store.Querier, by string, r roster) (cells []cell, ok bool, err error) {
 	c, err := cacheFor(ctx, q)
 	if c == nil || err != nil {
 		return nil, false, err
 	}
 	db := q.(*store.DB)
 	for range 2 {
-		cells, ok, err = p.cachedCellsOnce(ctx, db, c, listings)
+		cells, ok, err = p.cachedCellsOnce(ctx, db, c, by, r)
 		if err != errMissed {
 			return cells, ok, err
 		}
@@ -334,7 +334,7 @@ func (p plan) cachedCells(ctx context.Context, q store.Querier, listings bool) (
 	return nil, false, nil
 }
 
-func (p plan) cachedCellsOnce(ctx context.Context, db *store.DB, c *docCache, listings bool) ([]cell, bool, error) {
+func (p plan) cachedCellsOnce(ctx context.Context, db *store.DB, c *docCache, by string, r roster) ([]cell, bool, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	keep, ok, err := p.cachedFilters(ctx, db, c)
@@ -349,9 +349,18 @@ func (p plan) cachedCellsOnce(ctx context.Context, db *store.DB, c *docCache, li
 	counts := map[key]int{}
 	err = p.eachMatch(ctx, db, c, keep, false, 0, func(id int64, a docAttrs, _ float64) bool {
 		counts[key{int64(a.outlet), a.lang, a.day()}]++
-		if listings {
+		switch by {
+		case ByOutlet:
 			for _, o := range c.listed[id] {
 				counts[key{o, a.lang, a.day()}]++
+			}
+		case ByOrientation:
+			listed, own := c.listed[id], r[int64(a.outlet)].Orientation
+			for _, o := range listed {
+				ori := r[o].Orientation
+				if ori != own && !slices.ContainsFunc(listed, func(lower int64) bool { return lower < o && r[lower].Orientation == ori }) {
+					counts[key{o, a.lang, a.day()}]++
+				}
 			}
 		}
 		return true

@@ -92,8 +92,7 @@ func coverageOf(ctx context.Context, db store.Querier, req CoverageRequest) (Cov
 	if err != nil {
 		return Coverage{}, err
 	}
-	listings := req.By == ByOutlet || req.By == ByOrientation
-	cells, cached, err := p.cachedCells(ctx, db, listings)
+	cells, cached, err := p.cachedCells(ctx, db, req.By, roster)
 	if err != nil {
 		return Coverage{}, err
 	}
@@ -101,7 +100,7 @@ func coverageOf(ctx context.Context, db store.Querier, req CoverageRequest) (Cov
 		if err := p.narrowToFilters(ctx, db); err != nil {
 			return Coverage{}, err
 		}
-		if cells, err = p.aggregate(ctx, db, listings); err != nil {
+		if cells, err = p.aggregate(ctx, db, req.By); err != nil {
 			return Coverage{}, err
 		}
 	}

@@ -635,17 +635,28 @@ type cell struct {
 }
 
 // aggregate counts every match by cell, for coverage, which must be
-// complete (facets count the window: facetsOf). With listings, an article
-// listed by other outlets too (one URL in two outlets' feeds: ingest's
-// article_outlets) counts for each of them as well, for series by outlet
-// or orientation; series of all articles or by language count it once.
-func (p plan) aggregate(ctx context.Context, db store.Querier, listings bool) ([]cell, error) {
+// complete (facets count the window: facetsOf). An article listed by other
+// outlets too (one URL in two outlets' feeds: ingest's article_outlets)
+// counts, in series by outlet, for each of them as well; in series by
+// orientation, once for each orientation among its outlets (a cell of the
+// lowest listing outlet of each orientation other than its own outlet's);
+// in series of all articles or by language, once.
+func (p plan) aggregate(ctx context.Context, db store.Querier, by string) ([]cell, error) {
 	m := p.match
 	q := `SELECT d.outlet_id, d.lang, d.day, count(*) FROM ` + m.from + ` WHERE ` + m.where.sql() + ` GROUP BY d.outlet_id, d.day, d.lang`
 	args := m.where.args
-	if listings {
+	switch by {
+	case ByOutlet:
 		q += ` UNION ALL SELECT ao.outlet_id, d.lang, d.day, count(*) FROM ` + m.from + ` JOIN article_outlets ao ON ao.article_id = d.article_id
 		WHERE ` + m.where.sql() + ` GROUP BY ao.outlet_id, d.day, d.lang`
+		args = append(slices.Clip(m.where.args), m.where.args...)
+	case ByOrientation:
+		q += ` UNION ALL SELECT ao.outlet_id, d.lang, d.day, count(*) FROM ` + m.from + ` JOIN article_outlets ao ON ao.article_id = d.article_id
+			JOIN outlets listing ON listing.id = ao.outlet_id JOIN outlets own ON own.id = d.outlet_id
+		WHERE (` + m.where.sql() + `) AND listing.orientation <> own.orientation
+			AND NOT EXISTS (SELECT 1 FROM article_outlets prior JOIN outlets po ON po.id = prior.outlet_id
+				WHERE prior.article_id = ao.article_id AND prior.outlet_id < ao.outlet_id AND po.orientation = listing.orientation)
+		GROUP BY ao.outlet_id, d.day, d.lang`
 		args = append(slices.Clip(m.where.args), m.where.args...)
 	}
 	rows, err := db.QueryContext(ctx, q, args...)

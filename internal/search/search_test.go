@@ -382,11 +382,23 @@ func TestListedByOtherOutlets(t *testing.T) {
 				t.Errorf("%s: %v, want %v", query, got, want)
 			}
 		}
-		// Coverage by outlet counts the listings; of all articles, once each.
-		for by, want := range map[string]int{ByOutlet: 6, ByNone: 4, ByLang: 4} {
+		// Coverage by outlet counts the listings; by orientation, each camp
+		// among an article's outlets once (Press TV's story is state-run
+		// once though Al-Alam lists it too); of all articles, once each.
+		for by, want := range map[string]int{ByOutlet: 6, ByOrientation: 5, ByNone: 4, ByLang: 4} {
 			c, err := CoverageOf(ctx, db, CoverageRequest{Query: q, By: by})
 			if err != nil || c.Total != want {
 				t.Errorf("coverage by %q: total %d (%v), want %d", by, c.Total, err, want)
+			}
+			if by != ByOrientation {
+				continue
+			}
+			// Each camp's series is what the orientation facet counts.
+			for _, o := range f.Orientations {
+				i := slices.IndexFunc(c.Series, func(s Series) bool { return s.Key == o.Key })
+				if i < 0 || c.Series[i].Total != o.Count {
+					t.Errorf("coverage by orientation: series %q = %+v, the facet says %d", o.Key, c.Series, o.Count)
+				}
 			}
 		}
 	})
