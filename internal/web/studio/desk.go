@@ -89,8 +89,11 @@ type deskPage struct {
 	Actor accounts.Actor
 	// Since is the day from which articles count as new (the search's
 	// after: filter has a day's precision).
-	Since        string
-	NewTotal     link
+	Since    string
+	NewTotal link
+	// Window is search.Result.Window: when set, the counts by camp and by
+	// outlet are of the newest Window new articles, and the page says so.
+	Window       int
 	Camps        []link
 	Outlets      []link
 	Topics       []link
@@ -141,6 +144,7 @@ func (s *studio) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.NewTotal = link{Label: plural(res.Total, "article", "articles"), Count: res.Total, Href: archiveHref(after)}
+	p.Window = res.Window
 	if f := res.Facets; f != nil {
 		for _, c := range f.Orientations {
 			l := link{Label: c.Key, Count: c.Count}
