@@ -1092,6 +1092,11 @@ func isMainClause(w string) bool {
 // the content, and a source (according to Reuters) is no quotation.
 func (f *finder) according(p *para, i, n int) int {
 	lx := f.lx
+	if w := p.word(i + n); w == "من" || w == "ما" {
+		// "به عقیده من …" inside someone's words: their own view, and no
+		// speaker to remember (a later وی would stand for it).
+		return i + n
+	}
 	s := p.toks[i].sentence
 	send := p.sentenceEnd(s)
 	k := i + n

@@ -698,3 +698,65 @@ func TestPersianOpenQuoteRound6(t *testing.T) {
 		want{para: 1, text: "نیروهای ما دو پل و یک سامانه «رادار ثابت\" را در این منطقه تخریب کرده‌اند"},
 	)
 }
+
+// Round 7 speakers: "as X said" (آنطور که X گفته، …) names X; a medium
+// relaying someone (روزنامه … به نقل از X … اعلام کرد:) gives the innermost
+// speaker; an honorific before a name in quotation marks keeps the name; a
+// name in guillemets opening a clause is an antecedent for وی; "این
+// <noun>" stands for the speaker last named with that noun (a report, a
+// group of sources); وی and "نویسنده این مقاله" stand for a person, not
+// for a document that spoke; "به عقیده من" inside someone's words names
+// nobody new; a role repeated with a word left out is the person who has it.
+func TestPersianSpeakersRound7(t *testing.T) {
+	check(t, "fa", []string{
+		"آنطور که یک مقام وزارت نیرو به خبرنگاران گفته، سد کرج تا پایان ماه آبگیری می‌شود.",
+		"این در حالیست که سخنگوی شرکت آب اعلام کرد، جیره‌بندی در کار نیست.",
+	},
+		want{para: 1, text: "سد کرج تا پایان ماه آبگیری می‌شود", kind: Indirect, speaker: "یک مقام وزارت نیرو"},
+		want{para: 2, text: "جیره‌بندی در کار نیست", kind: Indirect, speaker: "سخنگوی شرکت آب"},
+	)
+	check(t, "fa", []string{
+		"روزنامه الوطن امروز به نقل از \"سعید الحمد\" مدیر بندر اعلام کرد: صادرات امسال دو برابر شده است.",
+		"به گزارش خبرنگار ما و به نقل از پایگاه خبری دانشگاه دکتر رضا نوری رئیس دانشگاه گفت: ثبت‌نام از شنبه آغاز می‌شود.",
+		"دکتر \"ماریا لوپز\"، رئیس بیمارستان شهر، اظهار داشت: بخش کودکان بازسازی شده است.",
+	},
+		want{para: 1, text: "صادرات امسال دو برابر شده است", speaker: "سعید الحمد"},
+		want{para: 2, text: "ثبت‌نام از شنبه آغاز می‌شود", speaker: "دکتر رضا نوری"},
+		want{para: 3, text: "بخش کودکان بازسازی شده است", speaker: "ماریا لوپز"},
+	)
+	check(t, "fa", []string{
+		"به گزارش خبرگزاری فارس، «ژان پیر لاکروا» خواستار آتش‌بس فوری شد.",
+		"وی افزود: «گفت‌وگو تنها راه است.»",
+	},
+		want{para: 2, text: "گفت‌وگو تنها راه است", speaker: "وی", resolved: "ژان پیر لاکروا"},
+	)
+	check(t, "fa", []string{
+		"علی محمدی، تحلیلگر سیاسی در مقاله‌ای برای نشریه ماه نوشت: تحریم‌ها کارساز نیست.",
+		"گزارش نشریه ماه ادامه می‌دهد که بازار نفت آرام مانده است.",
+		"این گزارش می‌افزاید: قیمت‌ها پایین خواهد ماند.",
+		"نویسنده این مقاله می‌افزاید: «دولت باید راه دیگری بیابد.»",
+		"منابع پزشکی اعلام کردند: دو نفر زخمی شدند.",
+		"این منابع افزودند: حال هر دو خوب است.",
+	},
+		want{para: 1, speaker: "علی محمدی"},
+		want{para: 2, text: "بازار نفت آرام مانده است", kind: Indirect, speaker: "گزارش نشریه ماه"},
+		want{para: 3, text: "قیمت‌ها پایین خواهد ماند", speaker: "این گزارش", resolved: "گزارش نشریه ماه"},
+		want{para: 4, text: "دولت باید راه دیگری بیابد", speaker: "نویسنده این مقاله", resolved: "علی محمدی"},
+		want{para: 5, speaker: "منابع پزشکی"},
+		want{para: 6, text: "حال هر دو خوب است", speaker: "این منابع", resolved: "منابع پزشکی"},
+	)
+	check(t, "fa", []string{
+		"رضا کریمی گفت: به عقیده من تیم جوان ما هنوز فرصت دارد.",
+		"وی افزود: باید صبور بود.",
+	},
+		want{para: 1, text: "به عقیده من تیم جوان ما هنوز فرصت دارد", speaker: "رضا کریمی"},
+		want{para: 2, text: "باید صبور بود", resolved: "رضا کریمی"},
+	)
+	check(t, "fa", []string{
+		"مریم نادری مدیرکل امور بانوان وزارت ورزش و جوانان گفت: لیگ بانوان ادامه دارد.",
+		"مدیرکل امور بانوان ورزش و جوانان افزود: بودجه لیگ دو برابر شد.",
+	},
+		want{para: 1, speaker: "مریم نادری", role: "مدیرکل امور بانوان وزارت ورزش و جوانان"},
+		want{para: 2, text: "بودجه لیگ دو برابر شد", resolved: "مریم نادری"},
+	)
+}

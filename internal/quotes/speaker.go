@@ -13,6 +13,18 @@ import (
 func (f *finder) noteNames(p *para, a, b int) {
 	for i := a; i < b; i++ {
 		t := &p.toks[i]
+		if q := t.qid; q >= 0 && f.lx.lang == "fa" && !p.used[q] && p.quotes[q].open == i && (i == a || isComma(&p.toks[i-1])) {
+			// "به گزارش …، «محمد البرادعی» خواستار … شد": agencies put a
+			// name opening its clause in guillemets; a later وی stands
+			// for it. Two or three words, not the object (را) of a verb.
+			if cl := p.quotes[q].close; cl > i && cl+1 < b && p.toks[cl+1].isWord() && p.word(cl+1) != "را" {
+				if n := p.words(i+1, cl); n >= 2 && n <= 3 {
+					if sp := p.span(i+1, cl); sp != nil {
+						f.remember(sp.Text, strings.Join(f.words(p, sp), " "), "")
+					}
+				}
+			}
+		}
 		if t.qid >= 0 {
 			continue
 		}
@@ -162,6 +174,25 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 			}
 		}
 	}
+	// "روزنامه القبس … به نقل از «خالد المظف» مسئول … اعلام کرد:" and "به
+	// گزارش خبرنگار فارس و به نقل از پایگاه … پلیس سردار X … گفت": a
+	// medium relaying someone, without the comma of a source formula. The
+	// speaker is the innermost one (GUIDELINES.md), after به نقل از, from
+	// an honorific that opens the name when one follows the outlet.
+	for i := a - 3; i >= start; i-- {
+		if p.toks[i].qid < 0 && p.word(i) == "به" && p.word(i+1) == "نقل" && p.word(i+2) == "از" {
+			if !slices.ContainsFunc(p.toks[i+3:a], func(t token) bool { return isComma(&t) && t.qid < 0 }) && p.words(i+3, a) > 0 {
+				start = i + 3
+				for k := start + 1; k < a && k < start+6; k++ {
+					if lx.honorifics.has(p.word(k)) {
+						start = k
+						break
+					}
+				}
+			}
+			break
+		}
+	}
 	// A clause coordinated after a finite verb (… را شاهد بودیم و
 	// خبرنگار X نیز … گفت): the subject is in the clause of the cue.
 	for i := a - 2; i > start; i-- {
@@ -182,6 +213,12 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 	// speaks is the one after که.
 	for i := a - 1; i > start; i-- {
 		if p.toks[i].qid < 0 && p.word(i) == "که" {
+			if w := p.word(i - 1); isMannerWord(w) || w == "حالیست" && p.word(i-2) == "در" {
+				// "آنطور که X به رویترز گفته، …" (as X said) and "این
+				// در حالیست که X اعلام کرد": the speaker is after که.
+				start = i + 1
+				break
+			}
 			for k := max(start, i-3); k < i; k++ {
 				if f.cueAt(p, k) == i-k {
 					start = i + 1
@@ -253,6 +290,13 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		c := a0
 		for c < e && !f.endsSubject(p, c, a0) {
 			c++
+		}
+		if q := p.toks[c].qid; c == a0+1 && c < e && q >= 0 && !p.used[q] && p.quotes[q].open == c && lx.honorifics.has(p.word(a0)) {
+			// "دکتر "گوستاو کوبریرو"، رئیس …": an honorific before a
+			// name in quotation marks; the name is the speaker.
+			if cl := p.quotes[q].close; cl > c+1 && cl < a && p.words(c+1, cl) <= 4 {
+				return p.span(c+1, cl), nil, false
+			}
 		}
 		if p.word(c) == "را" && c-a0 == 1 && lx.demonstr.has(p.word(a0)) {
 			// "«…» این را X گفت": the object is the quotation itself,
@@ -510,12 +554,24 @@ func (f *finder) resolve(p *para, sp, role *Span, conf float64) (string, float64
 	case len(words) == 1 && lx.plurals.has(words[0]):
 		return "", conf - 0.1 // a group: nobody's name
 	case len(words) == 1 && lx.pronouns.has(words[0]):
-		if m := f.last(""); m != nil {
+		if m := f.lastPerson(""); m != nil {
 			return m.name, conf - 0.03
 		}
 		return "", conf - 0.2 // a pronoun is nobody's name
+	case len(words) >= 2 && lx.demonstr.has(words[0]) && !lx.roles.has(words[1]) && f.lastNamed(words[1]) != nil:
+		// "این گزارش می‌افزاید", "این منابع افزودند": the speaker last
+		// named with that noun (گزارش فارن پالیسی ادامه می‌دهد …، منابع
+		// بیمارستانی اعلام کردند …) — a document or a group, which speak
+		// (GUIDELINES.md), not the last person.
+		return f.lastNamed(words[1]).name, conf - 0.03
+	case len(words) >= 3 && lx.roles.has(words[0]) && lx.demonstr.has(words[1]) && lx.docNouns != nil && lx.docNouns.has(words[2]):
+		// "نویسنده این مقاله می‌افزاید": the person who wrote the
+		// document, not a new speaker.
+		if m := f.lastPerson(""); m != nil {
+			return m.name, conf - 0.05
+		}
 	case len(words) >= 2 && lx.demonstr.has(words[0]) && lx.roles.has(words[1]):
-		if m := f.last(words[1]); m != nil {
+		if m := f.lastPerson(words[1]); m != nil {
 			return m.name, conf - 0.03
 		}
 	case len(words) >= 1 && lx.roles.has(words[0]):
@@ -525,6 +581,14 @@ func (f *finder) resolve(p *para, sp, role *Span, conf float64) (string, float64
 		for i := len(f.mentions) - 1; i >= 0 && i >= len(f.mentions)-20; i-- {
 			if m := &f.mentions[i]; m.rnorm != "" && strings.Contains(strings.ReplaceAll(m.rnorm, " ", ""), whole) {
 				return m.name, conf
+			}
+		}
+		// The role repeated with a word left out (مدیرکل سلامت و تندرستی
+		// آموزش و پرورش after "X مدیرکل سلامت و تندرستی وزارت آموزش و
+		// پرورش"): same first word, and every word of it in that role.
+		for i := len(f.mentions) - 1; len(words) >= 3 && i >= 0 && i >= len(f.mentions)-20; i-- {
+			if rw := strings.Fields(f.mentions[i].rnorm); len(rw) > 0 && rw[0] == words[0] && !slices.ContainsFunc(words, func(w string) bool { return !slices.Contains(rw, w) }) {
+				return f.mentions[i].name, conf - 0.03
 			}
 		}
 		if m := f.varied(p, sp); m != nil {
@@ -598,6 +662,46 @@ func (f *finder) last(roleWord string) *mention {
 		return f.last("")
 	}
 	return nil
+}
+
+// lastPerson is last for a pronoun or a person's anaphor (وی، این مقام):
+// it skips documents that spoke (گزارش فارن پالیسی، مقاله …), which وی
+// and این مقام do not stand for.
+func (f *finder) lastPerson(roleWord string) *mention {
+	for i := len(f.mentions) - 1; i >= 0 && i >= len(f.mentions)-20; i-- {
+		m := &f.mentions[i]
+		if w, _, _ := strings.Cut(m.nnorm, " "); f.lx.docNouns != nil && f.lx.docNouns.has(w) {
+			continue
+		}
+		if roleWord == "" || strings.Contains(m.rnorm, roleWord) || strings.Contains(m.nnorm, roleWord) {
+			return m
+		}
+	}
+	if roleWord != "" {
+		return f.lastPerson("")
+	}
+	return nil
+}
+
+// lastNamed returns the last mention whose name starts with the noun w
+// (گزارش in گزارش فارن پالیسی).
+func (f *finder) lastNamed(w string) *mention {
+	for i := len(f.mentions) - 1; i >= 0 && i >= len(f.mentions)-20; i-- {
+		if m := &f.mentions[i]; strings.HasPrefix(m.nnorm, w+" ") {
+			return m
+		}
+	}
+	return nil
+}
+
+// isMannerWord reports whether w, before که, makes an "as X said" clause
+// (آنطور که X گفته، …; همانطور که X گفت): its speaker follows که.
+func isMannerWord(w string) bool {
+	switch w {
+	case "آنطور", "انطور", "همانطور", "آنگونه", "انگونه", "همانگونه", "همچنان":
+		return true
+	}
+	return false
 }
 
 // resolveName names the speaker of a heading: a known person whose name
