@@ -355,12 +355,8 @@ func (p plan) cachedCellsOnce(ctx context.Context, db *store.DB, c *docCache, by
 				counts[key{o, a.lang, a.day()}]++
 			}
 		case ByOrientation:
-			listed, own := c.listed[id], r[int64(a.outlet)].Orientation
-			for _, o := range listed {
-				ori := r[o].Orientation
-				if ori != own && !slices.ContainsFunc(listed, func(lower int64) bool { return lower < o && r[lower].Orientation == ori }) {
-					counts[key{o, a.lang, a.day()}]++
-				}
+			for _, o := range otherCamps(r[int64(a.outlet)].Orientation, c.listed[id], r) {
+				counts[key{o, a.lang, a.day()}]++
 			}
 		}
 		return true

@@ -252,16 +252,13 @@ func facetsOf(rows []windowRow, r roster) *Facets {
 		if len(row.listedBy) == 0 {
 			continue
 		}
-		own := r[row.outletID].Orientation
 		for i, id := range row.listedBy {
-			if slices.Contains(row.listedBy[:i], id) {
-				continue
+			if !slices.Contains(row.listedBy[:i], id) {
+				alsoOutlet[id]++
 			}
-			alsoOutlet[id]++
-			o := r[id].Orientation
-			if o != own && !slices.ContainsFunc(row.listedBy[:i], func(prev int64) bool { return r[prev].Orientation == o }) {
-				alsoOrientation[o]++
-			}
+		}
+		for _, id := range otherCamps(r[row.outletID].Orientation, row.listedBy, r) {
+			alsoOrientation[r[id].Orientation]++
 		}
 	}
 	outlets, orientations, langs, days := map[string]*Count{}, map[string]*Count{}, map[string]*Count{}, map[string]*Count{}
@@ -309,5 +306,25 @@ func sortedCounts(m map[string]*Count, order func(a, b Count) int) []Count {
 		out = append(out, *c)
 	}
 	slices.SortFunc(out, order)
+	return out
+}
+
+// otherCamps returns, of the outlets that also list an article, one for
+// each orientation other than own (its own outlet's): the lowest ID of
+// that orientation, as aggregate's SQL picks it. An article counts once
+// for each camp among its outlets, in facets and in coverage alike.
+func otherCamps(own string, listed []int64, r roster) []int64 {
+	var out []int64
+	for _, id := range listed {
+		o := r[id].Orientation
+		if o == own {
+			continue
+		}
+		if i := slices.IndexFunc(out, func(p int64) bool { return r[p].Orientation == o }); i < 0 {
+			out = append(out, id)
+		} else if id < out[i] {
+			out[i] = id
+		}
+	}
 	return out
 }
