@@ -30,6 +30,11 @@ type mention struct {
 	name  string // original text
 	rnorm string // role in matching form
 	nnorm string // name in matching form
+	// alias holds the role phrases that have stood for this person
+	// without being their given role (امام جمعه موقت تهران for سید احمد
+	// خاتمی, named without a role), in matching form, one a line: a
+	// later mention by the same phrase is the same person.
+	alias string
 }
 
 // finder holds the state of one call of Find.
@@ -112,6 +117,7 @@ func Find(paragraphs []string, lang string) ([]Candidate, error) {
 	for i, p := range paragraphs {
 		f.paragraph(i+1, p)
 	}
+	f.cataphora()
 	return f.result(), nil
 }
 

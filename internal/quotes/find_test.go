@@ -760,3 +760,65 @@ func TestPersianSpeakersRound7(t *testing.T) {
 		want{para: 2, text: "بودجه لیگ دو برابر شد", resolved: "مریم نادری"},
 	)
 }
+
+// Round 8: the antecedents, tested with sentences written for the test.
+func TestPersianAntecedentsRound8(t *testing.T) {
+	// A shortened role (a word left out, a letter off) and a role the
+	// speaker was first named without stand for that person, and so does
+	// the next وی.
+	check(t, "fa", []string{
+		"حجت‌الاسلام حسن رضایی سخنگوی کمسیون فرهنگی و اجتماعی مجلس شورای اسلامی اظهار داشت: طرح به کمیسیون برمی‌گردد.",
+		"مهدی نوری رئیس اتاق بازرگانی گفت: صادرات کم شده است.",
+		"سخنگوی کمیسیون فرهنگی مجلس در پایان گفت: رأی‌گیری هفته آینده است.",
+		"وی افزود: همه نمایندگان حاضر خواهند بود.",
+	},
+		want{para: 1, speaker: "حجت‌الاسلام حسن رضایی"},
+		want{para: 2, speaker: "مهدی نوری"},
+		want{para: 3, text: "رأی‌گیری هفته آینده است", resolved: "حجت‌الاسلام حسن رضایی"},
+		want{para: 4, text: "همه نمایندگان حاضر خواهند بود", speaker: "وی", resolved: "حجت‌الاسلام حسن رضایی"},
+	)
+	// Someone named again by the surname is the one a later وی stands
+	// for, though another person was named in between; a role that varies
+	// the name (خطیب …) is remembered as that person's.
+	check(t, "fa", []string{
+		"سید علی موسوی در خطبه نماز جمعه گفت: مردم در انتخابات شرکت کنند.",
+		"خطیب نماز جمعه شهر با اشاره به گرانی گفت: دولت باید پاسخ دهد.",
+		"وی افزود: مجلس هم مسئول است.",
+	},
+		want{para: 1, speaker: "سید علی موسوی"},
+		want{para: 2, text: "دولت باید پاسخ دهد", resolved: "سید علی موسوی"},
+		want{para: 3, text: "مجلس هم مسئول است", speaker: "وی", resolved: "سید علی موسوی"},
+	)
+	// Pronouns that open the article before anyone is named stand for the
+	// first speaker named after them (the headline named them).
+	check(t, "fa", []string{
+		"وی افزود: قرارداد امضا شده است.",
+		"وی گفت: کار از ماه آینده شروع می‌شود.",
+		"کاظمی تصریح کرد: هزینه‌ها را دولت می‌دهد.",
+	},
+		want{para: 1, text: "قرارداد امضا شده است", speaker: "وی", resolved: "کاظمی"},
+		want{para: 2, text: "کار از ماه آینده شروع می‌شود", speaker: "وی", resolved: "کاظمی"},
+		want{para: 3, speaker: "کاظمی"},
+	)
+	// A sentence longer than the subject window opens with its subject,
+	// which an adverbial of time (ظهر، پیش از) or manner (بدون) ends; a
+	// dateline (از کرمان) ends the source formula.
+	check(t, "fa", []string{
+		"به گزارش خبرنگار اجتماعی فارس، احمد کاظمی ظهر امروز در حاشیه نشست علنی بدون حضور خبرنگاران در پاسخ به پرسش‌های متعدد درباره تناقض اظهارات وی با سخنان شهردار و معاون حمل و نقل او در باره احداث خط دوم اتوبوس تندرو در مسیر شرق به غرب شهر و زمان بهره‌برداری از آن و هزینه‌های پروژه گفت: این خط تا پایان سال ساخته نمی‌شود.",
+		"به گزارش خبرنگار خبرگزاری فارس از کرمان محمد رحیمی که در جمع مدیران سخن می‌گفت گفت: بودجه استان کافی نیست.",
+		"رحیمی پیش از ظهر دیروز در جمع مدیران گفت: برنامه‌ها اجرا می‌شود.",
+	},
+		want{para: 1, text: "این خط تا پایان سال ساخته نمی‌شود", speaker: "احمد کاظمی"},
+		want{para: 2, text: "بودجه استان کافی نیست", speaker: "محمد رحیمی"},
+		want{para: 3, text: "برنامه‌ها اجرا می‌شود", speaker: "رحیمی"},
+	)
+	// A relayed speaker closed by a comma before the cue; "این منبع" that
+	// named nobody before is the last person named.
+	check(t, "fa", []string{
+		"روزنامه الشرق به نقل از یک مقام نزدیک به نخست وزیر، نوشت: کابینه تا هفته آینده معرفی می‌شود.",
+		"به گفته این منبع، دو وزیر تغییر می‌کنند.",
+	},
+		want{para: 1, text: "کابینه تا هفته آینده معرفی می‌شود", speaker: "یک مقام نزدیک"},
+		want{para: 2, text: "دو وزیر تغییر می‌کنند", kind: Indirect, resolved: "یک مقام نزدیک"},
+	)
+}

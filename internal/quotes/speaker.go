@@ -85,12 +85,238 @@ func (f *finder) words(p *para, sp *Span) []string {
 }
 
 // remember notes a person named: name is the original text, nn and rn the
-// matching forms of the name and the role.
+// matching forms of the name and the role. Someone named again — by the
+// same name, by part of it (حیاتی after محمد حیاتی) or by more of it (سید
+// احمد خاتمی after خاتمی) — stays one entry, moved to the end: the person
+// named last is the one a later وی stands for, also when the name was
+// first given long before and someone else came in between.
 func (f *finder) remember(name, nn, rn string) {
 	if k := len(f.mentions); k > 0 && strings.Contains(f.mentions[k-1].nnorm, nn) {
 		return // the same person again, as "دکتر X" after "دکتر X، role"
 	}
+	if i := f.sameName(nn); i >= 0 {
+		// The name as last written, without its titles (سردار محمدیان
+		// gives محمدیان, دکتر شاهرضایی شاهرضایی), is the one a later وی
+		// gives; the longer form is kept for matching.
+		m := f.touch(i)
+		m.name = name
+		for k := strings.Count(nn, " ") - strings.Count(f.bareName(nn), " "); k > 0; k-- {
+			_, rest, ok := strings.Cut(strings.TrimSpace(m.name), " ")
+			if !ok {
+				break
+			}
+			m.name = rest
+		}
+		if len(nn) > len(m.nnorm) {
+			m.nnorm = nn
+		}
+		if m.rnorm == "" {
+			m.rnorm = rn
+		}
+		return
+	}
 	f.mentions = append(f.mentions, mention{name: name, nnorm: nn, rnorm: rn})
+}
+
+// sameName returns the index of a person among the last twenty whose name
+// and nn are one the start or the end of the other, word for word (a first
+// name or a surname left out; titles before either do not count), or -1.
+// Role phrases do not count: سوریه is not سفیر سوریه.
+func (f *finder) sameName(nn string) int {
+	if f.lx.lang == "en" {
+		return -1
+	}
+	w := f.bareName(nn)
+	if w == "" {
+		return -1
+	}
+	if first, _, _ := strings.Cut(w, " "); f.lx.roles.has(first) || f.lx.pronouns.has(first) || f.lx.demonstr.has(first) {
+		return -1
+	}
+	for i := len(f.mentions) - 1; i >= 0 && i >= len(f.mentions)-20; i-- {
+		mw := f.bareName(f.mentions[i].nnorm)
+		if first, _, _ := strings.Cut(mw, " "); mw == "" || f.lx.roles.has(first) || f.lx.docNouns != nil && f.lx.docNouns.has(first) {
+			continue
+		}
+		short, long := w, mw
+		if len(short) > len(long) {
+			short, long = long, short
+		}
+		if strings.HasPrefix(long, short) && (len(long) == len(short) || long[len(short)] == ' ') ||
+			strings.HasSuffix(long, short) && long[len(long)-len(short)-1] == ' ' {
+			return i
+		}
+	}
+	return -1
+}
+
+// bareName returns a name in matching form without the titles before it
+// (سردار محمدیان is محمدیان for sameName).
+func (f *finder) bareName(nn string) string {
+	for {
+		w, rest, ok := strings.Cut(nn, " ")
+		if !ok || !f.lx.honorifics.has(w) {
+			return nn
+		}
+		nn = rest
+	}
+}
+
+// touch moves the person at index i to the end of the list (named last)
+// and returns it.
+func (f *finder) touch(i int) *mention {
+	if k := len(f.mentions) - 1; i < k {
+		m := f.mentions[i]
+		copy(f.mentions[i:], f.mentions[i+1:])
+		f.mentions[k] = m
+	}
+	return &f.mentions[len(f.mentions)-1]
+}
+
+// byRole returns the index of the person a bare role phrase (its words in
+// matching form) stands for, among the last twenty named, the latest
+// first, or -1. Without near, the phrase is part of the role as it was
+// given (compared without spaces: دبیرکل حزب الله is دبیر کل حزب‌الله
+// لبنان) or a phrase that stood for the person before. With near, it has
+// the role's first word and each of its words is in the role, a letter off
+// at most (نماینده ایران for نماینده دائم ایران, سخنگوی کمیسیون آموزش مجلس
+// for سخنگوی کمسیون آموزش و تحقیقات مجلس): Persian news names its speaker
+// by a shortened role as often as by name. The roles compared are the one
+// given, the role phrases that stood for the person before (alias), and
+// the name when it is itself a role phrase.
+func (f *finder) byRole(words []string, near bool) int {
+	lo := max(0, len(f.mentions)-20)
+	if !near {
+		whole := strings.Join(words, "")
+		for i := len(f.mentions) - 1; i >= lo; i-- {
+			m := &f.mentions[i]
+			if containsSpaceless(m.rnorm, whole) {
+				return i
+			}
+			for a := range strings.Lines(m.alias) {
+				if a = strings.TrimSuffix(a, "\n"); containsSpaceless(a, whole) && len(strings.ReplaceAll(a, " ", "")) == len(whole) {
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	if len(words) < 2 || f.lx.lang == "en" && len(words) < 3 {
+		// English keeps the rule tuned on PolNeAR: three words or more.
+		return -1
+	}
+	for i := len(f.mentions) - 1; i >= lo; i-- {
+		m := &f.mentions[i]
+		if coversRole(words, m.rnorm) {
+			return i
+		}
+		if first, _, _ := strings.Cut(m.nnorm, " "); f.lx.roles.has(first) && !f.lx.honorifics.has(first) && coversRole(words, m.nnorm) {
+			return i
+		}
+		for a := range strings.Lines(m.alias) {
+			if coversRole(words, strings.TrimSuffix(a, "\n")) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// coversRole reports whether each word of the role phrase words (but و) is
+// in the role rw (matching form, words separated by spaces), a letter off
+// at most, starting with its first word.
+func coversRole(words []string, rw string) bool {
+	if first, _, _ := strings.Cut(rw, " "); first == "" || !nearWord(words[0], first) {
+		return false
+	}
+	for _, w := range words[1:] {
+		if w == "و" || hasWord(rw, w) {
+			continue
+		}
+		found := false
+		for r := range strings.FieldsSeq(rw) {
+			if found = nearWord(w, r); found {
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// hasWord reports whether the word w is one of the space-separated words
+// of s.
+func hasWord(s, w string) bool {
+	for s != "" {
+		i := strings.Index(s, w)
+		if i < 0 {
+			return false
+		}
+		if (i == 0 || s[i-1] == ' ') && (i+len(w) == len(s) || s[i+len(w)] == ' ') {
+			return true
+		}
+		s = s[i+1:]
+	}
+	return false
+}
+
+// containsSpaceless reports whether needle (without spaces) occurs in hay
+// when hay's spaces are left out, without building that string.
+func containsSpaceless(hay, needle string) bool {
+	if needle == "" {
+		return false
+	}
+	for i := 0; i < len(hay); i++ {
+		if hay[i] == ' ' {
+			continue
+		}
+		j, k := i, 0
+		for j < len(hay) && k < len(needle) {
+			switch {
+			case hay[j] == ' ':
+				j++
+			case hay[j] == needle[k]:
+				j, k = j+1, k+1
+			default:
+				j = len(hay) + 1
+			}
+		}
+		if k == len(needle) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearWord reports whether a and b are the same word or, both of four
+// letters or more, one letter added, dropped or changed (کمسیون for
+// کمیسیون: a typing slip of the outlet's).
+func nearWord(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if len(a)-len(b) > utf8.UTFMax || len(b)-len(a) > utf8.UTFMax || utf8.RuneCountInString(a) < 4 || utf8.RuneCountInString(b) < 4 {
+		return false
+	}
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			break
+		}
+		a, b = a[na:], b[nb:]
+	}
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeLastRuneInString(a)
+		rb, nb := utf8.DecodeLastRuneInString(b)
+		if ra != rb {
+			break
+		}
+		a, b = a[:len(a)-na], b[:len(b)-nb]
+	}
+	return utf8.RuneCountInString(a) <= 1 && utf8.RuneCountInString(b) <= 1
 }
 
 // subject finds the speaker before token a in sentence s (not before
@@ -125,15 +351,24 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		// A long lead (به گزارش خبرنگار … فارس، محمود احمدی‌نژاد … با
 		// تبریک … گفت:) puts the source formula before the window of
 		// forty words: the subject still starts after its comma, not
-		// inside it.
+		// inside it — nor, when no comma stands between the formula's
+		// and the window, at the window's first word (… خسرو دانشجو ظهر
+		// امروز در حاشیه … جلسه علنی بدون حضور مستمع … گفت: the window
+		// began at بدون).
 		for i := ss; i < a && i < ss+40; i++ {
 			if isComma(&p.toks[i]) {
-				if i >= start {
+				if i >= start || start == a-40 && start-i <= maxLead && f.opensName(p, i+1) && !slices.ContainsFunc(p.toks[i+1:start], func(t token) bool { return isComma(&t) }) {
 					start = i + 1
 				}
 				break
 			}
 		}
+	} else if ss := max(p.sentStart[s], from); lx.lang == "fa" && start == a-40 && start > ss && start-ss <= maxLead && f.opensName(p, ss) && !slices.ContainsFunc(p.toks[ss:start], func(t token) bool { return isComma(&t) || t.norm == ":" }) {
+		// The same without a formula: a sentence longer than the window
+		// that opens with its subject (احمدی‌نژاد پیش از ظهر دیروز … در
+		// جمع … که … گرد هم آمده بودند، … گفت:) — the window's first word
+		// is in the middle of its adverbials.
+		start = ss
 	}
 	// Drop a source formula up to its comma, or, without one (به گزارش
 	// همشهری آنلاین پیمان جبلی … نوشت:), up to the end of the outlet it
@@ -169,6 +404,11 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 				}
 				if e > k {
 					start = e
+					if p.word(e) == "از" && e+2 < a && p.toks[e+1].isWord() && f.opensName(p, e+2) {
+						// "به گزارش خبرنگار فارس از کرمان محمد نیازی …":
+						// the reporter's place ends the formula.
+						start = e + 2
+					}
 					break
 				}
 			}
@@ -181,7 +421,13 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 	// an honorific that opens the name when one follows the outlet.
 	for i := a - 3; i >= start; i-- {
 		if p.toks[i].qid < 0 && p.word(i) == "به" && p.word(i+1) == "نقل" && p.word(i+2) == "از" {
-			if !slices.ContainsFunc(p.toks[i+3:a], func(t token) bool { return isComma(&t) && t.qid < 0 }) && p.words(i+3, a) > 0 {
+			// A comma right before the cue closes the relayed speaker's
+			// name (روزنامه الحیات به نقل از یک مقام نزدیک به …، نوشت:).
+			e := a
+			if e > i+3 && isComma(&p.toks[e-1]) {
+				e--
+			}
+			if !slices.ContainsFunc(p.toks[i+3:e], func(t token) bool { return isComma(&t) && t.qid < 0 }) && p.words(i+3, e) > 0 {
 				start = i + 3
 				for k := start + 1; k < a && k < start+6; k++ {
 					if lx.honorifics.has(p.word(k)) {
@@ -244,8 +490,11 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		}
 		a0 := from0
 		from0 = e + 1
-		if e < a && e > a0 && (isPersianWeekday(p.word(e-1)) || p.word(e-1) == "امروز" || p.word(e-1) == "دیروز" || p.word(e-1) == "امشب") {
-			continue // "اواسط ظهر امروز، وزارت دفاع …": a time, not the subject
+		if e < a && e > a0 && p.words(a0, e) <= 4 && (isPersianWeekday(p.word(e-1)) || p.word(e-1) == "امروز" || p.word(e-1) == "دیروز" || p.word(e-1) == "امشب") {
+			// "اواسط ظهر امروز، وزارت دفاع …": a time, not the subject.
+			// A longer segment holds the subject before its time
+			// ("روپرت کولویل" سخنگوی سازمان ملل اواخر دیروز پنجشنبه، …).
+			continue
 		}
 		if e < a && e > a0 && lx.clauseEnds.has(p.word(e-1)) && p.words(e+1, a) > 0 && !slices.ContainsFunc(p.toks[a0:e], func(t token) bool { return t.norm == "که" }) {
 			// "چرت‌ها … کمک کند، دکتر X می‌گوید:": a clause of its own
@@ -390,6 +639,24 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		}
 	}
 	return nil, nil, false
+}
+
+// maxLead bounds how far before the subject window a long sentence's
+// subject is looked for (tokens): the look stays linear on a paragraph
+// of one endless sentence.
+const maxLead = 80
+
+// opensName reports whether token i can open a subject: a word that is
+// neither an adverbial nor a conjunction, or an opening quotation mark.
+func (f *finder) opensName(p *para, i int) bool {
+	if i >= len(p.toks) {
+		return false
+	}
+	if t := &p.toks[i]; !t.isWord() {
+		return isOpenQuote(t)
+	}
+	w := p.word(i)
+	return !f.lx.adjuncts.has(w) && !isConjunction(w) && !f.lx.demonstr.has(w) && f.cueAt(p, i) == 0
 }
 
 // endsSubject reports whether token c, inside a subject that began at a0,
@@ -564,6 +831,12 @@ func (f *finder) resolve(p *para, sp, role *Span, conf float64) (string, float64
 		// بیمارستانی اعلام کردند …) — a document or a group, which speak
 		// (GUIDELINES.md), not the last person.
 		return f.lastNamed(words[1]).name, conf - 0.03
+	case len(words) == 2 && lx.demonstr.has(words[0]) && !lx.roles.has(words[1]) && !(lx.docNouns != nil && lx.docNouns.has(words[1])) &&
+		!strings.HasSuffix(words[1], "ها") && !f.pluralRole(words[1]) && f.lastPerson("") != nil:
+		// "به گفته این منبع، …" after "… به نقل از یک مقام نزدیک به X":
+		// a demonstrative with a noun that named nobody before stands
+		// for the last person, not for a new one called "this source".
+		return f.lastPerson("").name, conf - 0.05
 	case len(words) >= 3 && lx.roles.has(words[0]) && lx.demonstr.has(words[1]) && lx.docNouns != nil && lx.docNouns.has(words[2]):
 		// "نویسنده این مقاله می‌افزاید": the person who wrote the
 		// document, not a new speaker.
@@ -575,24 +848,22 @@ func (f *finder) resolve(p *para, sp, role *Span, conf float64) (string, float64
 			return m.name, conf - 0.03
 		}
 	case len(words) >= 1 && lx.roles.has(words[0]):
-		// Compared without spaces: Persian writes compounds with a
-		// space or without (دبیرکل حزب الله / دبیر کل حزب‌الله لبنان).
-		whole := strings.Join(words, "")
-		for i := len(f.mentions) - 1; i >= 0 && i >= len(f.mentions)-20; i-- {
-			if m := &f.mentions[i]; m.rnorm != "" && strings.Contains(strings.ReplaceAll(m.rnorm, " ", ""), whole) {
-				return m.name, conf
-			}
-		}
-		// The role repeated with a word left out (مدیرکل سلامت و تندرستی
-		// آموزش و پرورش after "X مدیرکل سلامت و تندرستی وزارت آموزش و
-		// پرورش"): same first word, and every word of it in that role.
-		for i := len(f.mentions) - 1; len(words) >= 3 && i >= 0 && i >= len(f.mentions)-20; i-- {
-			if rw := strings.Fields(f.mentions[i].rnorm); len(rw) > 0 && rw[0] == words[0] && !slices.ContainsFunc(words, func(w string) bool { return !slices.Contains(rw, w) }) {
-				return f.mentions[i].name, conf - 0.03
-			}
+		// A role phrase that stands for someone named before (see
+		// byRole): that person, now the one named last.
+		// Checked in turn: the role as given, the speaker just quoted
+		// (varied), a shortened form of a role given. A name behind a
+		// title (سردار محمدیان) is a name, resolved below.
+		if i := f.byRole(words, false); i >= 0 {
+			return f.touch(i).name, conf
 		}
 		if m := f.varied(p, sp); m != nil {
+			if strings.Count(m.alias, "\n") < 8 { // a few are plenty; bounded on any input
+				m.alias += strings.Join(words, " ") + "\n"
+			}
 			return m.name, conf - 0.03
+		}
+		if i := f.byRole(words, true); i >= 0 && !lx.honorifics.has(words[0]) {
+			return f.touch(i).name, conf - 0.03
 		}
 	}
 	if len(words) >= 1 && f.pluralRole(words[0]) {
@@ -716,4 +987,71 @@ func (f *finder) resolveName(p *para, sp, role *Span) string {
 	}
 	name, _ := f.resolve(p, sp, role, 0)
 	return name
+}
+
+// cataphora names the speaker of the pronouns and dropped subjects that
+// open an article before anyone is named (وی افزود: … as its first
+// paragraph: the name is in the headline, which Find is not given). They
+// stand for the first speaker named after them — by the name that role
+// phrase was later given, when it was (وزیر امور خارجه … / امیرعبداللهیان
+// همچنین گفت … / وزیر امور خارجه ایران اظهار کرد). Not English, which does
+// not open an article so.
+func (f *finder) cataphora() {
+	if f.lx.lang == "en" {
+		return
+	}
+	n := 0
+	for n < len(f.out) && f.out[n].SpeakerResolved == "" && (f.out[n].Speaker == nil || f.isPronoun(f.out[n].Speaker.Text)) {
+		n++
+	}
+	if n == 0 || n == len(f.out) || f.out[n].SpeakerResolved == "" {
+		return
+	}
+	name := f.out[n].SpeakerResolved
+	if w := f.matchWords(name); len(w) >= 2 && f.lx.roles.has(w[0]) {
+		for i := len(f.mentions) - 1; i >= 0; i-- {
+			m := &f.mentions[i]
+			if first, _, _ := strings.Cut(m.nnorm, " "); f.lx.roles.has(first) {
+				continue // a role phrase named nobody
+			}
+			covered := coversRole(w, m.rnorm)
+			for a := range strings.Lines(m.alias) {
+				covered = covered || coversRole(w, strings.TrimSuffix(a, "\n"))
+			}
+			if covered {
+				name = m.name
+				break
+			}
+		}
+	}
+	for i := range f.out[:n] {
+		f.out[i].SpeakerResolved = name
+		f.out[i].Confidence = round2(max(f.out[i].Confidence-0.1, 0.05))
+	}
+}
+
+// matchWords returns the matching forms of the words of s.
+func (f *finder) matchWords(s string) []string {
+	var out []string
+	for _, t := range tokenize(s, &f.buf, nil) {
+		if t.isWord() {
+			out = append(out, t.norm)
+		}
+	}
+	return out
+}
+
+// isPronoun reports whether s is a single pronoun (وی، او). It tokenizes
+// into the paragraph's token slice, free once every paragraph is read: an
+// article may open with thousands of them (a fuzzed or pasted input).
+func (f *finder) isPronoun(s string) bool {
+	f.toks = tokenize(s, &f.buf, f.toks[:0])
+	n, pron := 0, false
+	for i := range f.toks {
+		if f.toks[i].isWord() {
+			n++
+			pron = f.lx.pronouns.has(f.toks[i].norm)
+		}
+	}
+	return n == 1 && pron
 }
