@@ -134,14 +134,16 @@ var errMissed = fmt.Errorf("search: an article indexed during the search")
 
 // eachMatch calls fn with every match of p that passes keep, newest (by
 // article ID) first, until fn returns false; limit > 0 stops the scan of
-// the index after that many. score asks for bm25 with each match. c.mu is
-// held for reading.
+// the index after that many. score asks for bm25 with each match; ranked
+// is then the statement's sink, for cachedCount to take the count of the
+// matches that bm25 may have made (sink.counted). c.mu is held for
+// reading.
 func (p plan) eachMatch(ctx context.Context, db *store.DB, c *docCache, keep keepFunc, score bool, limit int,
-	fn func(id int64, a docAttrs, score float64) bool) error {
+	fn func(id int64, a docAttrs, score float64) bool) (ranked *sink, err error) {
 	if p.e == nil || p.e.onlyExclusions() {
-		return p.eachCached(ctx, db, c, keep, fn)
+		return nil, p.eachCached(ctx, db, c, keep, fn)
 	}
-	s := &sink{}
+	s := &sink{cache: c}
 	s.keep = func(id int64) bool {
 		a, ok := c.get(id)
 		if !ok {
@@ -164,15 +166,15 @@ func (p plan) eachMatch(ctx context.Context, db *store.DB, c *docCache, keep kee
 	}
 	h := sinks.add(s)
 	defer sinks.remove(h)
-	scoreSQL := "0"
+	scoreSQL, args := "0", []any{}
 	if score {
-		scoreSQL = sqliteScore
+		scoreSQL, args = cachedScore, append(args, h)
 	}
 	// search_keep runs in the FTS5 scan, before bm25 and before the
 	// LIMIT counts the row; search_take receives the window in the outer
 	// query, which SQLite cannot merge with an inner one that has a LIMIT.
 	inner := `SELECT rowid AS id, ` + scoreSQL + ` AS s FROM search_fts WHERE search_fts MATCH ?`
-	args := []any{p.match.fts}
+	args = append(args, p.match.fts)
 	if keep != nil {
 		inner += ` AND search_keep(?, rowid)`
 		args = append(args, h)
@@ -184,12 +186,12 @@ func (p plan) eachMatch(ctx context.Context, db *store.DB, c *docCache, keep kee
 	}
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM (`+inner+`) WHERE search_take(?, id, s)`, append(args, h)...).Scan(&n); err != nil {
-		return fmt.Errorf("search: %w", err)
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	if s.missed {
-		return errMissed
+		return nil, errMissed
 	}
-	return nil
+	return s, nil
 }
 
 // eachCached is eachMatch for filters alone and exclusions alone: a walk
@@ -261,7 +263,7 @@ func (p plan) cachedSearchOnce(ctx context.Context, db *store.DB, c *docCache, s
 	if words {
 		limit = countCap + 1
 	}
-	err = p.eachMatch(ctx, db, c, keep, sort == SortRelevance, limit, func(id int64, a docAttrs, score float64) bool {
+	ranked, err := p.eachMatch(ctx, db, c, keep, sort == SortRelevance, limit, func(id int64, a docAttrs, score float64) bool {
 		total++
 		if len(w.rows) > countCap {
 			return !words // filters alone count on, in memory
@@ -284,7 +286,7 @@ func (p plan) cachedSearchOnce(ctx context.Context, db *store.DB, c *docCache, s
 	}
 	if words && len(w.rows) > countCap {
 		// The window stopped the scan: count the rest in the index.
-		if total, err = p.cachedCount(ctx, db, c, keep); err != nil {
+		if total, err = p.cachedCount(ctx, db, c, keep, ranked); err != nil {
 			w.release()
 			return matchWindow{}, 0, false, err
 		}
@@ -292,10 +294,15 @@ func (p plan) cachedSearchOnce(ctx context.Context, db *store.DB, c *docCache, s
 	return w, total, true, nil
 }
 
-// cachedCount counts every match of words: in FTS5 alone without filters
-// (about 1 ms for ایران in 100,000 articles), with search_keep in the
-// scan with them.
-func (p plan) cachedCount(ctx context.Context, db *store.DB, c *docCache, keep keepFunc) (int, error) {
+// cachedCount counts every match of words: without filters, as
+// search_bm25 counted them when it ranked the window (ranked.counted:
+// queries of one phrase), or in FTS5 alone (about 1 ms for ایران in
+// 100,000 articles, a fifth of its search); with filters, with
+// search_keep in the scan.
+func (p plan) cachedCount(ctx context.Context, db *store.DB, c *docCache, keep keepFunc, ranked *sink) (int, error) {
+	if keep == nil && ranked != nil && ranked.counted {
+		return ranked.hits, nil
+	}
 	if keep == nil {
 		return p.count(ctx, db)
 	}
@@ -347,7 +354,7 @@ func (p plan) cachedCellsOnce(ctx context.Context, db *store.DB, c *docCache, by
 		day    int64
 	}
 	counts := map[key]int{}
-	err = p.eachMatch(ctx, db, c, keep, false, 0, func(id int64, a docAttrs, _ float64) bool {
+	_, err = p.eachMatch(ctx, db, c, keep, false, 0, func(id int64, a docAttrs, _ float64) bool {
 		counts[key{int64(a.outlet), a.lang, a.day()}]++
 		switch by {
 		case ByOutlet:
@@ -425,7 +432,7 @@ func (p plan) cachedPageOnce(ctx context.Context, db *store.DB, c *docCache, cur
 			return rankedPage{}, false, err
 		}
 	}
-	s := &sink{}
+	s := &sink{cache: c}
 	passed := 0 // the window's rows, when filters test them
 	s.keep = func(id int64) bool {
 		a, ok := c.get(id)
@@ -443,9 +450,11 @@ func (p plan) cachedPageOnce(ctx context.Context, db *store.DB, c *docCache, cur
 	defer sinks.remove(h)
 	var pg rankedPage
 	// The window (the countCap newest matches) is the inner query, whose
-	// LIMIT keeps SQLite from moving the cursor's condition into it.
-	window := `SELECT rowid AS id, ` + sqliteScore + ` AS s FROM search_fts WHERE search_fts MATCH ?`
-	args := []any{p.match.fts}
+	// LIMIT keeps SQLite from moving the cursor's condition into it. It
+	// is ranked by search_bm25, FTS5's bm25 with the lengths of the cache
+	// (bm25.go), the only ranking of the cached searches.
+	window := `SELECT rowid AS id, ` + cachedScore + ` AS s FROM search_fts WHERE search_fts MATCH ?`
+	args := []any{h, p.match.fts}
 	if keep != nil {
 		window += ` AND search_keep(?, rowid)`
 		args = append(args, h)
@@ -464,12 +473,16 @@ func (p plan) cachedPageOnce(ctx context.Context, db *store.DB, c *docCache, cur
 	if s.missed {
 		return rankedPage{}, false, errMissed
 	}
-	// A window that is not full has counted every match that passes the
-	// filters; otherwise the index counts them (FTS5 alone without
-	// filters: about 1 ms for ایران in 100,000 articles).
+	// A window that is not full has counted every match: search_keep
+	// those that pass the filters, search_bm25 all without filters (it
+	// ranks each row of the window once). A full window has not, and
+	// cachedCount counts them.
 	pg.total = passed
-	if keep == nil || passed == countCap {
-		if pg.total, err = p.cachedCount(ctx, db, c, keep); err != nil {
+	if keep == nil {
+		pg.total = s.ranked
+	}
+	if pg.total == countCap {
+		if pg.total, err = p.cachedCount(ctx, db, c, keep, s); err != nil {
 			return rankedPage{}, false, err
 		}
 	}

@@ -237,18 +237,17 @@ func foldSeries(all []Series, max int, by string) []Series {
 // article counts once for each outlet that lists it, and once for each
 // of their orientations, so that a count is what its filter finds.
 func facetsOf(rows []windowRow, r roster) *Facets {
-	// The matches are first counted by cell, which ten thousand of them
-	// fill in a fraction of the time that four string-keyed maps would
-	// take; other outlets' listings, rare, are counted apart.
-	type key struct {
-		outletID int64
-		lang     string
-		day      int64
-	}
-	cells := map[key]int{}
+	// The matches are first counted by outlet ID, language and day apart,
+	// in maps of a few hundred keys at most, which ten thousand of them
+	// fill in a fraction of the time that string-keyed maps, or one map
+	// of the three together (nearly a key per match), would take; other
+	// outlets' listings, rare, are counted apart.
+	byOutlet, byLang, byDay := map[int64]int{}, map[string]int{}, map[int64]int{}
 	alsoOutlet, alsoOrientation := map[int64]int{}, map[string]int{}
 	for _, row := range rows {
-		cells[key{row.outletID, row.lang, row.day}]++
+		byOutlet[row.outletID]++
+		byLang[row.lang]++
+		byDay[row.day]++
 		if len(row.listedBy) == 0 {
 			continue
 		}
@@ -270,18 +269,16 @@ func facetsOf(rows []windowRow, r roster) *Facets {
 		}
 		c.Count += n
 	}
-	dayKeys := map[int64]string{}
-	for k, n := range cells {
-		ref := r.ref(k.outletID)
+	for id, n := range byOutlet {
+		ref := r.ref(id)
 		bump(outlets, ref.Key, ref.Name, n)
 		bump(orientations, ref.Orientation, "", n)
-		bump(langs, k.lang, "", n)
-		day, ok := dayKeys[k.day]
-		if !ok {
-			day = time.Unix(k.day*86400, 0).UTC().Format(dayLayout)
-			dayKeys[k.day] = day
-		}
-		bump(days, day, "", n)
+	}
+	for lang, n := range byLang {
+		bump(langs, lang, "", n)
+	}
+	for day, n := range byDay {
+		bump(days, time.Unix(day*86400, 0).UTC().Format(dayLayout), "", n)
 	}
 	for id, n := range alsoOutlet {
 		ref := r.ref(id)

@@ -26,8 +26,12 @@ import (
 // column), which made facets and filters the slowest searches. Bleve keeps
 // the same attributes as column-oriented doc values for the same reason.
 //
-// It costs about 16 bytes an article (16 MB at a million), loaded on the
-// first search (about 0.13 s at 100,000 articles), and follows the
+// It also holds each article's length in tokens, as search_fts_docsize
+// does, for ranking (search_bm25, bm25.go).
+//
+// It costs about 20 bytes an article (20 MB at a million), loaded on the
+// first search (70–80 ms of CPU at 100,000 articles, half a second at a
+// million), and follows the
 // database through search_changes (migration 00026), which indexing
 // (logChanges) and triggers on deletions and listings fill: every search
 // first applies the changes logged since the last one it saw, one query
@@ -44,6 +48,9 @@ type docCache struct {
 	seq int64
 	// docs is indexed by article ID.
 	docs []docAttrs
+	// tokens is indexed by article ID too: the article's length in tokens
+	// (title and body), or noTokens.
+	tokens []uint32
 	// langs are the languages, docAttrs.lang-1 indexing them.
 	langs   []string
 	langIdx map[string]uint8
@@ -58,6 +65,11 @@ type docAttrs struct {
 	outlet int32
 	lang   uint8
 }
+
+// noTokens marks an article whose length the cache does not hold: not
+// indexed, or without a row in search_fts_docsize, which indexing
+// always writes.
+const noTokens = ^uint32(0)
 
 // day is the UTC day of the article, as search_docs.day holds it: days
 // since 1970-01-01.
@@ -172,6 +184,7 @@ func (c *docCache) load(ctx context.Context, db *store.DB, seq int64) error {
 		return fmt.Errorf("%w: %d articles up to ID %d", errUncacheable, n, maxID)
 	}
 	c.docs = make([]docAttrs, maxID+1, maxID+maxID/8+1)
+	c.tokens = make([]uint32, maxID+1, maxID+maxID/8+1)
 	c.langs, c.langIdx = nil, map[string]uint8{}
 	c.listed = map[int64][]int64{}
 	// Rows through database/sql cost 0.2 µs a column; a function called
@@ -180,8 +193,10 @@ func (c *docCache) load(ctx context.Context, db *store.DB, seq int64) error {
 	h := sinks.add(s)
 	defer sinks.remove(h)
 	var loaded int64
-	err := db.QueryRowContext(ctx, `SELECT count(*) FROM search_docs
-		WHERE search_load(?, article_id, outlet_id, lang, published_unix)`, h).Scan(&loaded)
+	// One statement, so that attributes and lengths are of one snapshot.
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM search_docs d
+		LEFT JOIN search_fts_docsize z ON z.id = d.article_id
+		WHERE search_load(?, d.article_id, d.outlet_id, d.lang, d.published_unix, z.sz)`, h).Scan(&loaded)
 	if s.err != nil {
 		return s.err // SQLite passes on only its text
 	}
@@ -240,18 +255,21 @@ func (c *docCache) apply(ctx context.Context, db *store.DB, seq int64) error {
 			delete(c.listed, id)
 		}
 		in := `(` + placeholders(len(batch)) + `)`
-		rows, err := db.QueryContext(ctx, `SELECT article_id, outlet_id, lang, published_unix FROM search_docs WHERE article_id IN `+in, batch...)
+		rows, err := db.QueryContext(ctx, `SELECT d.article_id, d.outlet_id, d.lang, d.published_unix, z.sz
+			FROM search_docs d LEFT JOIN search_fts_docsize z ON z.id = d.article_id
+			WHERE d.article_id IN `+in, batch...)
 		if err != nil {
 			return fmt.Errorf("search: changes: %w", err)
 		}
 		for rows.Next() {
 			var id, outlet, unix int64
 			var lang string
-			if err := rows.Scan(&id, &outlet, &lang, &unix); err != nil {
+			var sz []byte
+			if err := rows.Scan(&id, &outlet, &lang, &unix, &sz); err != nil {
 				rows.Close()
 				return fmt.Errorf("search: changes: %w", err)
 			}
-			if err := c.set(id, outlet, lang, unix); err != nil {
+			if err := c.set(id, outlet, lang, unix, sz); err != nil {
 				rows.Close()
 				return err
 			}
@@ -268,8 +286,9 @@ func (c *docCache) apply(ctx context.Context, db *store.DB, seq int64) error {
 	return nil
 }
 
-// set records one article's attributes; c.mu is held for writing.
-func (c *docCache) set(id, outlet int64, lang string, unix int64) error {
+// set records one article's attributes and its length from its
+// search_fts_docsize row sz (nil: none); c.mu is held for writing.
+func (c *docCache) set(id, outlet int64, lang string, unix int64, sz []byte) error {
 	if id <= 0 || outlet < 0 || outlet > 1<<31-1 {
 		return fmt.Errorf("%w: article %d of outlet %d", errUncacheable, id, outlet)
 	}
@@ -277,6 +296,7 @@ func (c *docCache) set(id, outlet int64, lang string, unix int64) error {
 		if id > int64(len(c.docs))+maxSparse {
 			return fmt.Errorf("%w: article ID %d far beyond %d", errUncacheable, id, len(c.docs))
 		}
+		c.tokens = append(c.tokens, make([]uint32, id+1-int64(len(c.docs)))...)
 		c.docs = append(c.docs, make([]docAttrs, id+1-int64(len(c.docs)))...)
 	}
 	l, ok := c.langIdx[lang]
@@ -289,7 +309,48 @@ func (c *docCache) set(id, outlet int64, lang string, unix int64) error {
 		c.langIdx[lang] = l
 	}
 	c.docs[id] = docAttrs{unix: unix, outlet: int32(outlet), lang: l}
+	c.tokens[id] = docTokens(sz)
 	return nil
+}
+
+// docTokens is the length in tokens of all columns that a row of
+// search_fts_docsize records, as FTS5's xColumnSize(-1) adds them up: one
+// SQLite varint per column. A row it cannot read gives noTokens, and FTS5
+// then measures the article itself.
+func docTokens(sz []byte) uint32 {
+	if sz == nil {
+		return noTokens
+	}
+	var total uint64
+	for len(sz) > 0 {
+		var v uint64
+		i := 0
+		for ; i < len(sz) && i < 5; i++ {
+			v = v<<7 | uint64(sz[i]&0x7f)
+			if sz[i] < 0x80 {
+				break
+			}
+		}
+		if i == len(sz) || i == 5 {
+			return noTokens // cut short, or beyond 32 bits
+		}
+		sz = sz[i+1:]
+		total += v
+	}
+	if total > 1<<31-1 { // xColumnSize's int
+		return noTokens
+	}
+	return uint32(total)
+}
+
+// tokensOf returns the length in tokens of article id, as
+// search_fts_docsize holds it; ok is false when the cache does not hold
+// it. c.mu is held for reading.
+func (c *docCache) tokensOf(id int64) (n int32, ok bool) {
+	if id <= 0 || id >= int64(len(c.tokens)) || c.docs[id].lang == 0 || c.tokens[id] == noTokens {
+		return 0, false
+	}
+	return int32(c.tokens[id]), true
 }
 
 // get returns an article's attributes; ok is false for an ID not indexed
@@ -313,6 +374,15 @@ type sink struct {
 	keep func(id int64) bool
 	// take receives each row of the statement's window.
 	take func(id int64, score float64)
+	// cache holds the lengths that search_bm25 reads; ranked counts the
+	// rows it ranked.
+	cache  *docCache
+	ranked int
+	// counted is set when search_bm25 counted the rows that match the
+	// query, hits of them, in the whole table: it counts them for the IDF
+	// of each phrase, and a query of one phrase matches what it does.
+	counted bool
+	hits    int
 	// missed is set when the index holds an article the cache did not
 	// know when the statement began (indexed meanwhile).
 	missed bool
@@ -357,9 +427,9 @@ func (t *sinkTable) get(arg driver.Value) (*sink, error) {
 }
 
 func init() {
-	// search_load(h, article_id, outlet_id, lang, published_unix) fills a
-	// cache.
-	sqlite.MustRegisterScalarFunction("search_load", 5, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	// search_load(h, article_id, outlet_id, lang, published_unix, sz)
+	// fills a cache; sz is the article's row of search_fts_docsize.
+	sqlite.MustRegisterScalarFunction("search_load", 6, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		s, err := sinks.get(args[0])
 		if err != nil {
 			return nil, err
@@ -368,7 +438,8 @@ func init() {
 		outlet, _ := args[2].(int64)
 		lang, _ := args[3].(string)
 		unix, _ := args[4].(int64)
-		if err := s.load.set(id, outlet, lang, unix); err != nil {
+		sz, _ := args[5].([]byte)
+		if err := s.load.set(id, outlet, lang, unix, sz); err != nil {
 			if s.err == nil {
 				s.err = err
 			}

@@ -157,7 +157,11 @@ type matchSQL struct {
 }
 
 // bm25 weights: a word in the title counts three times one in the body.
-const sqliteScore = "bm25(search_fts, 3.0, 1.0)"
+const bm25Weights = "3.0, 1.0"
+
+// sqliteScore ranks the SQL of search.go, which serves what the docCache
+// does not (cachedScore, bm25.go: the same scores).
+const sqliteScore = "bm25(search_fts, " + bm25Weights + ")"
 
 // buildMatch returns the FROM clause, match condition and score for e on
 // the dialect of q. A nil e matches everything; an e made only of
