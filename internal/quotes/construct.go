@@ -48,7 +48,7 @@ func (f *finder) scan(p *para) (own bool) {
 				continue
 			}
 		}
-		if lx.naming != nil && len(p.quotes) > 0 && lx.naming.has(p.toks[i].norm) {
+		if lx.naming != nil && len(p.quotes) > 0 && lx.naming.hasTok(&p.toks[i]) {
 			if e := f.naming(p, i); e > 0 {
 				i = e - 1
 				continue
@@ -137,7 +137,7 @@ func (f *finder) noteLead(p *para) {
 		}
 		e := min(p.sentenceEnd(int32(s)), a+30) // subject looks back 40 tokens at most
 		if sp, role, long := f.subject(p, int32(s), e, a); sp != nil && !long {
-			if w := len(f.words(p, sp)); w >= 2 && w <= 4 {
+			if w := f.countWords(p, sp); w >= 2 && w <= 4 {
 				f.resolve(p, sp, role, 0)
 			}
 		}
@@ -149,7 +149,7 @@ func (f *finder) noteLead(p *para) {
 // in the same clause with the cue's complement between (می‌توان به
 // تصاویری اشاره کرد که …): nobody speaks.
 func (f *finder) impersonalBefore(p *para, i int) bool {
-	if f.lx.impersonal.has(p.word(i - 1)) {
+	if f.lx.impersonal.hasAt(p, i-1) {
 		return true
 	}
 	if f.lx.lang != "fa" {
@@ -160,7 +160,7 @@ func (f *finder) impersonalBefore(p *para, i int) bool {
 		if !p.toks[k].isWord() {
 			return false // a comma or a mark: another clause
 		}
-		if f.lx.impersonal.has(p.toks[k].norm) && p.toks[k].norm != "باید" {
+		if f.lx.impersonal.hasTok(&p.toks[k]) && p.toks[k].norm != "باید" {
 			return true // "باید" a few words back is the speaker's modal (X باید … گفت)
 		}
 	}
@@ -277,7 +277,7 @@ func (f *finder) toSpeaker(p *para, i int) bool {
 // someone's own words, not the writer's report of a new cue.
 func (f *finder) firstPersonBefore(p *para, i int) bool {
 	for k := i - 1; k >= p.sentStart[p.toks[i].sentence] && k >= i-30; k-- {
-		if p.toks[k].isWord() && (f.lx.firstPerson.has(p.toks[k].norm) || f.lx.lang == "fa" && firstPersonVerb(p.toks[k].norm)) {
+		if p.toks[k].isWord() && (f.lx.firstPerson.hasTok(&p.toks[k]) || f.lx.lang == "fa" && firstPersonVerb(p.toks[k].norm)) {
 			return true
 		}
 	}
@@ -293,7 +293,7 @@ func (f *finder) firstPersonBefore(p *para, i int) bool {
 // speaker's, so the colon gives no quotation of its own.
 func (f *finder) reportsReport(p *para, a, na, nb int) bool {
 	s := p.toks[a].sentence
-	return p.toks[na].sentence == s && p.toks[na].qid < 0 && nb < len(p.toks) && f.lx.that.has(p.word(nb)) &&
+	return p.toks[na].sentence == s && p.toks[na].qid < 0 && nb < len(p.toks) && f.lx.that.hasAt(p, nb) &&
 		int(s)+1 == len(p.sentStart) && !f.firstPersonBefore(p, na) && f.namesPerson(p, a+1, na)
 }
 
@@ -308,7 +308,7 @@ func (f *finder) namesPerson(p *para, a, b int) bool {
 		if w == "" {
 			continue
 		}
-		if f.lx.roles.has(w) {
+		if f.lx.roles.hasAt(p, i) {
 			return true
 		}
 		for _, m := range f.mentions[max(0, len(f.mentions)-20):] {
@@ -347,7 +347,7 @@ func (f *finder) inQuestion(p *para, i int) bool {
 			return false
 		case w == "که" || w == "اینکه" || w == "مبنی":
 			clause = true
-		case f.lx.questions.has(w):
+		case f.lx.questions.hasAt(p, k):
 			return clause
 		}
 	}
@@ -367,7 +367,7 @@ func (f *finder) construction(p *para, a, b, limit, from int) {
 	var post *Span
 	if lx.lang == "ar" {
 		k := b
-		for k < len(p.toks) && k < b+10 && p.toks[k].isWord() && !lx.that.has(p.toks[k].norm) && !lx.adjuncts.has(p.toks[k].norm) {
+		for k < len(p.toks) && k < b+10 && p.toks[k].isWord() && !lx.that.hasTok(&p.toks[k]) && !lx.adjuncts.hasTok(&p.toks[k]) {
 			k++
 		}
 		post = p.span(b, k)
@@ -377,10 +377,10 @@ func (f *finder) construction(p *para, a, b, limit, from int) {
 		// colon or quotation mark in the sentence, within a few words.
 		j = k
 		for j < len(p.toks) && j < k+16 && p.toks[j].sentence == p.toks[b-1].sentence &&
-			!(p.toks[j].norm == ":" || isOpenQuote(&p.toks[j]) || lx.that.has(p.toks[j].norm)) {
+			!(p.toks[j].norm == ":" || isOpenQuote(&p.toks[j]) || lx.that.hasTok(&p.toks[j])) {
 			j++
 		}
-		if j >= len(p.toks) || !(p.toks[j].norm == ":" || isOpenQuote(&p.toks[j]) || lx.that.has(p.toks[j].norm)) {
+		if j >= len(p.toks) || !(p.toks[j].norm == ":" || isOpenQuote(&p.toks[j]) || lx.that.hasTok(&p.toks[j])) {
 			j = k
 		} else if isOpenQuote(&p.toks[j]) && j > k && !(p.word(j-1) == "الی" || p.word(j-1) == "علی" || p.toks[j-1].norm == ":" || isComma(&p.toks[j-1])) {
 			// a name in quotation marks (أفاد المرصد عن اشتباكات بين
@@ -389,17 +389,17 @@ func (f *finder) construction(p *para, a, b, limit, from int) {
 			j = k
 		}
 	}
-	if lx.lang == "en" && b < len(p.toks) && (f.needsObject(p.toks[a].norm) || isPreposition(p.word(b)) || lx.adjuncts.has(p.word(b)) || isWeekday(p.word(b))) {
+	if lx.lang == "en" && b < len(p.toks) && (f.needsObject(p.toks[a].norm) || isPreposition(p.word(b)) || lx.adjuncts.hasAt(p, b) || isWeekday(p.word(b))) {
 		// An object or adverbial between the cue and what was said:
 		// told reporters: "…" / told an invited crowd at Philadelphia's
 		// Union League club that … / said in a statement that …. Only
 		// after told/asked or a preposition: "said it was "a mistake" to
 		// …" is a clause holding a quoted phrase, not an object.
 		k := b
-		for k < len(p.toks) && k < b+10 && (p.toks[k].isWord() || p.toks[k].punct == '\'' || p.toks[k].punct == '’') && !lx.that.has(p.toks[k].norm) {
+		for k < len(p.toks) && k < b+10 && (p.toks[k].isWord() || p.toks[k].punct == '\'' || p.toks[k].punct == '’') && !lx.that.hasTok(&p.toks[k]) {
 			k++
 		}
-		if k > b && k < len(p.toks) && (p.toks[k].norm == ":" || lx.that.has(p.toks[k].norm) ||
+		if k > b && k < len(p.toks) && (p.toks[k].norm == ":" || lx.that.hasTok(&p.toks[k]) ||
 			isComma(&p.toks[k]) && k+1 < len(p.toks) && isOpenQuote(&p.toks[k+1]) ||
 			isOpenQuote(&p.toks[k]) && f.needsObject(p.toks[a].norm) && k <= b+3) {
 			j = k
@@ -458,7 +458,7 @@ func (f *finder) construction(p *para, a, b, limit, from int) {
 			return
 		}
 		content = f.takeQuote(p, int(p.toks[j].qid))
-	case j < len(p.toks) && p.toks[j].isWord() && lx.that.has(p.toks[j].norm) && !before:
+	case j < len(p.toks) && p.toks[j].isWord() && lx.that.hasTok(&p.toks[j]) && !before:
 		kind, conf, rule = Indirect, confIndirectThat, "that"
 		if j+1 < len(p.toks) && p.toks[j+1].qid >= 0 && p.quotes[p.toks[j+1].qid].open == j+1 && !f.isTitle(p, int(p.toks[j+1].qid)) {
 			kind, conf, rule = Direct, confQuoteCue, "that-quote" // گفت که «…»
@@ -535,8 +535,8 @@ func (f *finder) construction(p *para, a, b, limit, from int) {
 		if lx.lang == "fa" && lx.linked.match(p.toks, a) == b-a {
 			bb = send // اشاره کرد، … / خبر داد: a topic or an act, not words
 		}
-		if bb < send && (p.toks[bb].isWord() || lx.lang == "en" && isOpenQuote(&p.toks[bb])) && !(lx.lang == "en" && (lx.adjuncts.has(p.toks[b].norm) || isWeekday(p.toks[b].norm))) && !isConjunction(p.toks[bb].norm) && p.toks[bb].norm != "را" &&
-			p.atLeast(bb, send, 4) && lx.lang != "ar" && (lx.lang != "en" || f.lx.clause.has(p.toks[a].norm) && !isPreposition(p.word(b)) && !inverted(p, a)) {
+		if bb < send && (p.toks[bb].isWord() || lx.lang == "en" && isOpenQuote(&p.toks[bb])) && !(lx.lang == "en" && (lx.adjuncts.hasTok(&p.toks[b]) || isWeekday(p.toks[b].norm))) && !isConjunction(p.toks[bb].norm) && p.toks[bb].norm != "را" &&
+			p.atLeast(bb, send, 4) && lx.lang != "ar" && (lx.lang != "en" || f.lx.clause.hasTok(&p.toks[a]) && !isPreposition(p.word(b)) && !inverted(p, a)) {
 			kind, conf, rule = Indirect, confIndirectBare, "bare"
 			content = p.span(bb, f.contentEnd(p, bb, send))
 		}
@@ -567,7 +567,7 @@ func (f *finder) construction(p *para, a, b, limit, from int) {
 		return
 	}
 	sp, role, long := f.subject(p, sent, subjectAt, from)
-	if sp != nil && lx.nonSpeakers != nil && lx.nonSpeakers.match(p.toks, firstFrom(p.toks, sp.Start)) == len(f.words(p, sp)) {
+	if sp != nil && lx.nonSpeakers != nil && lx.nonSpeakers.match(p.toks, firstFrom(p.toks, sp.Start)) == f.countWords(p, sp) {
 		return // طب سنتی می‌گوید …: nobody's words
 	}
 	if lx.lang == "en" && sp != nil && !strings.Contains(sp.Text, " ") && opensAdverbial(strings.ToLower(sp.Text)) {
@@ -592,7 +592,7 @@ func (f *finder) construction(p *para, a, b, limit, from int) {
 	if long {
 		conf -= 0.1
 	}
-	if stating[0] >= 0 && !f.lx.interrogatives.has(p.word(stating[1])) {
+	if stating[0] >= 0 && !f.lx.interrogatives.hasAt(p, stating[1]) {
 		// "با اشاره به اینکه چرا طوفان الاقصی رخ داد، ادامه داد:" —
 		// an indirect question is the topic, not the speaker's words.
 		if sc := p.span(stating[1], stating[2]); sc != nil {
@@ -624,7 +624,7 @@ func (f *finder) claimBefore(p *para, s int32, a, from int) {
 		}
 		noun := -1
 		for k := i - 1; k >= max(p.sentStart[s], from, i-12); k-- {
-			if f.lx.speechNouns.has(p.word(k)) {
+			if f.lx.speechNouns.hasAt(p, k) {
 				noun = k
 				break
 			}
@@ -743,12 +743,12 @@ func (f *finder) trailing(p *para, s int32, a, b, send, from int, cue *Span) boo
 	}
 	// After the cue: the end of the sentence or an adverbial (…, he said
 	// on Monday / he said Thursday), or, inverted, the speaker.
-	end := b >= send || !p.toks[b].isWord() || lx.adjuncts.has(p.toks[b].norm) || isPreposition(p.toks[b].norm) || isWeekday(p.toks[b].norm)
+	end := b >= send || !p.toks[b].isWord() || lx.adjuncts.hasTok(&p.toks[b]) || isPreposition(p.toks[b].norm) || isWeekday(p.toks[b].norm)
 	start := max(p.sentStart[s], from)
 	var sp, role *Span
 	comma := -1
 	if a-1 > start && isComma(&p.toks[a-1]) {
-		if b >= send || !p.toks[b].upper && !lx.demonstr.has(p.toks[b].norm) {
+		if b >= send || !p.toks[b].upper && !lx.demonstr.hasTok(&p.toks[b]) {
 			return false
 		}
 		comma = a - 1 // …, said Mr. Karimi / …, said the minister
@@ -767,7 +767,7 @@ func (f *finder) trailing(p *para, s int32, a, b, send, from int, cue *Span) boo
 	// should be prepared." The words go on after the comma that closes
 	// it (after an adverbial: he said Friday,).
 	after := b
-	for after < send && after < b+3 && p.toks[after].isWord() && (lx.adjuncts.has(p.toks[after].norm) || isWeekday(p.toks[after].norm) || isPreposition(p.toks[after].norm)) {
+	for after < send && after < b+3 && p.toks[after].isWord() && (lx.adjuncts.hasTok(&p.toks[after]) || isWeekday(p.toks[after].norm) || isPreposition(p.toks[after].norm)) {
 		after++
 	}
 	// Not when the words after it are the writer's: "…, he said, and
@@ -783,7 +783,7 @@ func (f *finder) trailing(p *para, s int32, a, b, send, from int, cue *Span) boo
 			return false // a quotation or another cue: not plain reported words
 		}
 	}
-	if !rest || !(isPreposition(p.word(start)) || lx.adjuncts.has(p.word(start))) {
+	if !rest || !(isPreposition(p.word(start)) || lx.adjuncts.hasAt(p, start)) {
 		// "During his years in office, Mr. Obama said, a majority …":
 		// an adverbial before a parenthetical attribution is the
 		// writer's setting, not the words.
@@ -879,7 +879,7 @@ func (f *finder) clauseSubject(p *para, s int32, a int) (*Span, *Span) {
 	for e < limit && e < i+4 && p.toks[e].isWord() && p.toks[e].upper {
 		e++
 	}
-	if e == i || e < limit && p.toks[e].isWord() && f.lx.adjuncts.has(p.toks[e].norm) {
+	if e == i || e < limit && p.toks[e].isWord() && f.lx.adjuncts.hasTok(&p.toks[e]) {
 		return nil, nil
 	}
 	return p.span(i, e), nil
@@ -954,7 +954,7 @@ func (f *finder) isTitle(p *para, q int) bool {
 	qs := p.quotes[q]
 	if qs.open > 0 {
 		prev := &p.toks[qs.open-1]
-		if prev.isWord() && f.lx.titles.has(prev.norm) {
+		if prev.isWord() && f.lx.titles.hasTok(prev) {
 			return true
 		}
 	}
@@ -1052,7 +1052,7 @@ func (f *finder) after(p *para, b int) (*Span, *Span) {
 
 func (f *finder) hasRole(p *para, a, b int) bool {
 	for i := a; i < b && i < len(p.toks); i++ {
-		if f.lx.roles.has(p.toks[i].norm) {
+		if f.lx.roles.hasTok(&p.toks[i]) {
 			return true
 		}
 	}
@@ -1064,11 +1064,11 @@ func (f *finder) hasRole(p *para, a, b int) bool {
 func (f *finder) shortSpeaker(p *para, i, limit int) int {
 	lx := f.lx
 	switch {
-	case lx.pronouns.has(p.word(i)):
+	case lx.pronouns.hasAt(p, i):
 		return i + 1
-	case lx.demonstr.has(p.word(i)) && lx.roles.has(p.word(i+1)):
+	case lx.demonstr.hasAt(p, i) && lx.roles.hasAt(p, i+1):
 		e := i + 2
-		for e < limit && e < i+4 && lx.roles.has(p.word(e)) {
+		for e < limit && e < i+4 && lx.roles.hasAt(p, e) {
 			e++
 		}
 		return e
@@ -1115,7 +1115,7 @@ func (f *finder) according(p *para, i, n int) int {
 		e := f.shortSpeaker(p, i+n, send)
 		if e < 0 && lx.lang == "fa" {
 			for k := i + n + 1; k < send && k <= i+n+3 && p.toks[k].isWord(); k++ {
-				if lx.demonstr.has(p.word(k)) {
+				if lx.demonstr.hasAt(p, k) {
 					e = k
 					break
 				}
@@ -1130,7 +1130,7 @@ func (f *finder) according(p *para, i, n int) int {
 	if k == i+n {
 		return i + n
 	}
-	if lx.outlets.match(p.toks, i+n) > 0 || lx.demonstr.has(p.word(i+n)) && lx.outlets.match(p.toks, i+n+1) > 0 {
+	if lx.outlets.match(p.toks, i+n) > 0 || lx.demonstr.hasAt(p, i+n) && lx.outlets.match(p.toks, i+n+1) > 0 {
 		return k // a source formula: according to Reuters
 	}
 	sp := p.span(i+n, k)

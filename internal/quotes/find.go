@@ -44,11 +44,13 @@ type finder struct {
 	mentions []mention
 	buf      strings.Builder
 	toks     []token // the current paragraph's, reused
+	cur      para    // the paragraph being read
 
 	// open is the previous paragraph's last candidate when it ran to the
 	// end of its paragraph (a colon quote or an unclosed «): the next
 	// paragraph may go on with it. unclosed says its « was never closed.
 	open     *Candidate
+	openCopy Candidate // what open points to
 	unclosed bool
 	// intro is the speaker a heading ("name؛ role:"), a cue at the end of
 	// a paragraph ("… آمده است:") or a speech noun ("سخنان X:") gave the
@@ -83,9 +85,13 @@ type para struct {
 	n         int // 1-based
 	text      string
 	toks      []token
+	nwords    int   // the words among toks
 	sentStart []int // sentStart[s] is the first token of sentence s
 	quotes    []quoteSpan
 	used      []bool // quotations already inside a candidate
+	// spans is the block span hands its spans out of, carried from one
+	// paragraph to the next within a call of Find.
+	spans []Span
 }
 
 // quoteSpan is a quotation-mark pair at depth 0: tokens open and close
@@ -97,12 +103,14 @@ type quoteSpan struct{ open, close int }
 // lang is "fa", "ar" or "en"; "" detects it. Invalid UTF-8 is an error; no
 // input panics.
 func Find(paragraphs []string, lang string) ([]Candidate, error) {
-	for i, p := range paragraphs {
-		if !validUTF8(p) {
-			return nil, fmt.Errorf("paragraph %d: invalid UTF-8", i+1)
-		}
-	}
+	// The paragraphs' UTF-8 is checked as they are tokenized (paragraph),
+	// except where the text would be read before: to detect its language,
+	// or to report a language the finder does not know (an invalid
+	// paragraph is the error reported first).
 	if lang == "" {
+		if err := validParagraphs(paragraphs); err != nil {
+			return nil, err
+		}
 		lang = detect(paragraphs)
 	}
 	lxs, err := lexicons()
@@ -111,15 +119,33 @@ func Find(paragraphs []string, lang string) ([]Candidate, error) {
 	}
 	lx, ok := lxs[lang]
 	if !ok {
+		if err := validParagraphs(paragraphs); err != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("quotes: language %q: want fa, ar or en", lang)
 	}
 	f := newFinder(lx)
 	for i, p := range paragraphs {
-		f.paragraph(i+1, p)
+		if !f.paragraph(i+1, p) {
+			return nil, invalidUTF8(i)
+		}
 	}
 	f.cataphora()
 	return f.result(), nil
 }
+
+// validParagraphs returns the error for the first paragraph that is not
+// valid UTF-8, or nil.
+func validParagraphs(paragraphs []string) error {
+	for i, p := range paragraphs {
+		if !validUTF8(p) {
+			return invalidUTF8(i)
+		}
+	}
+	return nil
+}
+
+func invalidUTF8(i int) error { return fmt.Errorf("paragraph %d: invalid UTF-8", i+1) }
 
 // detect guesses the language from the first paragraphs; Persian when
 // unsure, the desk's main language.
@@ -147,17 +173,27 @@ const maxOpenRun = 8
 // colon that introduced a list rather than someone's words.
 const maxIntroRun = 40
 
-func (f *finder) paragraph(n int, text string) {
-	f.toks = tokenize(text, &f.buf, f.toks)
+// paragraph reads paragraph n; it returns false, having read nothing, if
+// text is not valid UTF-8.
+func (f *finder) paragraph(n int, text string) bool {
+	var valid bool
+	if f.toks, valid = tokenizeValid(text, &f.buf, f.toks); !valid {
+		return false
+	}
+	nwords := 0
 	for i := range f.toks {
 		if t := &f.toks[i]; t.isWord() {
-			t.cls = f.lx.startsOf(t.norm)
+			nwords++
+			t.cls = f.lx.startsOf(t.norm) | clsKnown
 			if f.lx.lang == "ar" && len(t.norm) > 2 && (t.norm[:2] == "و" || t.norm[:2] == "ف") {
 				t.cls |= f.lx.startsOf(t.norm[2:]) // وقال، فأضاف، وبحسب
 			}
 		}
 	}
-	p := &para{n: n, text: text, toks: f.toks}
+	// The para and its slices are the finder's, reused from paragraph to
+	// paragraph: nothing keeps them past this call.
+	p := &f.cur
+	*p = para{n: n, text: text, toks: f.toks, nwords: nwords, sentStart: p.sentStart[:0], quotes: p.quotes[:0], used: p.used, spans: p.spans}
 	p.segment(f.lx.lang)
 	// A paragraph opening with a name in guillemets («جان کربی» سخنگوی …
 	// می‌گوید: «…») starts afresh: the « an earlier paragraph left open
@@ -168,7 +204,8 @@ func (f *finder) paragraph(n int, text string) {
 	// تاکید کرد، …): the writer speaks there, the « was left unclosed.
 	inside := f.unclosed && f.openRun < maxOpenRun && !opensWithName(p) && !f.attributes(p)
 	p.pairQuotes(inside)
-	p.used = make([]bool, len(p.quotes))
+	p.used = slices.Grow(p.used[:0], len(p.quotes))[:len(p.quotes)]
+	clear(p.used)
 	if held := f.held; held != nil {
 		f.held = nil
 		if !inside && p.isBullet() {
@@ -268,8 +305,10 @@ func (f *finder) paragraph(n int, text string) {
 	f.open, f.unclosed = nil, false
 	if found {
 		if last := &f.out[len(f.out)-1]; last.Kind == Direct && last.Paragraph == n && runsToEnd(p, last) {
-			c := *last // a copy: f.out is scratch memory
-			f.open = &c
+			// A copy (f.out is scratch memory), kept in the finder: the
+			// one the paragraph before kept is not read past this point.
+			f.openCopy = *last
+			f.open = &f.openCopy
 			f.unclosed = len(p.quotes) > 0 && p.quotes[len(p.quotes)-1].close < 0
 		}
 	}
@@ -292,6 +331,7 @@ func (f *finder) paragraph(n int, text string) {
 	if !found && f.speechLine(p) {
 		f.pending = f.speechHeading(p, len(p.toks))
 	}
+	return true
 }
 
 // opensWithName reports whether p opens with one or two words in
@@ -404,7 +444,7 @@ func (f *finder) droppedSubjects(before int) bool {
 
 func (f *finder) firstPerson(p *para) bool {
 	for i := range p.toks {
-		if p.toks[i].isWord() && f.lx.firstPerson.has(p.toks[i].norm) {
+		if p.toks[i].isWord() && f.lx.firstPerson.hasTok(&p.toks[i]) {
 			return true
 		}
 	}
@@ -531,7 +571,7 @@ func (f *finder) isByline(p *para, n int) bool {
 // quotations in the paragraph, or -1.
 func (f *finder) speechNoun(p *para) int {
 	for i := len(p.toks) - 1; i >= 0 && i >= len(p.toks)-40; i-- {
-		if p.toks[i].qid < 0 && f.lx.speechNouns.has(p.word(i)) {
+		if p.toks[i].qid < 0 && f.lx.speechNouns.hasAt(p, i) {
 			return i
 		}
 	}
@@ -543,7 +583,7 @@ func (f *finder) speechNoun(p *para) int {
 func (f *finder) speechHeading(p *para, end int) *Candidate {
 	i := f.speechNoun(p)
 	e := i + 1
-	for e < end && e < i+4 && p.toks[e].isWord() && p.toks[e].norm != "را" && !f.lx.adjuncts.has(p.toks[e].norm) && !(e > i+1 && f.lx.roles.has(p.toks[e].norm)) {
+	for e < end && e < i+4 && p.toks[e].isWord() && p.toks[e].norm != "را" && !f.lx.adjuncts.hasTok(&p.toks[e]) && !(e > i+1 && f.lx.roles.hasTok(&p.toks[e])) {
 		e++
 	}
 	sp := p.span(i+1, e)
@@ -554,7 +594,7 @@ func (f *finder) speechHeading(p *para, end int) *Candidate {
 	switch {
 	case e < end && !p.toks[e].isWord() && p.toks[e].norm != ":":
 		role = p.span(e+1, end) // X - role
-	case e < end && f.lx.roles.has(p.toks[e].norm):
+	case e < end && f.lx.roles.hasTok(&p.toks[e]):
 		role = p.span(e, end) // X role
 	}
 	c := &Candidate{Paragraph: p.n, Speaker: sp, Role: role, Confidence: confHeading}
@@ -565,17 +605,18 @@ func (f *finder) speechHeading(p *para, end int) *Candidate {
 // speechLine reports whether p names someone's words (a speech noun) in
 // a line of at most 20 words without a sentence end or colon: a heading
 // if a list follows.
+//
+// It is asked of every paragraph without a candidate, most of which end
+// with a full stop: the marks are looked for first, from the end, and the
+// speech nouns last.
 func (f *finder) speechLine(p *para) bool {
-	if f.speechNoun(p) < 0 || p.words(0, len(p.toks)) > 20 {
-		return false
-	}
-	for i := range p.toks {
+	for i := len(p.toks) - 1; i >= 0; i-- {
 		switch p.toks[i].norm {
 		case ".", "!", "?", ":":
 			return false
 		}
 	}
-	return true
+	return p.words(0, len(p.toks)) <= 20 && f.speechNoun(p) >= 0
 }
 
 // documentBelow reads a Persian paragraph whose last sentence announces a

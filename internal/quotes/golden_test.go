@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -322,8 +323,8 @@ func readabilityInputs(t *testing.T) []goldenInput {
 	return out
 }
 
-// TestValidUTF8 holds validUTF8 to utf8.ValidString, on the edges of the
-// encoding and on random bytes.
+// TestValidUTF8 holds validUTF8 and tokenizeValid to utf8.ValidString, on
+// the edges of the encoding and on random bytes.
 func TestValidUTF8(t *testing.T) {
 	cases := []string{"", "a", "گفت", "«وی»", "\xc2", "\xc2\x80", "\xc1\xbf", "\xd8", "\xd8a", "گ\xd8", "\xe2\x80\x8c",
 		"\xed\xa0\x80", "\xef\xbf\xbd", "\xf0\x9f\x91\x87", "\xf4\x90\x80\x80", "\xff", "سلام\x80", "a\xd8\xb3\xd8"}
@@ -336,9 +337,17 @@ func TestValidUTF8(t *testing.T) {
 		}
 		cases = append(cases, string(b), "گ"+string(b))
 	}
+	var buf strings.Builder
 	for _, s := range cases {
-		if got, want := validUTF8(s), utf8.ValidString(s); got != want {
+		want := utf8.ValidString(s)
+		if got := validUTF8(s); got != want {
 			t.Fatalf("validUTF8(%q) = %v, want %v", s, got, want)
+		}
+		// Find checks its paragraphs as it tokenizes them.
+		for _, p := range []string{s, "گفت " + s + " گفت", "said" + s} {
+			if _, got := tokenizeValid(p, &buf, nil); got != utf8.ValidString(p) {
+				t.Fatalf("tokenizeValid(%q) says valid %v", p, got)
+			}
 		}
 	}
 }
@@ -384,5 +393,33 @@ func TestWordTable(t *testing.T) {
 	}
 	if tab.get("") != 0 {
 		t.Fatal(`get("") found a value`)
+	}
+}
+
+// TestListBits holds lexicon.index to every list of the lexicon: a list
+// without its own bit in token.cls would lack every word of a paragraph.
+func TestListBits(t *testing.T) {
+	lxs, err := lexicons()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, lx := range lxs {
+		v := reflect.ValueOf(lx).Elem()
+		seen := map[uint32]string{}
+		for i := range v.NumField() {
+			f := v.Field(i) // unexported: read through its pointer
+			if f.Type() != reflect.TypeFor[phrases]() || f.IsNil() {
+				continue
+			}
+			ps := (*phraseList)(f.UnsafePointer())
+			name := v.Type().Field(i).Name
+			if ps.bit == 0 || ps.bit&(ps.bit-1) != 0 || ps.bit >= clsKnown {
+				t.Errorf("%s %s: bit %#x, want one bit below clsKnown", lang, name, ps.bit)
+			}
+			if other, dup := seen[ps.bit]; dup {
+				t.Errorf("%s %s: bit %#x already %s's", lang, name, ps.bit, other)
+			}
+			seen[ps.bit] = name
+		}
 	}
 }

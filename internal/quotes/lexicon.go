@@ -21,6 +21,10 @@ type phraseList struct {
 	// map, since the rules ask the lists about nearly every word and the
 	// map look-ups were a seventh of the finder's time.
 	byFirst wordTable[[][]string]
+	// bit is the list's class in token.cls (set by lexicon.index): a
+	// token whose classes are known and lack it starts no phrase of the
+	// list, which spares the look-up for most words.
+	bit uint32
 }
 
 // add appends phrase p (at least one word) to the list.
@@ -48,10 +52,16 @@ func (ps *phraseList) sortLongestFirst() {
 // match returns the length in tokens of the longest phrase that starts at
 // toks[i], or 0. Punctuation never matches.
 func (ps *phraseList) match(toks []token, i int) int {
-	if i >= len(toks) || !toks[i].isWord() {
+	if i >= len(toks) || !toks[i].isWord() || ps.lacks(&toks[i]) {
 		return 0
 	}
 	return ps.matchFirst(toks, i, toks[i].norm)
+}
+
+// lacks reports whether t's classes are known (clsKnown) and say that no
+// phrase of the list starts with t's word. A nil list lacks every word.
+func (ps *phraseList) lacks(t *token) bool {
+	return ps == nil || t.cls&clsKnown != 0 && t.cls&ps.bit == 0
 }
 
 // matchFirst is match with the first word given (an Arabic word with its
@@ -73,6 +83,23 @@ func (ps *phraseList) matchFirst(toks []token, i int, first string) int {
 		}
 	}
 	return 0
+}
+
+// hasTok is has(t.norm), answered from t's classes when they are known.
+func (ps *phraseList) hasTok(t *token) bool {
+	return !ps.lacks(t) && ps.has(t.norm)
+}
+
+// hasAt is has(p.word(i)), answered from the token's classes when they are
+// known.
+func (ps *phraseList) hasAt(p *para, i int) bool {
+	if ps == nil {
+		return false
+	}
+	if i >= 0 && i < len(p.toks) && ps.lacks(&p.toks[i]) {
+		return false
+	}
+	return ps.has(p.word(i))
 }
 
 func (ps *phraseList) has(word string) bool {
@@ -142,21 +169,44 @@ type lexicon struct {
 	// nil for English and Arabic.
 	docNouns phrases
 	// starts gives, for a word, which lists have a phrase starting with
-	// it: the finder looks each word up once and tests bits after.
-	starts wordTable[uint8]
+	// it (their phraseList.bit): the finder looks each word up once and
+	// tests bits after.
+	starts wordTable[uint32]
 	// startsSet spares most words the lookup in starts (see startsOf).
 	startsSet wordSet
 }
 
-// Bits of lexicon.starts and token.cls.
+// Bits of lexicon.starts and token.cls that the rules test by name: those
+// of the first three lists in index, in this order.
 const (
-	startsCue uint8 = 1 << iota
+	startsCue uint32 = 1 << iota
 	startsAccording
 	isHonorific
 )
 
+// clsKnown marks a token whose cls was set from the lexicon (the words of
+// the paragraph being read): without it, a list's clear bit says nothing
+// and the list is looked up.
+const clsKnown uint32 = 1 << 31
+
+// index gives every list its bit and fills starts. Every list of the
+// lexicon must be in lists (TestListBits): one left out would have no bit
+// and lack every word.
 func (lx *lexicon) index() {
-	for bit, ps := range map[uint8]phrases{startsCue: lx.cues, startsAccording: lx.according, isHonorific: lx.honorifics} {
+	lists := []phrases{lx.cues, lx.according, lx.honorifics,
+		lx.sources, lx.outlets, lx.that, lx.pronouns, lx.demonstr, lx.roles, lx.adjuncts, lx.titles,
+		lx.firstPerson, lx.stating, lx.impersonal, lx.speechNouns, lx.plurals, lx.clause, lx.naming,
+		lx.questions, lx.passive, lx.clauseEnds, lx.interrogatives, lx.partitives, lx.labels, lx.topics,
+		lx.nonSpeakers, lx.linked, lx.requests, lx.documents, lx.docNouns}
+	for k, ps := range lists {
+		bit := uint32(1) << k
+		if bit >= clsKnown {
+			panic("quotes: more phrase lists than bits in token.cls")
+		}
+		if ps == nil {
+			continue
+		}
+		ps.bit = bit
 		ps.byFirst.each(func(w string, _ *[][]string) { *lx.starts.put(w) |= bit })
 	}
 	lx.startsSet = newWordSet(&lx.starts)

@@ -223,11 +223,25 @@ func (p *para) span(a, b int) *Span {
 	if a >= b {
 		return nil
 	}
-	return &Span{Paragraph: p.n, Start: p.toks[a].start, End: p.toks[b-1].end, Text: p.text[p.toks[a].bstart:p.toks[b-1].bend]}
+	if len(p.spans) == cap(p.spans) {
+		// A new block, never one handed out before: the spans in it may
+		// be the candidates' (their Cue, Speaker and Role).
+		p.spans = make([]Span, 0, spanBlock)
+	}
+	p.spans = append(p.spans, Span{Paragraph: p.n, Start: p.toks[a].start, End: p.toks[b-1].end, Text: p.text[p.toks[a].bstart:p.toks[b-1].bend]})
+	return &p.spans[len(p.spans)-1]
 }
+
+// spanBlock is how many spans span allocates at once: the rules look at
+// some eighty spans in a 600-word article, most of them dropped, and one
+// allocation each was two thirds of the finder's.
+const spanBlock = 32
 
 // words counts the words in toks[a:b].
 func (p *para) words(a, b int) int {
+	if a <= 0 && b >= len(p.toks) {
+		return p.nwords // the whole paragraph, asked of most paragraphs several times
+	}
 	n := 0
 	for i := max(a, 0); i < b && i < len(p.toks); i++ {
 		if p.toks[i].isWord() {

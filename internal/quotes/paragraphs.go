@@ -8,9 +8,14 @@ import "strings"
 // ingest both split with it, so a candidate's paragraph number means the
 // same thing everywhere.
 func Paragraphs(text string) []string {
-	var out []string
+	var out []string // nil for none
 	for line := range strings.Lines(text) {
 		if p := strings.TrimSpace(line); p != "" {
+			if out == nil {
+				// Sized for every line at once: ingest splits every
+				// article's text.
+				out = make([]string, 0, strings.Count(text, "\n")+1)
+			}
 			out = append(out, p)
 		}
 	}

@@ -20,7 +20,7 @@ func (f *finder) noteNames(p *para, a, b int) {
 			if cl := p.quotes[q].close; cl > i && cl+1 < b && p.toks[cl+1].isWord() && p.word(cl+1) != "را" {
 				if n := p.words(i+1, cl); n >= 2 && n <= 3 {
 					if sp := p.span(i+1, cl); sp != nil {
-						f.remember(sp.Text, strings.Join(f.words(p, sp), " "), "")
+						f.remember(sp.Text, f.joinWords(p, sp), "")
 					}
 				}
 			}
@@ -30,11 +30,11 @@ func (f *finder) noteNames(p *para, a, b int) {
 		}
 		if t.cls&isHonorific != 0 && f.lx.honorifics.has(t.norm) && i+1 < b && p.toks[i+1].isWord() {
 			e := i + 1
-			for e < b && e < i+3 && p.toks[e].isWord() && f.cueAt(p, e) == 0 && !f.lx.adjuncts.has(p.toks[e].norm) && !f.lx.roles.has(p.toks[e].norm) {
+			for e < b && e < i+3 && p.toks[e].isWord() && f.cueAt(p, e) == 0 && !f.lx.adjuncts.hasTok(&p.toks[e]) && !f.lx.roles.hasTok(&p.toks[e]) {
 				e++
 			}
 			if sp := p.span(i+1, e); sp != nil {
-				f.remember(sp.Text, strings.Join(f.words(p, sp), " "), "")
+				f.remember(sp.Text, f.joinWords(p, sp), "")
 			}
 			i = e - 1
 			continue
@@ -53,7 +53,7 @@ func (f *finder) noteNames(p *para, a, b int) {
 				s--
 			}
 			if sp := p.span(s, i); sp != nil && s < i {
-				f.remember(sp.Text, strings.Join(f.words(p, sp), " "), "")
+				f.remember(sp.Text, f.joinWords(p, sp), "")
 			}
 		}
 	}
@@ -63,9 +63,13 @@ func (f *finder) noteNames(p *para, a, b int) {
 // this paragraph (or, for a heading, in an earlier one: then it is read
 // again).
 func (f *finder) words(p *para, sp *Span) []string {
-	var out []string
+	return f.appendWords(nil, p, sp)
+}
+
+// appendWords is words appended to out.
+func (f *finder) appendWords(out []string, p *para, sp *Span) []string {
 	if sp == nil {
-		return nil
+		return out
 	}
 	toks := p.toks
 	if sp.Paragraph != p.n {
@@ -82,6 +86,57 @@ func (f *finder) words(p *para, sp *Span) []string {
 		}
 	}
 	return out
+}
+
+// joinWords is strings.Join(f.words(p, sp), " ") without the slice of
+// words, for a span of this paragraph: the names remembered and resolved
+// are joined once each, and their slices were a fifth of the finder's
+// allocations.
+func (f *finder) joinWords(p *para, sp *Span) string {
+	if sp == nil || sp.Paragraph != p.n {
+		return strings.Join(f.words(p, sp), " ")
+	}
+	from := firstFrom(p.toks, sp.Start)
+	n, size, first := 0, 0, ""
+	for i := from; i < len(p.toks) && p.toks[i].end <= sp.End; i++ {
+		if p.toks[i].isWord() {
+			if n == 0 {
+				first = p.toks[i].norm
+			}
+			n++
+			size += len(p.toks[i].norm) + 1
+		}
+	}
+	if n <= 1 {
+		return first
+	}
+	var b strings.Builder
+	b.Grow(size - 1)
+	for i, k := from, 0; i < len(p.toks) && p.toks[i].end <= sp.End; i++ {
+		if p.toks[i].isWord() {
+			if k > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(p.toks[i].norm)
+			k++
+		}
+	}
+	return b.String()
+}
+
+// countWords is len(f.words(p, sp)) without the slice of words, for a
+// span of this paragraph.
+func (f *finder) countWords(p *para, sp *Span) int {
+	if sp == nil || sp.Paragraph != p.n {
+		return len(f.words(p, sp))
+	}
+	n := 0
+	for i := firstFrom(p.toks, sp.Start); i < len(p.toks) && p.toks[i].end <= sp.End; i++ {
+		if p.toks[i].isWord() {
+			n++
+		}
+	}
+	return n
 }
 
 // remember notes a person named: name is the original text, nn and rn the
@@ -342,7 +397,7 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 	if lx.lang == "en" {
 		return f.englishSubject(p, start, a)
 	}
-	if ss := max(p.sentStart[s], from); start == a-40 && start > ss && lx.pronouns.has(p.word(ss)) && p.toks[ss].qid < 0 {
+	if ss := max(p.sentStart[s], from); start == a-40 && start > ss && lx.pronouns.hasAt(p, ss) && p.toks[ss].qid < 0 {
 		// "وی با اشاره به … ، مجوزهای … را یادآور شد و افزود:": a clause
 		// longer than the window whose subject is the pronoun opening it.
 		return p.span(ss, ss+1), nil, false
@@ -430,7 +485,7 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 			if !slices.ContainsFunc(p.toks[i+3:e], func(t token) bool { return isComma(&t) && t.qid < 0 }) && p.words(i+3, e) > 0 {
 				start = i + 3
 				for k := start + 1; k < a && k < start+6; k++ {
-					if lx.honorifics.has(p.word(k)) {
+					if lx.honorifics.hasAt(p, k) {
 						start = k
 						break
 					}
@@ -442,11 +497,11 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 	// A clause coordinated after a finite verb (… را شاهد بودیم و
 	// خبرنگار X نیز … گفت): the subject is in the clause of the cue.
 	for i := a - 2; i > start; i-- {
-		if p.toks[i].qid < 0 && isConjunction(p.word(i)) && lx.clauseEnds != nil && lx.clauseEnds.has(p.word(i-1)) {
+		if p.toks[i].qid < 0 && isConjunction(p.word(i)) && lx.clauseEnds != nil && lx.clauseEnds.hasAt(p, i-1) {
 			// Only when the new clause names its own subject: after "…
 			// کرد و در ادامه گفت" the subject is the first clause's, and
 			// "… و این اقدام را … خواند" has an object where it would be.
-			if !lx.adjuncts.has(p.word(i+1)) && !slices.ContainsFunc(p.toks[i+1:a], func(t token) bool { return t.norm == "را" }) {
+			if !lx.adjuncts.hasAt(p, i+1) && !slices.ContainsFunc(p.toks[i+1:a], func(t token) bool { return t.norm == "را" }) {
 				start = i + 1
 			}
 			break
@@ -496,7 +551,7 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 			// ("روپرت کولویل" سخنگوی سازمان ملل اواخر دیروز پنجشنبه، …).
 			continue
 		}
-		if e < a && e > a0 && lx.clauseEnds.has(p.word(e-1)) && p.words(e+1, a) > 0 && !slices.ContainsFunc(p.toks[a0:e], func(t token) bool { return t.norm == "که" }) {
+		if e < a && e > a0 && lx.clauseEnds.hasAt(p, e-1) && p.words(e+1, a) > 0 && !slices.ContainsFunc(p.toks[a0:e], func(t token) bool { return t.norm == "که" }) {
 			// "چرت‌ها … کمک کند، دکتر X می‌گوید:": a clause of its own
 			// with the subject after it. With که it is the subject's
 			// relative clause (X که … سفر کرد، گفت:), and with nothing
@@ -517,7 +572,7 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		if a0 > e {
 			a0 = e
 		}
-		if a0 < e && (lx.pronouns.has(p.word(a0)) || lx.plurals.has(p.word(a0))) {
+		if a0 < e && (lx.pronouns.hasAt(p, a0) || lx.plurals.hasAt(p, a0)) {
 			return p.span(a0, a0+1), nil, false
 		}
 		if q := p.toks[a0].qid; lx.lang == "fa" && q >= 0 && !p.used[q] && p.quotes[q].open == a0 {
@@ -540,14 +595,14 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		for c < e && !f.endsSubject(p, c, a0) {
 			c++
 		}
-		if q := p.toks[c].qid; c == a0+1 && c < e && q >= 0 && !p.used[q] && p.quotes[q].open == c && lx.honorifics.has(p.word(a0)) {
+		if q := p.toks[c].qid; c == a0+1 && c < e && q >= 0 && !p.used[q] && p.quotes[q].open == c && lx.honorifics.hasAt(p, a0) {
 			// "دکتر "گوستاو کوبریرو"، رئیس …": an honorific before a
 			// name in quotation marks; the name is the speaker.
 			if cl := p.quotes[q].close; cl > c+1 && cl < a && p.words(c+1, cl) <= 4 {
 				return p.span(c+1, cl), nil, false
 			}
 		}
-		if p.word(c) == "را" && c-a0 == 1 && lx.demonstr.has(p.word(a0)) {
+		if p.word(c) == "را" && c-a0 == 1 && lx.demonstr.hasAt(p, a0) {
 			// "«…» این را X گفت": the object is the quotation itself,
 			// the subject follows it.
 			a0, c = c+1, c+1
@@ -555,8 +610,8 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 				c++
 			}
 		}
-		if c == a0 && e == a && p.word(a0) == "در" && lx.docNouns != nil && lx.docNouns.has(p.word(a0+1)) && p.word(a) == "امده" &&
-			a0+2 < a && p.toks[a0+2].isWord() && !lx.demonstr.has(p.word(a0+2)) {
+		if c == a0 && e == a && p.word(a0) == "در" && lx.docNouns != nil && lx.docNouns.hasAt(p, a0+1) && p.word(a) == "امده" &&
+			a0+2 < a && p.toks[a0+2].isWord() && !lx.demonstr.hasAt(p, a0+2) {
 			// "در بیانیه ارتش آمریکا آمده است:": the document's issuer.
 			return p.span(a0+2, a), nil, p.words(a0+2, a) > 8
 		}
@@ -567,7 +622,7 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 			// "X … را": the segment holds an object. A long one
 			// usually starts with the subject's name (شاهین مستوفی
 			// جزئیات … را تشریح کرد و گفت): take two words.
-			if p.words(a0, c) >= 4 && !lx.adjuncts.has(p.word(a0)) {
+			if p.words(a0, c) >= 4 && !lx.adjuncts.hasAt(p, a0) {
 				return p.span(a0, a0+2), nil, true
 			}
 			break
@@ -581,14 +636,14 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		if e < a {
 			r0 := e + 1
 			re := r0
-			for re < a && !(isComma(&p.toks[re]) && p.toks[re].qid < 0) && !(p.toks[re].isWord() && lx.adjuncts.has(p.toks[re].norm) && !lx.roles.has(p.word(re-1))) {
+			for re < a && !(isComma(&p.toks[re]) && p.toks[re].qid < 0) && !(p.toks[re].isWord() && lx.adjuncts.hasTok(&p.toks[re]) && !lx.roles.hasAt(p, re-1)) {
 				re++
 			}
 			if re > r0 && f.hasRole(p, r0, re) {
 				role = p.span(r0, re)
 			}
 		}
-		if role == nil && lx.roles.has(p.word(a0)) && !lx.honorifics.has(p.word(a0)) {
+		if role == nil && lx.roles.hasAt(p, a0) && !lx.honorifics.hasAt(p, a0) {
 			role = sp
 		}
 		if role == nil {
@@ -596,7 +651,7 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 			// without a comma between; the role starts at the first role
 			// noun after at least two words of the name.
 			for k := a0 + 2; k < c; k++ {
-				if p.toks[k].isWord() && lx.roles.has(p.toks[k].norm) && (!lx.roles.has(p.word(a0)) || lx.honorifics.has(p.word(a0))) && !lx.demonstr.has(p.word(k-1)) {
+				if p.toks[k].isWord() && lx.roles.hasTok(&p.toks[k]) && (!lx.roles.hasAt(p, a0) || lx.honorifics.hasAt(p, a0)) && !lx.demonstr.hasAt(p, k-1) {
 					sp, role = p.span(a0, k), p.span(k, c)
 					break
 				}
@@ -610,12 +665,12 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 		if w == "" || p.toks[i].qid >= 0 || p.word(i+1) == "را" {
 			continue
 		}
-		if lx.pronouns.has(w) && !isPreposition(p.word(i-1)) {
+		if lx.pronouns.hasAt(p, i) && !isPreposition(p.word(i-1)) {
 			return p.span(i, i+1), nil, false
 		}
-		if lx.demonstr.has(w) && lx.roles.has(p.word(i+1)) {
+		if lx.demonstr.hasAt(p, i) && lx.roles.hasAt(p, i+1) {
 			e := i + 2
-			for e < a && p.toks[e].isWord() && !lx.adjuncts.has(p.toks[e].norm) && e < i+6 {
+			for e < a && p.toks[e].isWord() && !lx.adjuncts.hasTok(&p.toks[e]) && e < i+6 {
 				e++
 			}
 			return p.span(i, e), nil, false
@@ -623,16 +678,16 @@ func (f *finder) subject(p *para, s int32, a, from int) (sp, role *Span, long bo
 	}
 	// Two words before the first role noun, and the role.
 	for i := start + 1; i < a; i++ {
-		if p.toks[i].qid < 0 && lx.roles.has(p.word(i)) && !lx.demonstr.has(p.word(i-1)) {
+		if p.toks[i].qid < 0 && lx.roles.hasAt(p, i) && !lx.demonstr.hasAt(p, i-1) {
 			n0 := i
-			for n0 > start && n0 > i-2 && p.toks[n0-1].isWord() && !lx.adjuncts.has(p.word(n0-1)) && !lx.demonstr.has(p.word(n0-1)) {
+			for n0 > start && n0 > i-2 && p.toks[n0-1].isWord() && !lx.adjuncts.hasAt(p, n0-1) && !lx.demonstr.hasAt(p, n0-1) {
 				n0--
 			}
 			if n0 == i {
 				break
 			}
 			e := i
-			for e < a && p.toks[e].isWord() && !lx.adjuncts.has(p.word(e)) {
+			for e < a && p.toks[e].isWord() && !lx.adjuncts.hasAt(p, e) {
 				e++
 			}
 			return p.span(n0, i), p.span(i, e), false
@@ -656,7 +711,7 @@ func (f *finder) opensName(p *para, i int) bool {
 		return isOpenQuote(t)
 	}
 	w := p.word(i)
-	return !f.lx.adjuncts.has(w) && !isConjunction(w) && !f.lx.demonstr.has(w) && f.cueAt(p, i) == 0
+	return !f.lx.adjuncts.hasAt(p, i) && !isConjunction(w) && !f.lx.demonstr.hasAt(p, i) && f.cueAt(p, i) == 0
 }
 
 // endsSubject reports whether token c, inside a subject that began at a0,
@@ -672,15 +727,15 @@ func (f *finder) endsSubject(p *para, c, a0 int) bool {
 	switch {
 	case t.norm == "را", t.norm == "که":
 		return true
-	case t.norm == "از" && c == a0+1 && lx.partitives.has(p.word(a0)):
+	case t.norm == "از" && c == a0+1 && lx.partitives.hasAt(p, a0):
 		return false // یکی از پزشکان: one of the doctors
 	case lx.stating.match(p.toks, c) > 0:
 		return true
 	case lx.topics != nil && lx.topics.match(p.toks, c) > 0:
 		return true // a topic (در مورد …) is nobody's role: دبیر در مورد … گفت
-	case lx.adjuncts.has(t.norm):
+	case lx.adjuncts.hasTok(t):
 		// but an anaphor (این اقتصاددان در پاسخ …) takes no complement
-		return !(c > a0 && lx.roles.has(p.word(c-1)) && !lx.demonstr.has(p.word(a0)))
+		return !(c > a0 && lx.roles.hasAt(p, c-1) && !lx.demonstr.hasAt(p, a0))
 	}
 	return false
 }
@@ -740,7 +795,7 @@ func (f *finder) englishSubject(p *para, start, a int) (*Span, *Span, bool) {
 	i := a
 	for i > start && i > a-8 {
 		t := &p.toks[i-1]
-		ok := t.isWord() && (t.upper || lx.roles.has(t.norm) || lx.pronouns.has(t.norm) || lx.demonstr.has(t.norm) || t.norm == "of" || t.norm == "s" && i-2 >= 0 && p.toks[i-2].punct == '\'') ||
+		ok := t.isWord() && (t.upper || lx.roles.hasTok(t) || lx.pronouns.hasTok(t) || lx.demonstr.hasTok(t) || t.norm == "of" || t.norm == "s" && i-2 >= 0 && p.toks[i-2].punct == '\'') ||
 			t.norm == "." && i-2 >= start && isAbbrev(p.toks[i-2].norm) || t.punct == '\''
 		if !ok {
 			break
@@ -755,7 +810,7 @@ func (f *finder) englishSubject(p *para, start, a int) (*Span, *Span, bool) {
 		// to three plain words back, not across a mark, a conjunction, a
 		// preposition or a relative.
 		for i > start && i > a-3 && p.toks[i-1].isWord() && !isConjunction(p.word(i-1)) && !isPreposition(p.word(i-1)) &&
-			!lx.that.has(p.word(i-1)) && !lx.adjuncts.has(p.word(i-1)) && !isRelative(p.word(i-1)) {
+			!lx.that.hasAt(p, i-1) && !lx.adjuncts.hasAt(p, i-1) && !isRelative(p.word(i-1)) {
 			i--
 		}
 		if i == a {
@@ -815,7 +870,9 @@ func (f *finder) resolve(p *para, sp, role *Span, conf float64) (string, float64
 		}
 		return "", conf - 0.2
 	}
-	words := f.words(p, sp)
+	// A speaker's words, on the stack when they are few (most are).
+	var room [8]string
+	words := f.appendWords(room[:0], p, sp)
 	lx := f.lx
 	switch {
 	case len(words) == 1 && lx.plurals.has(words[0]):
@@ -871,7 +928,7 @@ func (f *finder) resolve(p *para, sp, role *Span, conf float64) (string, float64
 	}
 	rn := ""
 	if role != nil && role != sp {
-		rn = strings.Join(f.words(p, role), " ")
+		rn = f.joinWords(p, role)
 	}
 	f.remember(sp.Text, strings.Join(words, " "), rn)
 	return sp.Text, conf
@@ -979,7 +1036,7 @@ func isMannerWord(w string) bool {
 // contains the heading's (انصاری‌راد for حسین انصاری‌راد) keeps the full
 // name; anyone else is resolved as a speaker is.
 func (f *finder) resolveName(p *para, sp, role *Span) string {
-	nn := strings.Join(f.words(p, sp), " ")
+	nn := f.joinWords(p, sp)
 	for i := len(f.mentions) - 1; i >= 0 && i >= len(f.mentions)-20; i-- {
 		if m := &f.mentions[i]; nn != "" && strings.Contains(m.nnorm, nn) {
 			return m.name

@@ -21,7 +21,7 @@ type token struct {
 	afterSpace    bool   // white space (or the paragraph start) precedes it
 	sentence, qid int32  // sentence number; quotation number or -1 outside one
 	nlen          int32  // while tokenize runs: bytes of norm built in its buffer, -1 when norm is a substring of the paragraph
-	cls           uint8  // lexicon classes of the word (see lexicon.starts)
+	cls           uint32 // lexicon classes of the word (see lexicon.starts), with clsKnown once set
 }
 
 func (t *token) isWord() bool { return t.punct == 0 }
@@ -176,7 +176,18 @@ func (f *finder) result() []Candidate {
 // article. The tokens are appended to dst[:0], which a caller reuses from
 // one paragraph to the next.
 func tokenize(p string, buf *strings.Builder, dst []token) []token {
+	toks, _ := tokenizeValid(p, buf, dst)
+	return toks
+}
+
+// tokenizeValid is tokenize, which also reports whether p is valid UTF-8
+// (as utf8.ValidString): every rune is decoded anyway, and an invalid
+// sequence is one that decodes to utf8.RuneError of one byte. Find reads
+// its paragraphs' validity here instead of in a pass of its own over the
+// text before, which cost a tenth of its time.
+func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) {
 	table := foldTable()
+	valid := true
 	toks := dst[:0]
 	var cur *token // the word being read
 	space := true
@@ -191,6 +202,7 @@ func tokenize(p string, buf *strings.Builder, dst []token) []token {
 				r, size = (r&0x1F)<<6|rune(p[bi+1]&0x3F), 2
 			} else {
 				r, size = utf8.DecodeRuneInString(p[bi:])
+				valid = valid && (r != utf8.RuneError || size != 1)
 			}
 		}
 		var f fold // filled only for a rune above the table
@@ -287,9 +299,9 @@ func tokenize(p string, buf *strings.Builder, dst []token) []token {
 		prefix = cur.finish(p, buf, len(toks)-1, prefix)
 	}
 	if prefix < 0 {
-		return toks
+		return toks, valid
 	}
-	return joinSplitPrefix(toks, prefix)
+	return joinSplitPrefix(toks, prefix), valid
 }
 
 // startBuilding starts building the matching form of word t of p in buf,
@@ -350,9 +362,9 @@ func validUTF8(s string) bool {
 	return true
 }
 
-// wordSet is a filter over a set of words, a bit per value of wordHash: a
-// word whose bit is clear is not in the set. Looking a word up in the map
-// of the lexicon's first words cost a tenth of the finder's time; most
+// wordSet is a filter over a set of words, a bit per value of filterBit:
+// a word whose bit is clear is not in the set. Looking a word up in the
+// map of the lexicon's first words cost a tenth of the finder's time; most
 // words start no phrase, and the filter answers for them in a few
 // instructions.
 type wordSet *[1 << 16 / 64]uint64
@@ -360,32 +372,29 @@ type wordSet *[1 << 16 / 64]uint64
 func newWordSet[V any](words *wordTable[V]) wordSet {
 	s := new([1 << 16 / 64]uint64)
 	words.each(func(w string, _ *V) {
-		h := wordHash(w)
+		h := filterBit(tableHash(w))
 		s[h/64] |= 1 << (h % 64)
 	})
 	return s
 }
 
-// wordHash mixes a word's length and three of its bytes (the first, the
-// middle and the last) into 16 bits.
-func wordHash(w string) uint32 {
-	n := len(w)
-	if n == 0 {
-		return 0
-	}
-	x := uint32(w[0]) | uint32(w[n/2])<<8 | uint32(w[n-1])<<16 | uint32(n)<<24
-	return (x * 0x9E3779B1) >> 16
-}
+// filterBit is a word's bit in a wordSet: the top 16 bits of its
+// tableHash, which the table's slots (the low bits) leave independent.
+// (A hash of the length and three bytes let a third of the words of
+// Persian text through: the first byte of an Arabic letter is one of a
+// few, and the filter now holds the first words of every list.)
+func filterBit(h uint64) uint64 { return h >> 48 }
 
 // startsOf returns the classes of the phrases of the lexicon that start
 // with word w (lexicon.starts).
-func (lx *lexicon) startsOf(w string) uint8 {
+func (lx *lexicon) startsOf(w string) uint32 {
+	h := tableHash(w)
 	if s := lx.startsSet; s != nil {
-		if h := wordHash(w); s[h/64]&(1<<(h%64)) == 0 {
+		if b := filterBit(h); s[b/64]&(1<<(b%64)) == 0 {
 			return 0
 		}
 	}
-	return lx.starts.get(w)
+	return lx.starts.getHashed(w, h)
 }
 
 // firstFrom returns the first of toks (in order) that starts at or after
@@ -485,12 +494,17 @@ func load64(s string, i int) uint64 {
 
 // get returns w's value, or the zero value when w is not in the table.
 func (t *wordTable[V]) get(w string) V {
+	return t.getHashed(w, tableHash(w))
+}
+
+// getHashed is get with w's tableHash given.
+func (t *wordTable[V]) getHashed(w string, h uint64) V {
 	var zero V
 	if len(t.keys) == 0 || w == "" {
 		return zero
 	}
 	mask := uint64(len(t.keys) - 1)
-	for i := tableHash(w) & mask; ; i = (i + 1) & mask {
+	for i := h & mask; ; i = (i + 1) & mask {
 		switch t.keys[i] {
 		case w:
 			return t.vals[i]

@@ -157,23 +157,25 @@ func load64(s string, i int) uint64 {
 
 // paragraphs are the paragraphs the finder takes (quotes.Paragraphs, so
 // that a paragraph number means the same as in the CLI), each located in
-// the text: every one is a line of it, trimmed, in order.
-func paragraphs(s string) []paragraph {
-	var out []paragraph
+// the text: every one is a line of it, trimmed, in order. texts are the
+// same paragraphs' text, for the finder.
+func paragraphs(s string) (out []paragraph, texts []string) {
+	texts = quotes.Paragraphs(s)
+	out = make([]paragraph, 0, len(texts))
 	at, runes := 0, 0 // the byte and code-point offsets searched from
-	for _, p := range quotes.Paragraphs(s) {
+	for _, p := range texts {
 		i := strings.Index(s[at:], p)
 		if i < 0 {
 			// Not a line of the text: quotes.Paragraphs changed what it
 			// does. Its spans could not be placed, so nothing is found.
-			return nil
+			return nil, nil
 		}
 		runes += runeCount(s[at : at+i])
 		out = append(out, paragraph{start: runes, text: p})
 		at += i + len(p)
 		runes += runeCount(p)
 	}
-	return out
+	return out, texts
 }
 
 // Find runs the finder on an article's text in language lang (its
@@ -185,13 +187,9 @@ func Find(articleText, lang string) (f Found) {
 	if lang != "" && !finderLangs[lang] {
 		return Found{}
 	}
-	ps := paragraphs(articleText)
+	ps, texts := paragraphs(articleText)
 	if len(ps) == 0 {
 		return Found{}
-	}
-	texts := make([]string, len(ps))
-	for i, p := range ps {
-		texts[i] = p.text
 	}
 	defer func() {
 		// A finder bug on one article's text must not stop the intake.
@@ -203,6 +201,9 @@ func Find(articleText, lang string) (f Found) {
 	if err != nil {
 		return Found{Err: fmt.Errorf("quote finder: %w", err)}
 	}
+	if len(cs) > 0 {
+		f.Candidates = make([]Candidate, 0, len(cs))
+	}
 	for _, c := range cs {
 		q, err := place(ps, c)
 		if err != nil {
@@ -213,6 +214,9 @@ func Find(articleText, lang string) (f Found) {
 		}
 		q.Position = len(f.Candidates)
 		f.Candidates = append(f.Candidates, q)
+	}
+	if len(f.Candidates) == 0 {
+		f.Candidates = nil // none placed: nil, as when none is found
 	}
 	return f
 }

@@ -15,7 +15,7 @@ import (
 // paragraph is the same words in the article.
 func TestParagraphOffsets(t *testing.T) {
 	text := "  عنوان 🇮🇷\n\n\t\nوی افزود: «ما نمی‌رویم.»  \nlast"
-	ps := paragraphs(text)
+	ps, _ := paragraphs(text)
 	want := []string{"عنوان 🇮🇷", "وی افزود: «ما نمی‌رویم.»", "last"}
 	if len(ps) != len(want) {
 		t.Fatalf("paragraphs %+v, want %q", ps, want)
@@ -36,7 +36,7 @@ func TestParagraphOffsets(t *testing.T) {
 // outside their paragraph or an unknown kind.
 func TestPlaceMapsSpans(t *testing.T) {
 	text := "علی لاریجانی، رئیس مجلس، گفت:\n\nوی افزود: «ما به مذاکره پایبندیم.»"
-	ps := paragraphs(text)
+	ps, _ := paragraphs(text)
 	runes := []rune(text)
 	quote := "ما به مذاکره پایبندیم."
 	qs := strings.Index(ps[1].text, quote)
