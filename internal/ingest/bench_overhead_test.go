@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,7 +29,8 @@ import (
 // INGEST_BENCH_ROUNDS rounds (default 3) so that the machine's drift
 // touches all alike. It reports the median ratio of the pipeline's pages
 // per second to the floor's, and the CPU time per page by stage, from CPU
-// profiles of every run:
+// profiles of every run. INGEST_BENCH_ARCHIVE=N gives each pipeline run's
+// database N older, unrelated articles first (fillArchive):
 //
 //	PRESSREVIEW_TEST_POSTGRES=postgres://… go test -run '^$' -bench IngestOverhead -benchtime 1x -timeout 60m ./internal/ingest/
 func BenchmarkIngestOverhead(b *testing.B) {
@@ -159,6 +161,7 @@ func pipelineRun(b *testing.B, d store.Dialect, bp *benchPages, n int) (float64,
 	if err := outlets.SaveOutlet(ctx, db, &o); err != nil {
 		b.Fatal(err)
 	}
+	fillArchive(b, db, o.ID)
 	for f := range (n + benchPerFeed - 1) / benchPerFeed {
 		fd := outlets.Feed{OutletID: o.ID, URL: fmt.Sprintf("%s/b/%d/rss.xml", p.URL, f)}
 		if err := outlets.SaveFeed(ctx, db, &fd); err != nil {
@@ -185,6 +188,50 @@ func pipelineRun(b *testing.B, d store.Dialect, bp *benchPages, n int) (float64,
 		server += cpu - before[pid]
 	}
 	return float64(n) / wall.Seconds(), server
+}
+
+// fillArchive gives the database of a pipeline run INGEST_BENCH_ARCHIVE
+// (default none) older articles, as a desk's archive has: one line of
+// text each and a random simhash, so that they are unrelated to the run's
+// pages, yet looked at by the near-duplicate lookup, whose cost grows with
+// them. PostgreSQL then gathers the table's statistics, as its autovacuum
+// does after so many inserts; SQLite gathers none unless asked.
+func fillArchive(b *testing.B, db *store.DB, outletID int64) {
+	n, _ := strconv.Atoi(os.Getenv("INGEST_BENCH_ARCHIVE"))
+	if n <= 0 {
+		return
+	}
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(uint64(n), 16))
+	published := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	const perStatement = 200
+	for start := 0; start < n; start += perStatement {
+		var q strings.Builder
+		q.WriteString(`INSERT INTO articles (outlet_id, url, canonical_url, title, text, source, content_hash,
+			published_at, simhash, sh_band0, sh_band1, sh_band2, sh_band3) VALUES `)
+		var args []any
+		for i := start; i < min(n, start+perStatement); i++ {
+			if i > start {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, 'import', ?, ?, ?, ?, ?, ?, ?)")
+			h := rng.Uint64()
+			u := fmt.Sprintf("https://archive.example/%d", i)
+			args = append(args, outletID, u, u, "Archived", fmt.Sprintf("Archived article %d.", i),
+				fmt.Sprintf("%064x", i), published.Add(time.Duration(i)*time.Minute), int64(h))
+			for _, v := range bands(h) {
+				args = append(args, v)
+			}
+		}
+		if _, err := db.ExecContext(ctx, q.String(), args...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if db.Dialect() == store.Postgres {
+		if _, err := db.ExecContext(ctx, `ANALYZE articles`); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // serverCPU is the CPU time so far of each PostgreSQL backend connected to

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -238,61 +239,94 @@ func (s *Service) fetchEntry(ctx context.Context, w *entryWork) (wait time.Durat
 // storeGroup stores the outcomes of a group of entries in one transaction,
 // and indexes the articles it created or edited for search at the end,
 // from the terms their fetch workers computed (a copy found unchanged is
-// indexed already).
+// indexed already). The group's captures are recorded before the story
+// lock is taken, as storePosts does with a poll's own writes: new rows
+// that no transaction storing articles waits for, so the order cannot
+// deadlock, and the locked part of the transaction is shorter by a
+// statement a page. The entries stored are marked done in one statement.
 func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 	return s.inTx(ctx, func(tx *store.Tx) error {
+		for _, w := range group {
+			if w.known == 0 && w.f != nil {
+				if err := w.f.capt.save(ctx, tx); err != nil {
+					return err
+				}
+			}
+		}
 		if err := lockStories(ctx, tx); err != nil {
 			return err
 		}
 		saved := make([]search.Source, 0, len(group))
+		done := make([]entryDone, 0, len(group))
 		for _, w := range group {
-			a, how, err := s.storeEntry(ctx, tx, w)
+			a, how, articleID, err := s.storeEntry(ctx, tx, w)
 			if err != nil {
 				return err
 			}
 			if how == savedNew || how == savedEdit {
 				saved = append(saved, a.searchSource())
 			}
+			if articleID != 0 {
+				done = append(done, entryDone{w.e.ID, articleID})
+			}
+		}
+		if err := markEntriesDone(ctx, tx, done, s.now()); err != nil {
+			return err
 		}
 		return indexSaved(ctx, tx, saved)
 	})
 }
 
 // storeEntry stores one fetched entry's outcome in the group transaction.
-// It returns the article it saved and what saveArticle did; when it saved
-// none (a known entry, a failure), nil and savedCopy, which needs no
-// indexing.
-func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) (*Article, saved, error) {
+// It returns the article it saved and what saveArticle did, and the
+// article the entry is done with (0 when it failed), for the caller to
+// mark; when it saved none (a known entry, a failure), nil and savedCopy,
+// which needs no indexing.
+func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) (*Article, saved, int64, error) {
 	e := w.e
 	switch {
 	case w.known != 0:
 		if err := recordOtherOutlet(ctx, tx, w.known, e.OutletID, &e.FeedID); err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
-		return nil, savedCopy, markEntryDone(ctx, tx, e.ID, w.known, s.now())
+		return nil, savedCopy, w.known, nil
 	case w.remote != nil:
-		return nil, savedCopy, s.recordEntryFailure(ctx, tx, e, w.f, w.remote)
+		return nil, savedCopy, 0, s.recordEntryFailure(ctx, tx, e, w.f, w.remote)
 	}
 	// A copy of the article (say, a retry of this group after a failed
 	// commit) is found by saveArticle; a is not reused across attempts.
+	// Its capture is recorded (storeGroup).
 	a := *w.a
-	if err := w.f.capt.save(ctx, tx); err != nil {
-		return nil, 0, err
-	}
 	how, err := s.saveArticle(ctx, tx, &a, w.f.aliases(e.URL), w.f.capt)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
-	return &a, how, markEntryDone(ctx, tx, e.ID, a.ID, s.now())
+	return &a, how, a.ID, nil
 }
 
-func markEntryDone(ctx context.Context, q store.Querier, entryID, articleID int64, now time.Time) error {
+// entryDone is a feed entry stored as an article.
+type entryDone struct{ entryID, articleID int64 }
+
+// markEntriesDone marks entries done with their articles, in one
+// statement.
+func markEntriesDone(ctx context.Context, q store.Querier, done []entryDone, now time.Time) error {
+	if len(done) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 1+3*len(done))
+	args = append(args, now)
+	for _, d := range done {
+		args = append(args, d.entryID, d.articleID)
+	}
+	for _, d := range done {
+		args = append(args, d.entryID)
+	}
 	_, err := q.ExecContext(ctx, `
-		UPDATE feed_entries SET state = 'done', article_id = ?, attempts = attempts + 1,
-			last_attempt_at = ?, last_error = ''
-		WHERE id = ?`, articleID, now, entryID)
+		UPDATE feed_entries SET state = 'done', attempts = attempts + 1, last_attempt_at = ?, last_error = '',
+			article_id = CASE id`+strings.Repeat(" WHEN ? THEN CAST(? AS BIGINT)", len(done))+` END
+		WHERE id IN (?`+strings.Repeat(", ?", len(done)-1)+`)`, args...)
 	if err != nil {
-		return fmt.Errorf("mark feed entry %d done: %w", entryID, err)
+		return fmt.Errorf("mark %d feed entries done: %w", len(done), err)
 	}
 	return nil
 }

@@ -45,6 +45,16 @@ func TestFetchOnce(t *testing.T) {
 			t.Fatalf("run not done: %s", p)
 		}
 		t.Logf("first run: %s", p)
+		// A group marks its entries done in one statement: each with its
+		// own article, met under the entry's URL.
+		if n := count(t, db, `SELECT COUNT(*) FROM feed_entries e JOIN articles a ON a.id = e.article_id
+			WHERE e.state = 'done' AND a.url <> e.url AND a.canonical_url <> e.url
+				AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url = e.url AND u.article_id = a.id)`); n != 0 {
+			t.Errorf("%d feed items done with an article not met under their URL", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM feed_entries WHERE state = 'done'`); n < 10 {
+			t.Errorf("%d feed items done, want the test press's", n)
+		}
 
 		t.Run("persian", func(t *testing.T) {
 			for i := range 6 {

@@ -43,6 +43,7 @@ func (s *Service) storingPosts(byURL map[string]postSource) newEntriesFunc {
 func (s *Service) storePosts(ctx context.Context, tx *store.Tx, byURL map[string]postSource, ids []int64,
 	now time.Time) error {
 	var saved []search.Source
+	var done []entryDone
 	locked := false
 	for _, id := range ids {
 		var u string
@@ -75,9 +76,10 @@ func (s *Service) storePosts(ctx context.Context, tx *store.Tx, byURL map[string
 				return err
 			}
 		}
-		if err := markEntryDone(ctx, tx, id, a.ID, now); err != nil {
-			return err
-		}
+		done = append(done, entryDone{id, a.ID})
+	}
+	if err := markEntriesDone(ctx, tx, done, now); err != nil {
+		return err
 	}
 	return indexSaved(ctx, tx, saved)
 }

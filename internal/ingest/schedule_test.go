@@ -76,9 +76,30 @@ func TestNextInterval(t *testing.T) {
 }
 
 func TestNearBandsFindEveryNearDuplicate(t *testing.T) {
-	// Any hash within NearDuplicateDistance of h must share, in some
-	// quarter, one of the 137 neighbours of h's quarter.
+	// Any hash within NearDuplicateDistance of h must have, in some
+	// quarter, one of the values bandProbes looks that quarter up by;
+	// the flips are spread as evenly as they can be over the quarters
+	// (3, 3, 2, 2 bits, in every order) and at random.
 	h := uint64(0x9e3779b97f4a7c15)
+	found := func(o uint64) bool {
+		for i, p := range bandProbes(h) {
+			if slices.Contains(p, bands(o)[i]) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, counts := range [][4]int{{3, 3, 2, 2}, {3, 2, 3, 2}, {3, 2, 2, 3}, {2, 3, 3, 2}, {2, 3, 2, 3}, {2, 2, 3, 3}, {3, 3, 3, 1}} {
+		o := h
+		for q, n := range counts {
+			for b := range n {
+				o ^= 1 << (16*q + 5*b)
+			}
+		}
+		if !found(o) {
+			t.Errorf("%016x is %d bits from %016x but shares no band probe", o, text.Hamming(h, o), h)
+		}
+	}
 	for flips := range 2000 {
 		o := h
 		seed := uint64(flips)*0x2545F4914F6CDD1D + 1
@@ -88,21 +109,21 @@ func TestNearBandsFindEveryNearDuplicate(t *testing.T) {
 			seed ^= seed << 17
 			o ^= 1 << (seed % 64)
 		}
-		found := false
-		for i, b := range bands(h) {
-			ob := bands(o)[i]
-			for _, v := range near16(b) {
-				if v == ob {
-					found = true
-				}
-			}
-		}
-		if !found {
-			t.Fatalf("%016x is %d bits from %016x but shares no band neighbour", o, text.Hamming(h, o), h)
+		if !found(o) {
+			t.Fatalf("%016x is %d bits from %016x but shares no band probe", o, text.Hamming(h, o), h)
 		}
 	}
-	if n := len(near16(0)); n != 137 {
-		t.Errorf("near16: %d values, want 137", n)
+	// 3 + 3 + 3 + 2 = 11 bits apart is beyond every probe: the probes are
+	// no wider than they need to be.
+	if o := h ^ 0x0003_0007_0007_0007; found(o) {
+		t.Errorf("%016x, 11 bits from %016x, shares a band probe", o, h)
+	}
+	n := 0
+	for _, p := range bandProbes(h) {
+		n += len(p)
+	}
+	if n != 3*137+17 {
+		t.Errorf("bandProbes: %d values, want %d", n, 3*137+17)
 	}
 }
 
