@@ -40,9 +40,10 @@ func (w matchWindow) release() {
 type keepFunc func(id int64, a docAttrs) bool
 
 // cachedFilters turns the filters of p into a test of the cache's
-// attributes, with the semantics of addFilters; ok is false when one needs
-// SQL (quotes:). A nil keepFunc lets every article through.
-func (p plan) cachedFilters(ctx context.Context, db store.Querier, c *docCache) (keep keepFunc, ok bool, err error) {
+// attributes and outlets, with the semantics of addFilters; ok is false
+// when one needs SQL (quotes:). A nil keepFunc lets every article through.
+// c.mu is held for reading.
+func (p plan) cachedFilters(c *docCache) (keep keepFunc, ok bool) {
 	var tests []keepFunc
 	for _, f := range articleFilters(p.q.Filters) {
 		vals := make([]string, len(f.Values))
@@ -52,10 +53,7 @@ func (p plan) cachedFilters(ctx context.Context, db store.Querier, c *docCache) 
 		var t keepFunc
 		switch f.Field {
 		case FieldOutlet, FieldOrientation, FieldKind:
-			ids, err := outletIDs(ctx, db, f.Field, vals)
-			if err != nil {
-				return nil, false, err
-			}
+			ids := outletIDs(c.outlets, f.Field, vals)
 			t = func(id int64, a docAttrs) bool {
 				if ids[int64(a.outlet)] {
 					return true
@@ -81,7 +79,7 @@ func (p plan) cachedFilters(ctx context.Context, db store.Querier, c *docCache) 
 			}
 			continue
 		default: // quotes:
-			return nil, false, nil
+			return nil, false
 		}
 		if f.Negate {
 			in := t
@@ -90,7 +88,7 @@ func (p plan) cachedFilters(ctx context.Context, db store.Querier, c *docCache) 
 		tests = append(tests, t)
 	}
 	if len(tests) == 0 {
-		return nil, true, nil
+		return nil, true
 	}
 	return func(id int64, a docAttrs) bool {
 		for _, t := range tests {
@@ -99,34 +97,43 @@ func (p plan) cachedFilters(ctx context.Context, db store.Querier, c *docCache) 
 			}
 		}
 		return true
-	}, true, nil
+	}, true
 }
 
-// outletIDs are the outlets a filter of field names, as addFilters selects
-// them: SQLite's lower(), which folds ASCII only, decides, not Go's.
-func outletIDs(ctx context.Context, db store.Querier, field string, vals []string) (map[int64]bool, error) {
-	var ors []string
-	var args []any
-	for _, col := range outletColumn[field] {
-		ors = append(ors, "lower("+col+") IN ("+placeholders(len(vals))+")")
-		for _, v := range vals {
-			args = append(args, v)
-		}
-	}
-	rows, err := db.QueryContext(ctx, `SELECT id FROM outlets WHERE `+strings.Join(ors, " OR "), args...)
-	if err != nil {
-		return nil, fmt.Errorf("search: outlets: %w", err)
-	}
-	defer rows.Close()
+// outletIDs are the outlets of r that a filter of field names, as
+// addFilters selects them (outletColumn): SQLite's lower(), which folds
+// ASCII only, decides, not Go's.
+func outletIDs(r roster, field string, vals []string) map[int64]bool {
 	ids := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("search: outlets: %w", err)
+	for id, o := range r {
+		var cols []string
+		switch field {
+		case FieldOutlet:
+			cols = []string{o.Key, o.Name, o.NativeName}
+		case FieldOrientation:
+			cols = []string{o.Orientation}
+		case FieldKind:
+			cols = []string{string(o.Kind)}
 		}
-		ids[id] = true
+		for _, col := range cols {
+			if slices.Contains(vals, asciiLower(col)) {
+				ids[id] = true
+			}
+		}
 	}
-	return ids, rows.Err()
+	return ids
+}
+
+// asciiLower is SQLite's lower() without ICU: A to Z folded, every other
+// byte kept.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // errMissed reports a match indexed after the cache was refreshed.
@@ -230,10 +237,9 @@ func (p plan) eachCached(ctx context.Context, db *store.DB, c *docCache, keep ke
 // cachedSearch reads the window of a search from the cache and the
 // index, and counts every match; ok is false when the cache does not
 // apply, and the caller then reads search_docs.
-func (p plan) cachedSearch(ctx context.Context, q store.Querier, sort string, facets bool) (w matchWindow, total int, ok bool, err error) {
-	c, err := cacheFor(ctx, q)
-	if c == nil || err != nil {
-		return w, 0, false, err
+func (p plan) cachedSearch(ctx context.Context, q store.Querier, c *docCache, sort string, facets bool) (w matchWindow, total int, ok bool, err error) {
+	if c == nil {
+		return w, 0, false, nil
 	}
 	db := q.(*store.DB)
 	for range 2 {
@@ -252,9 +258,9 @@ func (p plan) cachedSearch(ctx context.Context, q store.Querier, sort string, fa
 func (p plan) cachedSearchOnce(ctx context.Context, db *store.DB, c *docCache, sort string, facets bool) (matchWindow, int, bool, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	keep, ok, err := p.cachedFilters(ctx, db, c)
-	if !ok || err != nil {
-		return matchWindow{}, 0, false, err
+	keep, ok := p.cachedFilters(c)
+	if !ok {
+		return matchWindow{}, 0, false, nil
 	}
 	w := matchWindow{rows: newWindowRows()}
 	total := 0
@@ -323,10 +329,9 @@ func (p plan) cachedCount(ctx context.Context, db *store.DB, c *docCache, keep k
 // cachedCells is aggregate from the cache: every match counted by outlet,
 // language and day, with other outlets' listings as aggregate counts them
 // for series by; ok is false when the cache does not apply.
-func (p plan) cachedCells(ctx context.Context, q store.Querier, by string, r roster) (cells []cell, ok bool, err error) {
-	c, err := cacheFor(ctx, q)
-	if c == nil || err != nil {
-		return nil, false, err
+func (p plan) cachedCells(ctx context.Context, q store.Querier, c *docCache, by string, r roster) (cells []cell, ok bool, err error) {
+	if c == nil {
+		return nil, false, nil
 	}
 	db := q.(*store.DB)
 	for range 2 {
@@ -344,9 +349,9 @@ func (p plan) cachedCells(ctx context.Context, q store.Querier, by string, r ros
 func (p plan) cachedCellsOnce(ctx context.Context, db *store.DB, c *docCache, by string, r roster) ([]cell, bool, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	keep, ok, err := p.cachedFilters(ctx, db, c)
-	if !ok || err != nil {
-		return nil, false, err
+	keep, ok := p.cachedFilters(c)
+	if !ok {
+		return nil, false, nil
 	}
 	type key struct {
 		outlet int64
@@ -354,7 +359,7 @@ func (p plan) cachedCellsOnce(ctx context.Context, db *store.DB, c *docCache, by
 		day    int64
 	}
 	counts := map[key]int{}
-	_, err = p.eachMatch(ctx, db, c, keep, false, 0, func(id int64, a docAttrs, _ float64) bool {
+	_, err := p.eachMatch(ctx, db, c, keep, false, 0, func(id int64, a docAttrs, _ float64) bool {
 		counts[key{int64(a.outlet), a.lang, a.day()}]++
 		switch by {
 		case ByOutlet:
@@ -398,13 +403,9 @@ type rankedPage struct {
 // the LIMIT, and only those rows come to Go, rather than ten thousand
 // (a quarter of a search of ایران went into handing them over). ok is
 // false where the cache does not apply or the query has no words.
-func (p plan) cachedPage(ctx context.Context, q store.Querier, cursor string, limit int) (rankedPage, bool, error) {
-	if p.e == nil || p.e.onlyExclusions() {
+func (p plan) cachedPage(ctx context.Context, q store.Querier, c *docCache, cursor string, limit int) (rankedPage, bool, error) {
+	if c == nil || p.e == nil || p.e.onlyExclusions() {
 		return rankedPage{}, false, nil
-	}
-	c, err := cacheFor(ctx, q)
-	if c == nil || err != nil {
-		return rankedPage{}, false, err
 	}
 	db := q.(*store.DB)
 	for range 2 {
@@ -422,12 +423,13 @@ func (p plan) cachedPage(ctx context.Context, q store.Querier, cursor string, li
 func (p plan) cachedPageOnce(ctx context.Context, db *store.DB, c *docCache, cursor string, limit int) (rankedPage, bool, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	keep, ok, err := p.cachedFilters(ctx, db, c)
-	if !ok || err != nil {
-		return rankedPage{}, false, err
+	keep, ok := p.cachedFilters(c)
+	if !ok {
+		return rankedPage{}, false, nil
 	}
 	var after cursorKey
 	if cursor != "" {
+		var err error
 		if after, err = p.decodeCursor(cursor, SortRelevance); err != nil {
 			return rankedPage{}, false, err
 		}
@@ -482,6 +484,7 @@ func (p plan) cachedPageOnce(ctx context.Context, db *store.DB, c *docCache, cur
 		pg.total = s.ranked
 	}
 	if pg.total == countCap {
+		var err error
 		if pg.total, err = p.cachedCount(ctx, db, c, keep, s); err != nil {
 			return rankedPage{}, false, err
 		}

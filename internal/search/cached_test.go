@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/pressreview/pressreview/internal/search/gen"
@@ -165,4 +166,94 @@ func TestUncacheable(t *testing.T) {
 	if c, err := cacheFor(ctx, db); c != nil || err != nil {
 		t.Errorf("cacheFor = %v, %v; want no cache", c, err)
 	}
+}
+
+// TestCachedOutletsFollowChanges: the outlets that a search shows and
+// filters by are kept in memory with the docCache; an outlet renamed,
+// re-oriented or added, by this instance or another sharing the
+// database, is seen by the next search, in hits, filters, facets and
+// coverage, as the SQL over the outlets table sees it.
+func TestCachedOutletsFollowChanges(t *testing.T) {
+	ctx := context.Background()
+	g, err := gen.New(gen.Config{Outlets: 6, Days: 20, Seed: 3, PersianDir: persianCorpus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.SQLite(t)
+	if _, err := gen.Load(ctx, db, g, 0, 150); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Reindex(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	other, err := store.Open(ctx, "sqlite:"+db.Path) // another instance
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	const word = `ایران`
+	search := func(q string, facets bool) Result {
+		t.Helper()
+		res, err := Search(ctx, db, Request{Query: q, Facets: facets, Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	ofOutlet := search(word+` outlet:outlet-01`, false)
+	if ofOutlet.Total == 0 || ofOutlet.Total == search(word, false).Total {
+		t.Fatalf("%d of %d matches in outlet-01; want some, not all", ofOutlet.Total, search(word, false).Total)
+	}
+	agree := func(stage string) {
+		t.Helper()
+		for _, q := range []string{word, word + ` outlet:"Renamed Daily"`, word + ` orientation:realigned`,
+			word + ` -orientation:realigned`, word + ` outlet:OUTLET-NEW`, word + ` kind:website`} {
+			for _, req := range []Request{{Query: q}, {Query: q, Facets: true}, {Query: q, Sort: SortNewest}} {
+				compareSearch(t, db, stage, req)
+			}
+		}
+	}
+	agree("before")
+
+	// Renamed by the other instance: the hits show the new name, and
+	// outlet: finds it by that name.
+	if _, err := other.ExecContext(ctx, `UPDATE outlets SET name = 'Renamed Daily' WHERE key = 'outlet-01'`); err != nil {
+		t.Fatal(err)
+	}
+	res := search(word+` outlet:"Renamed Daily"`, false)
+	if res.Total != ofOutlet.Total || len(res.Hits) == 0 || res.Hits[0].Outlet.Name != "Renamed Daily" {
+		t.Errorf("after the rename: %d matches, %+v; want %d of Renamed Daily", res.Total, res.Hits, ofOutlet.Total)
+	}
+	agree("renamed")
+
+	// Re-oriented by this instance: orientation: and the facets follow.
+	if _, err := db.ExecContext(ctx, `UPDATE outlets SET orientation = 'realigned' WHERE key = 'outlet-01'`); err != nil {
+		t.Fatal(err)
+	}
+	res = search(word+` orientation:realigned`, true)
+	if res.Total != ofOutlet.Total || len(res.Facets.Orientations) != 1 || res.Facets.Orientations[0].Key != "realigned" {
+		t.Errorf("after re-orienting: %d matches, orientations %+v; want %d, all realigned", res.Total, res.Facets.Orientations, ofOutlet.Total)
+	}
+	cov, err := CoverageOf(ctx, db, CoverageRequest{Query: word, By: ByOrientation})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(cov.Series, func(s Series) bool { return s.Key == "realigned" && s.Total == ofOutlet.Total }) {
+		t.Errorf("coverage by orientation %+v; want a series realigned of %d", cov.Series, ofOutlet.Total)
+	}
+	agree("re-oriented")
+
+	// Added by the other instance, and listing an article.
+	if _, err := other.ExecContext(ctx, `INSERT INTO outlets (key, name, kind, orientation) VALUES ('outlet-new', 'New Outlet', 'website', 'fresh')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.ExecContext(ctx, `INSERT INTO article_outlets (article_id, outlet_id)
+		SELECT ?, id FROM outlets WHERE key = 'outlet-new'`, ofOutlet.Hits[0].ArticleID); err != nil {
+		t.Fatal(err)
+	}
+	res = search(word+` outlet:outlet-new`, true)
+	if res.Total != 1 || !slices.ContainsFunc(res.Facets.Outlets, func(c Count) bool { return c.Key == "outlet-new" && c.Label == "New Outlet" }) {
+		t.Errorf("after the addition: %d matches, outlets %+v; want 1, of New Outlet among them", res.Total, res.Facets.Outlets)
+	}
+	agree("added")
 }

@@ -106,6 +106,7 @@ func searchClips(ctx context.Context, db store.Querier, p plan, limit int, res R
 	args := append(ids, w.args...)
 	var found []Clip
 	mk := newMarker(newTermSet(p.e))
+	defer mk.release()
 	// An entry's part is shown under the first of its speakers asked for.
 	queries := []string{`
 		SELECT 0, e.id, p.item, p.position, p.kind, p.text, p.original, p.original_lang, p.source_url,

@@ -88,11 +88,11 @@ func coverageOf(ctx context.Context, db store.Querier, req CoverageRequest) (Cov
 	if len(p.q.Values(FieldSpeaker)) > 0 {
 		return Coverage{}, fmt.Errorf("coverage: %w: speaker: selects clips, which have no coverage series; remove it", ErrInvalid)
 	}
-	roster, err := loadRoster(ctx, db)
+	cache, roster, err := cacheAndRoster(ctx, db)
 	if err != nil {
 		return Coverage{}, err
 	}
-	cells, cached, err := p.cachedCells(ctx, db, req.By, roster)
+	cells, cached, err := p.cachedCells(ctx, db, cache, req.By, roster)
 	if err != nil {
 		return Coverage{}, err
 	}
@@ -118,20 +118,30 @@ func coverageOf(ctx context.Context, db store.Querier, req CoverageRequest) (Cov
 		if len(c.Periods) == maxPeriods {
 			return Coverage{}, fmt.Errorf("coverage: %w: more than %d periods; narrow the dates or count by week", ErrInvalid, maxPeriods)
 		}
-		index[d.Format(dayLayout)] = len(c.Periods)
-		c.Periods = append(c.Periods, d.Format(dayLayout))
+		day := d.Format(dayLayout)
+		index[day] = len(c.Periods)
+		c.Periods = append(c.Periods, day)
 	}
 	series := map[string]*Series{}
+	// The period of each day, found once for the day's cells of every
+	// outlet and language.
+	periodOf := map[string]int{}
 	for _, cl := range cells {
-		day, err := parseDay(cl.day)
-		if err != nil {
-			return Coverage{}, fmt.Errorf("coverage: bad day %q in the index", cl.day)
-		}
-		if interval == IntervalWeek {
-			day = weekStart(day)
-		}
-		j, ok := index[day.Format(dayLayout)]
+		j, ok := periodOf[cl.day]
 		if !ok {
+			day, err := parseDay(cl.day)
+			if err != nil {
+				return Coverage{}, fmt.Errorf("coverage: bad day %q in the index", cl.day)
+			}
+			if interval == IntervalWeek {
+				day = weekStart(day)
+			}
+			if j, ok = index[day.Format(dayLayout)]; !ok {
+				j = -1
+			}
+			periodOf[cl.day] = j
+		}
+		if j < 0 {
 			continue // outside after:/before:, which cannot happen but costs nothing to check
 		}
 		key, label := seriesKey(req.By, cl, roster)
@@ -171,7 +181,12 @@ func dayRange(q Query, cells []cell) (first, last time.Time, ok bool) {
 			before = d
 		}
 	}
+	seen := map[string]bool{} // each day is parsed once
 	for i, cl := range cells {
+		if seen[cl.day] {
+			continue
+		}
+		seen[cl.day] = true
 		d, _ := parseDay(cl.day)
 		if i == 0 || d.Before(first) {
 			first = d

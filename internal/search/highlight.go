@@ -24,8 +24,10 @@ import (
 type span struct{ start, end int }
 
 // words splits s into word spans.
-func words(s string) []span {
-	var out []span
+func words(s string) []span { return appendWords(nil, s) }
+
+// appendWords appends the word spans of s to out.
+func appendWords(out []span, s string) []span {
 	start := -1
 	for i, r := range s {
 		inWord := isWordChar(r)
@@ -74,13 +76,67 @@ var wordChars = func() (t [0x800]bool) {
 // character follows: invisible format characters (ZWNJ, ZWJ, bidi marks)
 // and apostrophes (Iran's).
 func isInnerJoiner(r rune) bool {
-	return r == '\'' || r == '\u2019' || unicode.Is(unicode.Cf, r)
+	// No format character is below U+00AD: the space after every word
+	// need not be searched for in the table.
+	return r == '\'' || r == '\u2019' || r >= 0xad && unicode.Is(unicode.Cf, r)
 }
 
 // marker finds the words of a text that match a set of index terms.
-type marker struct{ terms *termSet }
+type marker struct {
+	terms *termSet
+	// words and pairs remember whether a word, or two words read as one
+	// (mark), matched: the texts of a page repeat their words, and
+	// looking each up in wordTerms, under its lock, and its terms in the
+	// query's took most of the time of a page's snippets. They are nil in
+	// a marker that goroutines may share (Highlighter), which looks up
+	// every word.
+	words, pairs map[string]bool
+	// spans and hits are the buffers of one text's words and marks,
+	// reused from text to text where words is set.
+	spans []span
+	hits  []bool
+}
 
-func newMarker(terms *termSet) *marker { return &marker{terms: terms} }
+// split returns the word spans of s, in m's buffer where it has one.
+func (m *marker) split(s string) []span {
+	if m.words == nil {
+		return words(s)
+	}
+	m.spans = appendWords(m.spans[:0], s)
+	return m.spans
+}
+
+// newMarker returns a marker for one goroutine; release gives back its
+// maps.
+func newMarker(terms *termSet) *marker {
+	m := &marker{terms: terms}
+	if ms, ok := markerMaps.Get().(*[2]map[string]bool); ok {
+		m.words, m.pairs = ms[0], ms[1]
+	} else {
+		m.words, m.pairs = make(map[string]bool, pageWords), make(map[string]bool, pageWords)
+	}
+	return m
+}
+
+// pageWords is about how many distinct words, and as many pairs, the
+// texts of a page of twenty hits hold: maps made this large at once
+// spare the growing, which took a third of their cost.
+const pageWords = 2048
+
+// markerMaps recycles markers' maps, 100 KB a search otherwise.
+var markerMaps sync.Pool
+
+// release empties m's maps for another marker, unless a page of long
+// texts made them too large to keep.
+func (m *marker) release() {
+	if m.words == nil || len(m.words)+len(m.pairs) > 8*pageWords {
+		return
+	}
+	clear(m.words)
+	clear(m.pairs)
+	markerMaps.Put(&[2]map[string]bool{m.words, m.pairs})
+	m.words, m.pairs = nil, nil
+}
 
 // wordTerms caches text.IndexText of words and word pairs: normalizing
 // every word of every hit is most of the cost of a results page, and news
@@ -110,11 +166,49 @@ func (m *marker) indexTerms(s string) []string {
 	return t
 }
 
-func (m *marker) matchesAny(toks []string) bool {
-	for _, t := range toks {
+// wordMatches reports whether a word's terms include one of the query's.
+func (m *marker) wordMatches(w string) bool {
+	hit, ok := m.words[w]
+	if ok {
+		return hit
+	}
+	for _, t := range m.indexTerms(w) {
 		if m.terms.has(t) {
+			hit = true
+			break
+		}
+	}
+	if m.words != nil {
+		m.words[w] = hit
+	}
+	return hit
+}
+
+// pairMatches reports whether two words, a space between them, normalize
+// to a single term of the query's.
+func (m *marker) pairMatches(ab string) bool {
+	hit, ok := m.pairs[ab]
+	if ok {
+		return hit
+	}
+	joined := m.indexTerms(ab)
+	hit = len(joined) == 1 && m.terms.has(joined[0])
+	if m.pairs != nil {
+		m.pairs[ab] = hit
+	}
+	return hit
+}
+
+// longerThan reports whether s has more than n runes, counting no further.
+func longerThan(s string, n int) bool {
+	if len(s) <= n {
+		return false
+	}
+	for range s {
+		if n == 0 {
 			return true
 		}
+		n--
 	}
 	return false
 }
@@ -129,12 +223,18 @@ const maxJoinRunes = 5
 // words that normalize to a single matching term together (می رود →
 // میرود) both match.
 func (m *marker) mark(s string, ws []span) []bool {
-	hit := make([]bool, len(ws))
+	var hit []bool
+	if m.words == nil {
+		hit = make([]bool, len(ws))
+	} else {
+		m.hits = append(m.hits[:0], make([]bool, len(ws))...)
+		hit = m.hits
+	}
 	if m.terms.empty() {
 		return hit
 	}
 	for i, w := range ws {
-		if m.matchesAny(m.indexTerms(s[w.start:w.end])) {
+		if m.wordMatches(s[w.start:w.end]) {
 			hit[i] = true
 			continue
 		}
@@ -143,13 +243,19 @@ func (m *marker) mark(s string, ws []span) []bool {
 		}
 		next := ws[i+1]
 		a, b := s[w.start:w.end], s[next.start:next.end]
-		if utf8.RuneCountInString(a) > maxJoinRunes && utf8.RuneCountInString(b) > maxJoinRunes {
+		if longerThan(a, maxJoinRunes) && longerThan(b, maxJoinRunes) {
 			continue
 		}
-		if strings.TrimSpace(s[w.end:next.start]) != "" {
+		gap := s[w.end:next.start]
+		if strings.TrimSpace(gap) != "" {
 			continue
 		}
-		if joined := m.indexTerms(a + " " + b); len(joined) == 1 && m.terms.has(joined[0]) {
+		// Words one space apart are already "a b" in s.
+		ab := s[w.start:next.end]
+		if gap != " " {
+			ab = a + " " + b
+		}
+		if m.pairMatches(ab) {
 			hit[i], hit[i+1] = true, true
 		}
 	}
@@ -158,7 +264,7 @@ func (m *marker) mark(s string, ws []span) []bool {
 
 // highlightAll returns s, HTML-escaped, with every matching word marked.
 func (m *marker) highlightAll(s string) string {
-	ws := words(s)
+	ws := m.split(s)
 	return render(s, ws, m.mark(s, ws), 0, len(ws))
 }
 
@@ -169,7 +275,7 @@ const snippetWords = 36
 // most distinct matching words, HTML-escaped, matches marked, with an
 // ellipsis where it cuts the text. Whitespace is folded to single spaces.
 func (m *marker) snippet(s string) string {
-	ws := words(s)
+	ws := m.split(s)
 	if len(ws) == 0 {
 		return ""
 	}

@@ -8,7 +8,7 @@ type Highlighter struct{ m *marker }
 // NewHighlighter marks the words whose index terms are in exact or start
 // with one of prefixes (terms as text.IndexText writes them).
 func NewHighlighter(exact map[string]bool, prefixes []string) *Highlighter {
-	return &Highlighter{m: newMarker(&termSet{exact: exact, prefixes: prefixes})}
+	return &Highlighter{m: &marker{terms: &termSet{exact: exact, prefixes: prefixes}}}
 }
 
 // Highlight returns all of s, HTML-escaped, with matching words in <mark>.

@@ -242,6 +242,7 @@ func SearchPublished(ctx context.Context, q store.Querier, req PublishedRequest)
 	}
 	defer rows.Close()
 	mk := newMarker(newTermSet(e))
+	defer mk.release()
 	for rows.Next() {
 		var h PublishedHit
 		if err := rows.Scan(&h.Path, &h.Label, &h.Title, &h.Text, &h.Day); err != nil {

@@ -219,12 +219,12 @@ func search(ctx context.Context, db store.Querier, req Request) (Result, error) 
 	if err != nil {
 		return Result{}, err
 	}
-	roster, err := loadRoster(ctx, db)
+	c, roster, err := cacheAndRoster(ctx, db)
 	if err != nil {
 		return Result{}, err
 	}
 	if !req.Facets && res.Sort == SortRelevance {
-		pg, ok, err := p.cachedPage(ctx, db, req.Cursor, limit)
+		pg, ok, err := p.cachedPage(ctx, db, c, req.Cursor, limit)
 		if err != nil {
 			return Result{}, err
 		}
@@ -237,7 +237,7 @@ func search(ctx context.Context, db store.Querier, req Request) (Result, error) 
 			return res, err
 		}
 	}
-	w, total, cached, err := p.cachedSearch(ctx, db, res.Sort, req.Facets)
+	w, total, cached, err := p.cachedSearch(ctx, db, c, res.Sort, req.Facets)
 	if err != nil {
 		return Result{}, err
 	}
@@ -676,7 +676,8 @@ func (p plan) aggregate(ctx context.Context, db store.Querier, by string) ([]cel
 }
 
 // roster maps outlet IDs to outlets; the desk follows dozens, not
-// thousands, so the whole roster is read per search.
+// thousands, so the whole roster is read at once (on SQLite, kept by the
+// docCache until the outlets change). It is never modified once read.
 type roster map[int64]outlets.Outlet
 
 func loadRoster(ctx context.Context, db store.Querier) (roster, error) {
@@ -689,6 +690,23 @@ func loadRoster(ctx context.Context, db store.Querier) (roster, error) {
 		r[o.ID] = o
 	}
 	return r, nil
+}
+
+// cacheAndRoster returns db's docCache, brought up to date (nil where it
+// does not apply: see cacheFor), and the outlets: the cache's copy, or
+// read from db.
+func cacheAndRoster(ctx context.Context, db store.Querier) (*docCache, roster, error) {
+	c, err := cacheFor(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c != nil {
+		c.mu.RLock()
+		defer c.mu.RUnlock()
+		return c, c.outlets, nil
+	}
+	r, err := loadRoster(ctx, db)
+	return nil, r, err
 }
 
 func (r roster) ref(id int64) OutletRef {
@@ -717,6 +735,7 @@ func hydrate(ctx context.Context, db store.Querier, e *expr, r roster, ids []int
 	defer rows.Close()
 	byID := map[int64]Hit{}
 	mk := newMarker(newTermSet(e))
+	defer mk.release()
 	for rows.Next() {
 		var h Hit
 		var outletID int64

@@ -7,6 +7,7 @@ import (
 	"html"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -122,16 +123,32 @@ func (c Coverage) WriteSVG(w io.Writer, opt ChartOptions) error {
 	}
 
 	// One line per series, drawn largest last so it stays on top; dots
-	// mark the points while there are few enough to tell apart.
+	// mark the points while there are few enough to tell apart. The
+	// points are written as %.1f writes them, but without fmt, and each
+	// x and each y once: a year of days in eight series took half the
+	// time of a coverage request.
+	var xs [][]byte // xs[j] is x(j), filled as the points need it
+	ys := map[int][]byte{}
 	for i := len(c.Series) - 1; i >= 0; i-- {
 		sr := c.Series[i]
 		colour := palette[i%len(palette)]
 		s.printf(`<g><title>%s: %d</title>`+"\n", esc(sr.Label), sr.Total)
-		var pts []string
+		pts := make([]byte, 0, 12*len(sr.Counts))
 		for j, n := range sr.Counts {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(j), y(n)))
+			if j > 0 {
+				pts = append(pts, ' ')
+			}
+			if j == len(xs) {
+				xs = append(xs, strconv.AppendFloat(nil, x(j), 'f', 1, 64))
+			}
+			yn, ok := ys[n]
+			if !ok {
+				yn = strconv.AppendFloat(nil, y(n), 'f', 1, 64)
+				ys[n] = yn
+			}
+			pts = append(append(append(pts, xs[j]...), ','), yn...)
 		}
-		s.printf(`<polyline points="%s" fill="none" stroke="%s" stroke-width="2" stroke-linejoin="round"/>`+"\n", strings.Join(pts, " "), colour)
+		s.printf(`<polyline points="%s" fill="none" stroke="%s" stroke-width="2" stroke-linejoin="round"/>`+"\n", pts, colour)
 		if len(sr.Counts) <= 60 {
 			for j, n := range sr.Counts {
 				s.printf(`<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"/>`+"\n", x(j), y(n), colour)

@@ -67,6 +67,7 @@ func topTerms(ctx context.Context, db store.Querier, req TermsRequest) ([]Term, 
 	tallies := map[string]*tally{}
 	exclude := newTermSet(p.e)
 	mk := newMarker(exclude)
+	defer mk.release()
 	for chunk := range slices.Chunk(ids, 100) {
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
