@@ -1,7 +1,6 @@
 package quotes
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -38,8 +37,16 @@ func (f *finder) scan(p *para) (own bool) {
 	lx := f.lx
 	type cue struct{ a, b int }
 	var cs []cue
+	// Most words start no according phrase, no cue and no naming verb:
+	// their classes (all known in the paragraph being read) say so at
+	// once, without the calls that would each find it out.
+	want := startsAccording | startsCue
+	naming := lx.naming != nil && len(p.quotes) > 0
+	if naming {
+		want |= lx.naming.bit
+	}
 	for i := 0; i < len(p.toks); i++ {
-		if p.toks[i].qid >= 0 || !p.toks[i].isWord() {
+		if t := &p.toks[i]; t.qid >= 0 || !t.isWord() || t.cls&want == 0 {
 			continue
 		}
 		if p.toks[i].cls&startsAccording != 0 {
@@ -48,7 +55,7 @@ func (f *finder) scan(p *para) (own bool) {
 				continue
 			}
 		}
-		if lx.naming != nil && len(p.quotes) > 0 && lx.naming.hasTok(&p.toks[i]) {
+		if naming && lx.naming.hasTok(&p.toks[i]) {
 			if e := f.naming(p, i); e > 0 {
 				i = e - 1
 				continue
@@ -105,7 +112,7 @@ func (f *finder) scan(p *para) (own bool) {
 			// not antecedents (وی … در مدرسه شهید فهمیده … گفت: …).
 			last := f.out[len(f.out)-1]
 			if last.Paragraph == p.n {
-				e, _ := slices.BinarySearchFunc(p.toks, last.End, func(t token, end int) int { return cmp.Compare(t.end, end) })
+				e := firstEndingFrom(p.toks, last.End)
 				named = max(named, min(e+1, len(p.toks)))
 			}
 		}

@@ -180,12 +180,12 @@ func (f *finder) paragraph(n int, text string) bool {
 	if f.toks, valid = tokenizeValid(text, &f.buf, f.toks); !valid {
 		return false
 	}
-	nwords := 0
+	nwords, ar := 0, f.lx.lang == "ar" // compared once, not at every word
 	for i := range f.toks {
 		if t := &f.toks[i]; t.isWord() {
 			nwords++
 			t.cls = f.lx.startsOf(t.norm) | clsKnown
-			if f.lx.lang == "ar" && len(t.norm) > 2 && (t.norm[:2] == "و" || t.norm[:2] == "ف") {
+			if ar && len(t.norm) > 2 && (t.norm[:2] == "و" || t.norm[:2] == "ف") {
 				t.cls |= f.lx.startsOf(t.norm[2:]) // وقال، فأضاف، وبحسب
 			}
 		}

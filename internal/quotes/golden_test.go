@@ -195,7 +195,7 @@ func goldenInputs(t *testing.T) []goldenInput {
 		t.Logf("%s is absent: only the tests' paragraphs are compared", goldenShared)
 		return ins
 	}
-	for _, read := range []func(*testing.T) []goldenInput{targomanInputs, polnearInputs, arabicInputs, readabilityInputs} {
+	for _, read := range []func(testing.TB) []goldenInput{targomanInputs, polnearInputs, arabicInputs, readabilityInputs} {
 		ins = append(ins, read(t)...)
 	}
 	return ins
@@ -253,7 +253,7 @@ func testParagraphs(t *testing.T) []goldenInput {
 	return out
 }
 
-func targomanInputs(t *testing.T) []goldenInput {
+func targomanInputs(t testing.TB) []goldenInput {
 	root := filepath.Join(goldenShared, "corpora/targoman-persian-news")
 	paths, _ := filepath.Glob(filepath.Join(root, "*", "*", "*.json"))
 	slices.Sort(paths)
@@ -282,7 +282,7 @@ func targomanInputs(t *testing.T) []goldenInput {
 	return out
 }
 
-func polnearInputs(t *testing.T) []goldenInput {
+func polnearInputs(t testing.TB) []goldenInput {
 	paths, _ := filepath.Glob(filepath.Join(goldenShared, "quotes/polnear-dev-sample/text/*.txt"))
 	slices.Sort(paths)
 	var out []goldenInput
@@ -296,7 +296,7 @@ func polnearInputs(t *testing.T) []goldenInput {
 	return out
 }
 
-func arabicInputs(t *testing.T) []goldenInput {
+func arabicInputs(t testing.TB) []goldenInput {
 	data, err := os.ReadFile(filepath.Join(goldenShared, "extraction/arabic-news/cnn-arabic-syria-clashes/expected.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -308,7 +308,7 @@ var tagRE = regexp.MustCompile(`<[^>]*>`)
 
 // readabilityInputs are the gold texts of the readability pages (English,
 // other European languages, Chinese), tags made line breaks.
-func readabilityInputs(t *testing.T) []goldenInput {
+func readabilityInputs(t testing.TB) []goldenInput {
 	paths, _ := filepath.Glob(filepath.Join(goldenShared, "extraction/readability/*/expected.html"))
 	slices.Sort(paths)
 	var out []goldenInput

@@ -34,12 +34,13 @@ const (
 	clsPunct
 )
 
-// A rune's kind packs its class and two flags into the byte the tokenizer
+// A rune's kind packs its class and three flags into the byte the tokenizer
 // reads for every character.
 const (
-	kindClass uint8 = 3 // the class bits
-	kindMark  uint8 = 4 // fold.mark
-	kindSame  uint8 = 8 // fold.same
+	kindClass uint8 = 3  // the class bits
+	kindMark  uint8 = 4  // fold.mark
+	kindSame  uint8 = 8  // fold.same
+	kindUpper uint8 = 16 // isUpper: a word starting with it is token.upper
 )
 
 type fold struct {
@@ -81,6 +82,9 @@ var foldTable = sync.OnceValue(func() *foldTables {
 	for r := range rune(tableSize) {
 		t.fold[r] = foldOf(r)
 		t.kind[r] = t.fold[r].kind()
+		if isUpper(r) {
+			t.kind[r] |= kindUpper
+		}
 	}
 	return t
 })
@@ -205,13 +209,17 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) 
 				valid = valid && (r != utf8.RuneError || size != 1)
 			}
 		}
-		var f fold // filled only for a rune above the table
+		// The kind of a rune above the table is its cached fold's, and
+		// isUpper's (the table holds both for the others).
 		var k uint8
 		if r < tableSize {
 			k = table.kind[r]
 		} else {
-			f = foldAbove(r)
+			f := foldAbove(r)
 			k = f.kind()
+			if isUpper(r) {
+				k |= kindUpper
+			}
 		}
 		switch k & kindClass {
 		case clsDrop:
@@ -235,7 +243,7 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) 
 				// the whole token, its string's pointer included, cost
 				// a write barrier per word.
 				cur.start, cur.end, cur.bstart, cur.bend = ri, ri, bi, bi
-				cur.punct, cur.upper, cur.afterSpace = 0, 'A' <= r && r <= 'Z' || r >= utf8.RuneSelf && isUpper(r), space
+				cur.punct, cur.upper, cur.afterSpace = 0, k&kindUpper != 0, space
 				cur.sentence, cur.qid, cur.cls = 0, -1, 0
 				cur.nlen = -1 // the matching form is p[bstart:bend]
 			}
@@ -243,22 +251,8 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) 
 			if k&kindSame != 0 {
 				// Read on to the end of the run of characters that are
 				// their own matching form at once.
-				e, n := bi+size, ri+1
-				for e < len(p) {
-					rr, sz := rune(p[e]), 1
-					if rr >= utf8.RuneSelf {
-						if rr >= 0xC2 && rr < 0xE0 && e+1 < len(p) && p[e+1]&0xC0 == 0x80 {
-							rr, sz = (rr&0x1F)<<6|rune(p[e+1]&0x3F), 2
-						} else {
-							rr, sz = utf8.DecodeRuneInString(p[e:])
-						}
-					}
-					if rr >= tableSize || table.kind[rr]&^kindMark != clsWord|kindSame {
-						break
-					}
-					e += sz
-					n++
-				}
+				e, n := sameRun(table, p, bi+size)
+				n += ri + 1
 				if cur.nlen >= 0 || cur.bend != bi {
 					// The word's form is built (or the run comes after
 					// a deleted character): the run is copied whole.
@@ -270,11 +264,16 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) 
 				}
 				cur.end, cur.bend = n, e
 				bi, ri = e, n
+				if bi < len(p) && p[bi] == ' ' {
+					// Most words end at a space: it is read here,
+					// not decoded and looked up in the table above.
+					prefix = cur.finish(p, buf, len(toks)-1, prefix)
+					cur, space = nil, true
+					bi, ri = bi+1, ri+1
+				}
 				continue
 			}
-			if r < tableSize {
-				f = table.fold[r]
-			}
+			f := foldFor(table, r)
 			if cur.nlen < 0 {
 				cur.startBuilding(p, buf)
 			}
@@ -282,14 +281,11 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) 
 			cur.nlen += int32(len(f.s))
 			cur.end, cur.bend = ri+1, bi+size
 		case clsPunct:
-			if r < tableSize {
-				f = table.fold[r]
-			}
 			if cur != nil {
 				prefix = cur.finish(p, buf, len(toks)-1, prefix)
 				cur = nil
 			}
-			toks = append(toks, token{norm: f.s, start: ri, end: ri + 1, bstart: bi, bend: bi + size, punct: r, afterSpace: space, qid: -1})
+			toks = append(toks, token{norm: foldFor(table, r).s, start: ri, end: ri + 1, bstart: bi, bend: bi + size, punct: r, afterSpace: space, qid: -1})
 			space = false
 		}
 		bi += size
@@ -302,6 +298,47 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) 
 		return toks, valid
 	}
 	return joinSplitPrefix(toks, prefix), valid
+}
+
+// sameRun returns the end of the run of p from byte i whose characters
+// are their own matching form (letters and marks, kindSame), and how many
+// code points it holds. Most of a Persian paragraph is read here, two
+// bytes at a time: a two-byte rune is below U+0800, inside the table.
+func sameRun(table *foldTables, p string, i int) (end, n int) {
+	const want = clsWord | kindSame
+	for i < len(p) {
+		c := p[i]
+		switch {
+		case c < utf8.RuneSelf:
+			if table.kind[c]&(kindClass|kindSame) != want {
+				return i, n
+			}
+			i++
+		case c >= 0xC2 && c < 0xE0 && i+1 < len(p) && p[i+1]&0xC0 == 0x80:
+			if table.kind[(rune(c&0x1F)<<6|rune(p[i+1]&0x3F))&0x7FF]&(kindClass|kindSame) != want {
+				return i, n
+			}
+			i += 2
+		default:
+			// An invalid sequence decodes to utf8.RuneError, above the
+			// table: the run ends, and tokenizeValid reads it.
+			r, size := utf8.DecodeRuneInString(p[i:])
+			if r >= tableSize || table.kind[r]&(kindClass|kindSame) != want {
+				return i, n
+			}
+			i += size
+		}
+		n++
+	}
+	return i, n
+}
+
+// foldFor is the fold of rune r, in the table or above it.
+func foldFor(table *foldTables, r rune) fold {
+	if r < tableSize {
+		return table.fold[r]
+	}
+	return foldAbove(r)
 }
 
 // startBuilding starts building the matching form of word t of p in buf,
@@ -414,6 +451,22 @@ func firstFrom(toks []token, cp int) int {
 	return lo
 }
 
+// firstEndingFrom returns the first of toks (in order) that ends at or
+// after code point cp: as firstFrom, without copying a token to the
+// comparison for every step of a binary search.
+func firstEndingFrom(toks []token, cp int) int {
+	lo, hi := 0, len(toks)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if toks[m].end < cp {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
 // joinSplitPrefix joins the verbal prefix می/نمی written apart from its
 // verb (می گوید → میگوید), as text.Normalize does, so a cue matches in
 // either spelling. No token before from is one.
@@ -471,16 +524,20 @@ type wordTable[V any] struct {
 	n    int // keys in use
 }
 
-// tableHash mixes w's length and its first and last eight bytes.
+// tableHash mixes w's length and its first and last eight bytes (all of
+// a shorter word's).
 func tableHash(w string) uint64 {
 	n := len(w)
 	var x uint64
-	if n >= 8 {
+	switch {
+	case n >= 8:
 		x = load64(w, 0) ^ bits.RotateLeft64(load64(w, n-8), 31)
-	} else {
-		for i := range n {
-			x = x<<8 | uint64(w[i])
-		}
+	case n >= 4:
+		// Every byte, in two loads that may overlap, without a loop:
+		// most Persian words are of two to three letters, 4–7 bytes.
+		x = uint64(load32(w, 0)) | uint64(load32(w, n-4))<<32
+	case n > 0:
+		x = uint64(w[0]) | uint64(w[n>>1])<<8 | uint64(w[n-1])<<16
 	}
 	x = (x ^ uint64(n)<<56) * 0x9E3779B97F4A7C15
 	return x ^ x>>29
@@ -490,6 +547,11 @@ func tableHash(w string) uint64 {
 func load64(s string, i int) uint64 {
 	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// load32 reads four bytes of s from i, little-endian.
+func load32(s string, i int) uint32 {
+	return uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
 }
 
 // get returns w's value, or the zero value when w is not in the table.
