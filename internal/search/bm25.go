@@ -53,9 +53,18 @@ func goFunc[F any](p uintptr) F { return *(*F)(unsafe.Pointer(&p)) }
 // registerBM25 is the entry point of the automatic extension:
 // int xInit(sqlite3*, char **pzErrMsg, const sqlite3_api_routines*).
 func registerBM25(tls *libc.TLS, db, _, _ uintptr) int32 {
+	// This runs inside sqlite3_open, before the DSN's pragmas: without a
+	// busy timeout of its own, the statement below failed at once with
+	// SQLITE_BUSY while another connection held the lock, and the
+	// connection then opened without search_bm25 (or did not open at all).
+	// Same wait as the DSN's busy_timeout (internal/store).
+	sqlite3.Xsqlite3_busy_timeout(tls, db, 10000)
 	api := fts5API(tls, db)
 	if api == 0 {
-		return sqlite3.SQLITE_OK // no FTS5, nothing to rank
+		// Every build of modernc.org/sqlite has FTS5: no API means the
+		// statement failed, and a connection that could not rank must
+		// not open as if it could.
+		return sqlite3.SQLITE_ERROR
 	}
 	name, err := libc.CString("search_bm25")
 	if err != nil {

@@ -123,12 +123,13 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 
 // sqliteDSN sets every connection up alike. WAL lets readers proceed while a
 // writer works; busy_timeout makes a writer wait for the lock instead of
-// failing with SQLITE_BUSY; _txlock=immediate takes the write lock at BEGIN
-// so two writers never deadlock upgrading read locks; _time_format keeps
-// timestamps as sortable text.
+// failing with SQLITE_BUSY, and comes first because the driver runs the
+// pragmas in order and journal_mode may need a lock too; _txlock=immediate
+// takes the write lock at BEGIN so two writers never deadlock upgrading
+// read locks; _time_format keeps timestamps as sortable text.
 func sqliteDSN(path string) string {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
