@@ -140,12 +140,13 @@ func (s *Service) perHostLease() int {
 // not at work — of the feeds chosen by sel (a " WHERE f.id IN …" clause
 // from feedSelection; all feeds when empty), at most perHostLease per
 // host counting those already at work, and returns them as batch jobs in
-// round-robin order over their hosts.
-func (s *Service) leaseDue(ctx context.Context, now time.Time, sel string, selArgs []any, run string) ([]river.InsertManyParams, error) {
+// round-robin order over their hosts. held reports that due entries were
+// left for a later call: their host's limit, or the batch's, was reached.
+func (s *Service) leaseDue(ctx context.Context, now time.Time, sel string, selArgs []any, run string) (_ []river.InsertManyParams, held bool, err error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT host, COUNT(*) FROM feed_entries
 		WHERE state = 'pending' AND leased_until > ? GROUP BY host`, now)
 	if err != nil {
-		return nil, fmt.Errorf("feed entries at work: %w", err)
+		return nil, false, fmt.Errorf("feed entries at work: %w", err)
 	}
 	atWork := map[string]int{}
 	for rows.Next() {
@@ -153,33 +154,36 @@ func (s *Service) leaseDue(ctx context.Context, now time.Time, sel string, selAr
 		var n int
 		if err := rows.Scan(&h, &n); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("feed entries at work: %w", err)
+			return nil, false, fmt.Errorf("feed entries at work: %w", err)
 		}
 		atWork[h] = n
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("feed entries at work: %w", err)
+		return nil, false, fmt.Errorf("feed entries at work: %w", err)
 	}
 	perHost := s.perHostLease()
 	cond := ` AND e.next_attempt_at <= ? AND (e.leased_until IS NULL OR e.leased_until <= ?)` +
 		strings.Replace(sel, "WHERE", "AND", 1)
 	due, err := dueTurns(ctx, s.db, cond, append([]any{now, now}, selArgs...), perHost, schedulerBatch)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	held = len(due) == schedulerBatch
 	var pick []int64
 	for _, t := range due {
 		if atWork[t.host] < perHost {
 			atWork[t.host]++
 			pick = append(pick, t.id)
+		} else {
+			held = true
 		}
 	}
 	leased, err := leaseEntries(ctx, s.db, pick, now, now.Add(s.wall(entryLease)), false)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return articleBatches(leased, run), nil
+	return articleBatches(leased, run), held, nil
 }
 
 // leaseEntries marks pending entries as handed to a job until until and
@@ -352,7 +356,7 @@ func (s *Service) enqueueDue(ctx context.Context, client *river.Client[*sql.Tx])
 	if err != nil {
 		return err
 	}
-	batches, err := s.leaseDue(ctx, now, "", nil, "")
+	batches, _, err := s.leaseDue(ctx, now, "", nil, "")
 	if err != nil {
 		return err
 	}

@@ -184,7 +184,7 @@ func TestLeaseDueSpreadsHosts(t *testing.T) {
 		}
 		lease := func() []string {
 			t.Helper()
-			jobs, err := svc.leaseDue(ctx, now, "", nil, "")
+			jobs, _, err := svc.leaseDue(ctx, now, "", nil, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,6 +211,11 @@ func TestLeaseDueSpreadsHosts(t *testing.T) {
 		if slices.Sort(hs); !slices.Equal(hs, []string{"a.example", "a.example", "b.example", "b.example", "c.example"}) {
 			t.Errorf("leased %v, want two of a (its turns until the next run), both of b, c's one", first)
 		}
+		// What a host's limit held back is reported, so that `fetch --once`
+		// leases again when one of its jobs ends.
+		if _, held, err := svc.leaseDue(ctx, now, "", nil, ""); err != nil || !held {
+			t.Errorf("with a's entries held back: held %v (error %v), want true", held, err)
+		}
 		if again := lease(); len(again) != 0 {
 			t.Errorf("leased again %v: a host's turns are at work, the others have nothing left", again)
 		}
@@ -229,9 +234,12 @@ func TestLeaseDueSpreadsHosts(t *testing.T) {
 		}
 		// A process that died held its entries: they come back after the lease.
 		later := now.Add(svc.wall(entryLease) + time.Second)
-		jobs, err := svc.leaseDue(ctx, later, "", nil, "")
+		jobs, held, err := svc.leaseDue(ctx, later, "", nil, "")
 		if err != nil {
 			t.Fatal(err)
+		}
+		if held {
+			t.Error("every pending entry leased, yet held reported")
 		}
 		if len(jobs) != 1 || len(jobs[0].Args.(ArticleArgs).EntryIDs) != 5 {
 			t.Errorf("after the lease: %d batches %v, want the 5 entries still pending (two of a)", len(jobs), jobs)
