@@ -646,18 +646,22 @@ func checkArchive(t *testing.T, db *store.DB, insts []*instance, press *clusterP
 	for _, c := range caps {
 		g.Go(func() error {
 			readers := 0
-			for _, in := range insts {
+			var failed []string
+			for i, in := range insts {
 				body, status := in.get(fmt.Sprintf("/archive/%d", c.id), token)
 				path := strings.TrimPrefix(c.url, press.URL)
 				if status == http.StatusOK && bytes.Contains(body, []byte("Report "+path+"<")) {
 					readers++
+					continue
 				}
+				failed = append(failed, fmt.Sprintf("instance %d: status %d, %.200q", i, status, body))
 			}
 			if readers == len(insts) || blobURL == "" && readers > 0 {
 				return nil
 			}
 			if unreadable.Add(1) <= 5 {
-				t.Errorf("capture %d (%s) readable through %d of %d instances", c.id, c.url, readers, len(insts))
+				t.Errorf("capture %d (%s) readable through %d of %d instances; %s", c.id, c.url, readers, len(insts),
+					strings.Join(failed, "; "))
 			}
 			return nil
 		})
