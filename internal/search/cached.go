@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pressreview/pressreview/internal/outlets"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -106,22 +107,30 @@ func (p plan) cachedFilters(c *docCache) (keep keepFunc, ok bool) {
 func outletIDs(r roster, field string, vals []string) map[int64]bool {
 	ids := map[int64]bool{}
 	for id, o := range r {
-		var cols []string
-		switch field {
-		case FieldOutlet:
-			cols = []string{o.Key, o.Name, o.NativeName}
-		case FieldOrientation:
-			cols = []string{o.Orientation}
-		case FieldKind:
-			cols = []string{string(o.Kind)}
-		}
-		for _, col := range cols {
-			if slices.Contains(vals, asciiLower(col)) {
+		for _, col := range outletColumn[field] {
+			if slices.Contains(vals, asciiLower(outletValue(o, col))) {
 				ids[id] = true
 			}
 		}
 	}
 	return ids
+}
+
+// outletValue is o's value of an outlets column that outletColumn names.
+func outletValue(o outlets.Outlet, col string) string {
+	switch col {
+	case "key":
+		return o.Key
+	case "name":
+		return o.Name
+	case "native_name":
+		return o.NativeName
+	case "orientation":
+		return o.Orientation
+	case "kind":
+		return string(o.Kind)
+	}
+	panic("search: outletColumn names " + col + ", which outletValue does not read")
 }
 
 // asciiLower is SQLite's lower() without ICU: A to Z folded, every other
