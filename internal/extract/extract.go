@@ -47,15 +47,21 @@ type Article struct {
 	Excerpt  string
 	Text     string // main text, plain; paragraphs separated by blank lines
 	HTML     string // main text as cleaned HTML
+	// Detected is what Extractor.DetectLanguage returned with the
+	// language, for the integrator (internal/ingest keeps the text's
+	// matching form there, which detection computes, so that it does not
+	// normalize the text again); nil without the hook.
+	Detected any
 }
 
 // Extractor extracts articles. The zero value is ready to use.
 type Extractor struct {
 	// DetectLanguage, when set, decides the article's language from its
-	// text and the language the page declares ("" if none). This is where
-	// the integrator plugs in internal/text's detector; when nil, the
-	// declared language is kept.
-	DetectLanguage func(text, declared string) string
+	// text and the language the page declares ("" if none), and may hand
+	// on whatever else it worked out from the text (Article.Detected).
+	// This is where the integrator plugs in internal/text's detector; when
+	// nil, the declared language is kept.
+	DetectLanguage func(text, declared string) (lang string, detected any)
 }
 
 // Extract runs the zero Extractor.
@@ -117,7 +123,7 @@ func (e Extractor) Extract(page []byte, pageURL string) (*Article, error) {
 		a.Text, a.HTML = proseText(alt)
 	}
 	if e.DetectLanguage != nil {
-		a.Language = e.DetectLanguage(a.Text, a.Language)
+		a.Language, a.Detected = e.DetectLanguage(a.Text, a.Language)
 	}
 	if a.Text == "" {
 		return a, fmt.Errorf("extract %s: %w", pageURL, ErrNoText)

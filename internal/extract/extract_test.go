@@ -143,12 +143,12 @@ func TestLanguageSources(t *testing.T) {
 
 func TestDetectLanguageHook(t *testing.T) {
 	var gotDeclared string
-	e := Extractor{DetectLanguage: func(text, declared string) string {
+	e := Extractor{DetectLanguage: func(text, declared string) (string, any) {
 		gotDeclared = declared
 		if strings.Contains(text, "وزیر") {
-			return "fa"
+			return "fa", len(text)
 		}
-		return declared
+		return declared, nil
 	}}
 	a, err := e.Extract([]byte(strings.Replace(persianPage, `lang="fa-IR"`, `lang="en"`, 1)), "https://www.example.ir/fa/news/1024")
 	if err != nil {
@@ -156,6 +156,9 @@ func TestDetectLanguageHook(t *testing.T) {
 	}
 	if a.Language != "fa" || gotDeclared != "en" {
 		t.Errorf("language %q, declared seen %q", a.Language, gotDeclared)
+	}
+	if a.Detected != len(a.Text) {
+		t.Errorf("detected %v, want what the hook returned for the text (%d)", a.Detected, len(a.Text))
 	}
 }
 

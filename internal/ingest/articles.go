@@ -55,6 +55,9 @@ type Article struct {
 	// this text (savedEdit): its row as recordEdit left it, with this
 	// title and these terms.
 	edited *search.Source
+	// analyzed is text.Analyze of Text when language detection computed
+	// it (detectAnalyzed), for dedupKeys; nil otherwise.
+	analyzed *textForm
 	// story is what story grouping compares the text by: its tokens
 	// (text.SameStory) when it has a simhash, its shingles
 	// (shorttext.Resemblance) when it has short-text keys; kept from the
@@ -75,7 +78,14 @@ func (a *Article) keys() {
 // dedupKeys is keys without the quotations, for a re-fetch, which needs
 // them only if the text changed.
 func (a *Article) dedupKeys() {
-	normalized, tokens := text.Analyze(a.Text)
+	var normalized string
+	var tokens []string
+	if f := a.analyzed; f != nil && f.text == a.Text {
+		normalized, tokens = f.normalized, f.tokens
+	} else {
+		normalized, tokens = text.Analyze(a.Text)
+	}
+	a.analyzed = nil
 	a.ContentHash = contentHash(normalized)
 	a.Simhash, a.fingerprinted = fingerprint(a.Text, tokens)
 	a.shortKeys, a.story = shortKeys(a.Text, normalized, a.fingerprinted)
@@ -189,20 +199,40 @@ func articleIDByURL(ctx context.Context, q store.Querier, u string) (int64, erro
 	return id, nil
 }
 
+// storedCopy is what existingArticle finds: the stored copy's id (0 when
+// there is none) with the columns saveArticle decides by, and which of
+// the URLs looked up are recorded in article_urls already (for any
+// article), which finishArticle need not insert again.
+type storedCopy struct {
+	id, outletID, storyID int64
+	contentHash           string
+	recorded              []string
+}
+
 // existingArticle finds the stored copy of a: same canonical URL (a's
 // own, then its aliases, each in article_urls before the articles'
 // canonical_url, as articleIDByURL looks), else same text from the same
-// outlet. It returns 0 when a is new. It asks in one statement — every
-// article stored pays for it, inside the transaction that holds the story
-// lock — and ranks what it finds as that sequence of lookups would.
-func existingArticle(ctx context.Context, q store.Querier, a *Article, aliases []string) (int64, error) {
+// outlet. It asks in one statement — every article stored pays for it,
+// inside the transaction that holds the story lock — and ranks what it
+// finds as that sequence of lookups would. Each match comes with its
+// article's outlet, story and content hash, so that a copy found
+// unchanged needs no other read; an article_urls match gets them by
+// primary key, per row, which no table statistics can turn into a scan
+// (a join could be planned as one on an unanalyzed table).
+func existingArticle(ctx context.Context, q store.Querier, a *Article, aliases []string) (storedCopy, error) {
+	var found storedCopy
 	urls := lookupURLs(a.CanonicalURL, aliases)
 	var query strings.Builder
 	args := make([]any, 0, 2*len(urls)+2)
 	if len(urls) > 0 {
 		in := "?" + strings.Repeat(", ?", len(urls)-1)
-		query.WriteString(`SELECT url, 0, article_id FROM article_urls WHERE url IN (` + in + `)
-			UNION ALL SELECT canonical_url, 1, id FROM articles WHERE canonical_url IN (` + in + `) AND canonical_url <> ''`)
+		query.WriteString(`SELECT u.url, 0, u.article_id,
+				(SELECT a.outlet_id FROM articles a WHERE a.id = u.article_id),
+				(SELECT COALESCE(a.story_id, a.id) FROM articles a WHERE a.id = u.article_id),
+				(SELECT a.content_hash FROM articles a WHERE a.id = u.article_id)
+			FROM article_urls u WHERE u.url IN (` + in + `)
+			UNION ALL SELECT canonical_url, 1, id, outlet_id, COALESCE(story_id, id), content_hash
+			FROM articles WHERE canonical_url IN (` + in + `) AND canonical_url <> ''`)
 		for range 2 {
 			for _, u := range urls {
 				args = append(args, u)
@@ -213,25 +243,29 @@ func existingArticle(ctx context.Context, q store.Querier, a *Article, aliases [
 		if query.Len() > 0 {
 			query.WriteString("\n\t\t\tUNION ALL ")
 		}
-		query.WriteString(`SELECT '', 2, id FROM articles WHERE outlet_id = ? AND content_hash = ? AND content_hash <> ''`)
+		query.WriteString(`SELECT '', 2, id, outlet_id, COALESCE(story_id, id), content_hash
+			FROM articles WHERE outlet_id = ? AND content_hash = ? AND content_hash <> ''`)
 		args = append(args, a.OutletID, a.ContentHash)
 	}
 	if query.Len() == 0 {
-		return 0, nil
+		return found, nil
 	}
 	rows, err := q.QueryContext(ctx, query.String(), args...)
 	if err != nil {
-		return 0, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
+		return found, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
 	}
 	defer rows.Close()
-	var best int64
+	var recorded []string
 	bestRank := -1
 	for rows.Next() {
 		var u string
 		var kind int
-		var id int64
-		if err := rows.Scan(&u, &kind, &id); err != nil {
-			return 0, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
+		var c storedCopy
+		if err := rows.Scan(&u, &kind, &c.id, &c.outletID, &c.storyID, &c.contentHash); err != nil {
+			return found, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
+		}
+		if kind == 0 {
+			recorded = append(recorded, u)
 		}
 		// URLs in their order, each by table; the content hash last.
 		rank := 2 * len(urls)
@@ -239,13 +273,14 @@ func existingArticle(ctx context.Context, q store.Querier, a *Article, aliases [
 			rank = 2*slices.Index(urls, u) + kind
 		}
 		if bestRank < 0 || rank < bestRank {
-			best, bestRank = id, rank
+			found, bestRank = c, rank
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
+		return found, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
 	}
-	return best, nil
+	found.recorded = recorded
+	return found, nil
 }
 
 // lookupURLs are the distinct non-empty URLs among canonical and aliases,
@@ -284,11 +319,11 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 	}
 	a.edited = nil
 	fingerprinted := a.fingerprinted
-	id, err := existingArticle(ctx, tx, a, aliases)
+	found, err := existingArticle(ctx, tx, a, aliases)
 	if err != nil {
 		return 0, err
 	}
-	if id == 0 {
+	if found.id == 0 {
 		// The story is found before the row is inserted, so that the row
 		// is written once, with its story (a.ID is 0: no candidate is
 		// excluded that exists yet).
@@ -296,12 +331,13 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 		if err != nil {
 			return 0, err
 		}
-		if id, err = insertArticle(ctx, tx, a, fingerprinted, capt.id(), root); err != nil {
+		id, err := insertArticle(ctx, tx, a, fingerprinted, capt.id(), root)
+		if err != nil {
 			return 0, err
 		}
 		if id != 0 {
 			a.ID = id
-			if err := finishArticle(ctx, tx, a, aliases); err != nil {
+			if err := finishArticle(ctx, tx, a, aliases, found.recorded); err != nil {
 				return 0, err
 			}
 			if !fingerprinted {
@@ -316,25 +352,28 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 			return savedNew, assignStory(ctx, tx, a, root)
 		}
 		// Another worker stored it between our lookup and our insert.
-		if id, err = existingArticle(ctx, tx, a, aliases); err != nil {
+		if found, err = existingArticle(ctx, tx, a, aliases); err != nil {
 			return 0, err
 		}
-		if id == 0 {
+		if found.id == 0 {
 			return 0, fmt.Errorf("store article %s: insert conflicted, but no copy is stored", a.URL)
 		}
 	}
-	old, err := ArticleByID(ctx, tx, id)
-	if err != nil {
-		return 0, err
-	}
-	a.ID, a.StoryID = id, old.StoryID
-	if a.OutletID != old.OutletID {
+	id := found.id
+	a.ID, a.StoryID = id, found.storyID
+	if a.OutletID != found.outletID {
 		if err := recordOtherOutlet(ctx, tx, id, a.OutletID, a.FeedID); err != nil {
 			return 0, err
 		}
 	}
 	how := savedCopy
-	if a.ContentHash != "" && old.ContentHash != a.ContentHash && a.OutletID == old.OutletID {
+	if a.ContentHash != "" && found.contentHash != a.ContentHash && a.OutletID == found.outletID {
+		// Only an edit needs the stored row itself (its text for the
+		// diff, its dates for the index).
+		old, err := ArticleByID(ctx, tx, id)
+		if err != nil {
+			return 0, err
+		}
 		if err := s.recordEdit(ctx, tx, old, a, capt, s.now()); err != nil {
 			return 0, err
 		}
@@ -345,7 +384,7 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 			Fetched: old.FetchedAt, Title: a.Title, BodyTerms: a.bodyTerms}
 		how = savedEdit
 	}
-	return how, finishArticle(ctx, tx, a, aliases)
+	return how, finishArticle(ctx, tx, a, aliases, found.recorded)
 }
 
 // indexSaved writes the search index entries of the articles a group
@@ -429,10 +468,12 @@ func assignStory(ctx context.Context, tx *store.Tx, a *Article, root int64) erro
 }
 
 // finishArticle records the URLs the article was met under, in one
-// statement. The search index entry is the caller's to bring up to date
-// (see saveArticle).
-func finishArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string) error {
-	urls := lookupURLs(a.CanonicalURL, aliases)
+// statement, but for those existingArticle found recorded already (for
+// this article or another: the insert would leave them as they are). The
+// search index entry is the caller's to bring up to date (see
+// saveArticle).
+func finishArticle(ctx context.Context, tx *store.Tx, a *Article, aliases, recorded []string) error {
+	urls := slices.DeleteFunc(lookupURLs(a.CanonicalURL, aliases), func(u string) bool { return slices.Contains(recorded, u) })
 	if len(urls) == 0 {
 		return nil
 	}

@@ -32,21 +32,53 @@ type entry struct {
 	Attempts             int
 }
 
-func loadEntry(ctx context.Context, q store.Querier, id int64) (entry, error) {
-	var e entry
-	var published sql.NullTime
-	err := q.QueryRowContext(ctx, `
-		SELECT e.id, e.feed_id, f.outlet_id, e.url, e.title, e.published_at, e.state, e.attempts
-		FROM feed_entries e JOIN feeds f ON f.id = e.feed_id WHERE e.id = ?`, id,
-	).Scan(&e.ID, &e.FeedID, &e.OutletID, &e.URL, &e.Title, &published, &e.State, &e.Attempts)
-	if errors.Is(err, sql.ErrNoRows) {
-		return e, fmt.Errorf("feed entry %d: %w", id, store.ErrNotFound)
+// loadEntries reads the entries of ids, in that order, with the article
+// already stored under each one's URL (0 if none, as articleIDByURL finds
+// it), in one statement; an id without an entry (its feed was deleted) is
+// left out. A batch used to ask three queries an entry for the same,
+// outside any transaction, before fetching anything.
+func loadEntries(ctx context.Context, q store.Querier, ids []int64) ([]*entryWork, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	// The URL lookups repeat articleIDByURL's, predicates included (SQLite
+	// needs canonical_url <> '' to use the partial unique index).
+	rows, err := q.QueryContext(ctx, `
+		SELECT e.id, e.feed_id, f.outlet_id, e.url, e.title, e.published_at, e.state, e.attempts,
+			COALESCE((SELECT u.article_id FROM article_urls u WHERE u.url = e.url AND e.url <> ''),
+				(SELECT a.id FROM articles a WHERE a.canonical_url = e.url AND a.canonical_url <> ''), 0)
+		FROM feed_entries e JOIN feeds f ON f.id = e.feed_id
+		WHERE e.id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
 	if err != nil {
-		return e, fmt.Errorf("feed entry %d: %w", id, err)
+		return nil, fmt.Errorf("feed entries %v: %w", ids, err)
 	}
-	e.Published = nullTime(published)
-	return e, nil
+	defer rows.Close()
+	byID := make(map[int64]*entryWork, len(ids))
+	for rows.Next() {
+		w := &entryWork{}
+		e := &w.e
+		var published sql.NullTime
+		if err := rows.Scan(&e.ID, &e.FeedID, &e.OutletID, &e.URL, &e.Title, &published, &e.State, &e.Attempts, &w.known); err != nil {
+			return nil, fmt.Errorf("feed entries %v: %w", ids, err)
+		}
+		e.Published = nullTime(published)
+		byID[e.ID] = w
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("feed entries %v: %w", ids, err)
+	}
+	out := make([]*entryWork, 0, len(byID))
+	for _, id := range ids {
+		if w := byID[id]; w != nil {
+			out = append(out, w)
+			delete(byID, id) // an id listed twice is one entry
+		}
+	}
+	return out, nil
 }
 
 // FetchEntry fetches, archives, extracts and stores the article one feed
@@ -87,27 +119,18 @@ const (
 // error is for local failures only (archive, database): the entries they
 // hit stay pending, the others are stored, and the job runs again.
 func (s *Service) FetchEntries(ctx context.Context, ids []int64) error {
+	entries, err := loadEntries(ctx, s.db, ids)
+	if err != nil {
+		return err
+	}
 	var ready []*entryWork // known entries: nothing to fetch
 	var toFetch []*entryWork
-	for _, id := range ids {
-		e, err := loadEntry(ctx, s.db, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // its feed was deleted
-		}
-		if err != nil {
-			return err
-		}
-		if e.State == "done" {
-			continue
-		}
-		known, err := articleIDByURL(ctx, s.db, e.URL)
-		if err != nil {
-			return err
-		}
-		w := &entryWork{e: e, known: known}
-		if known != 0 {
+	for _, w := range entries {
+		switch {
+		case w.e.State == "done":
+		case w.known != 0:
 			ready = append(ready, w)
-		} else {
+		default:
 			toFetch = append(toFetch, w)
 		}
 	}
@@ -239,19 +262,22 @@ func (s *Service) fetchEntry(ctx context.Context, w *entryWork) (wait time.Durat
 // storeGroup stores the outcomes of a group of entries in one transaction,
 // and indexes the articles it created or edited for search at the end,
 // from the terms their fetch workers computed (a copy found unchanged is
-// indexed already). The group's captures are recorded before the story
-// lock is taken, as storePosts does with a poll's own writes: new rows
-// that no transaction storing articles waits for, so the order cannot
-// deadlock, and the locked part of the transaction is shorter by a
-// statement a page. The entries stored are marked done in one statement.
+// indexed already). The group's captures are recorded first, in one
+// statement, before the story lock is taken, as storePosts does with a
+// poll's own writes: new rows that no transaction storing articles waits
+// for, so the order cannot deadlock, and the locked part of the
+// transaction is shorter. The entries stored are marked done in one
+// statement.
 func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 	return s.inTx(ctx, func(tx *store.Tx) error {
+		capts := make([]*capture, 0, len(group))
 		for _, w := range group {
 			if w.known == 0 && w.f != nil {
-				if err := w.f.capt.save(ctx, tx); err != nil {
-					return err
-				}
+				capts = append(capts, w.f.capt)
 			}
+		}
+		if err := saveCaptures(ctx, tx, capts); err != nil {
+			return err
 		}
 		if err := lockStories(ctx, tx); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pressreview/pressreview/internal/archive"
@@ -148,6 +149,60 @@ func (c *capture) save(ctx context.Context, q store.Querier) error {
 	).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("record capture of %s: %w", c.URL, err)
+	}
+	return nil
+}
+
+// saveCaptures is save for a group's captures, in one statement: nil
+// captures and those saved already are skipped.
+func saveCaptures(ctx context.Context, q store.Querier, cs []*capture) error {
+	todo := make([]*capture, 0, len(cs))
+	for _, c := range cs {
+		if c != nil && c.ID == 0 {
+			todo = append(todo, c)
+		}
+	}
+	switch len(todo) {
+	case 0:
+		return nil
+	case 1:
+		return todo[0].save(ctx, q)
+	}
+	args := make([]any, 0, 13*len(todo))
+	byLoc := make(map[archive.Location]*capture, len(todo))
+	for _, c := range todo {
+		args = append(args, c.URL, c.FinalURL, c.Status, c.ContentType, c.FetchedAt, c.Loc.File, c.Loc.Offset, c.Loc.Length,
+			c.Loc.RecordID, c.Loc.SHA256, c.BodySHA256, c.FeedID, c.RevisitOf)
+		byLoc[c.Loc] = c
+	}
+	// RETURNING's order is unspecified: each row is told by its record's
+	// place in the WARC files, which no two captures share.
+	rows, err := q.QueryContext(ctx, `
+		INSERT INTO captures (url, final_url, status, content_type, fetched_at, warc_file, warc_offset,
+			warc_length, warc_record_id, warc_sha256, body_sha256, feed_id, revisit_of)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(todo)-1)+`
+		RETURNING id, warc_file, warc_offset, warc_length, warc_record_id, warc_sha256`, args...)
+	if err != nil {
+		return fmt.Errorf("record %d captures: %w", len(todo), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var loc archive.Location
+		if err := rows.Scan(&id, &loc.File, &loc.Offset, &loc.Length, &loc.RecordID, &loc.SHA256); err != nil {
+			return fmt.Errorf("record %d captures: %w", len(todo), err)
+		}
+		if c := byLoc[loc]; c != nil {
+			c.ID = id
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("record %d captures: %w", len(todo), err)
+	}
+	for _, c := range todo {
+		if c.ID == 0 {
+			return fmt.Errorf("record captures: no row returned for the capture of %s", c.URL)
+		}
 	}
 	return nil
 }

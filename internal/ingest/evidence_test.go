@@ -170,3 +170,39 @@ func TestManualIntake(t *testing.T) {
 		}
 	})
 }
+
+// TestSaveCapturesGivesEachItsRow records a group's captures in one
+// statement and checks that each gets the row of its own record (RETURNING
+// lists rows in no set order), and that one saved already is not
+// recorded again.
+func TestSaveCapturesGivesEachItsRow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		at := time.Date(2024, 3, 7, 8, 0, 0, 0, time.UTC)
+		var cs []*capture
+		for i := range 5 {
+			cs = append(cs, &capture{URL: "https://example.ir/news/" + string(rune('a'+i)), Status: 200, FetchedAt: at,
+				Loc: archive.Location{File: "pressreview-1.warc.gz", Offset: int64(1000 * (5 - i)), Length: int64(100 + i),
+					RecordID: "urn:uuid:" + string(rune('a'+i)), SHA256: strings.Repeat(string(rune('a'+i)), 4)}})
+		}
+		if err := cs[2].save(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		saved := cs[2].ID
+		if err := saveCaptures(ctx, db, append(cs, nil)); err != nil {
+			t.Fatal(err)
+		}
+		if cs[2].ID != saved {
+			t.Errorf("the capture saved before got row %d, then %d", saved, cs[2].ID)
+		}
+		for _, c := range cs {
+			got, err := loadCapture(ctx, db, c.ID)
+			if err != nil || got.URL != c.URL || got.Loc != c.Loc {
+				t.Errorf("capture of %s: row %d holds %s at %+v (%v)", c.URL, c.ID, got.URL, got.Loc, err)
+			}
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM captures`); n != len(cs) {
+			t.Errorf("%d capture rows for %d captures", n, len(cs))
+		}
+	})
+}

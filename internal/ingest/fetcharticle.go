@@ -82,6 +82,7 @@ func articleFrom(f *fetched, outletID int64, source string) *Article {
 		Source:       source,
 		Charset:      resp.Charset,
 	}
+	a.analyzed, _ = art.Detected.(*textForm)
 	if !art.Published.IsZero() {
 		p := art.Published.UTC()
 		a.Published = &p

@@ -95,7 +95,7 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 		cfg:        cfg,
 		fetchSlots: make(chan struct{}, cfg.Concurrency),
 		fetcher:    fetch.New(cfg.fetchConfig()),
-		extract:    extract.Extractor{DetectLanguage: detectLanguage},
+		extract:    extract.Extractor{DetectLanguage: detectAnalyzed},
 		log:        slog.New(slog.DiscardHandler),
 		now:        clock(cfg.TimeScale),
 		forms:      newStoryForms(),
@@ -165,11 +165,30 @@ func (s *Service) Close() error {
 // Iranian sites often declare "en" or nothing on Persian pages. For
 // languages internal/text does not know, the declared primary subtag stays.
 func detectLanguage(body, declared string) string {
-	if l := text.Language(body); l != "" {
-		return l
-	}
-	l, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(declared)), "-")
+	l, _ := detectAnalyzed(body, declared)
 	return l
+}
+
+// detectAnalyzed is detectLanguage for the extractor's hook: it also hands
+// on the text's matching form when detection computed it for the whole
+// text (a *textForm, nil otherwise), which the article's dedup keys and
+// index terms are made from (Article.dedupKeys).
+func detectAnalyzed(body, declared string) (string, any) {
+	l, normalized, tokens, ok := text.LanguageAnalyzed(body)
+	var form any
+	if ok {
+		form = &textForm{text: body, normalized: normalized, tokens: tokens}
+	}
+	if l == "" {
+		l, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(declared)), "-")
+	}
+	return l, form
+}
+
+// textForm is text.Analyze of text.
+type textForm struct {
+	text, normalized string
+	tokens           []string
 }
 
 // writer opens the WARC writer on first use, so commands that fetch

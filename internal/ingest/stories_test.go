@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,4 +121,37 @@ func TestTemplateStoriesApart(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestKeysFromDetection checks that an article's dedup keys and index
+// terms are the same whether they are made from the matching form that
+// language detection computed (detectAnalyzed) or from the text afresh,
+// and that a form computed for another text is not used.
+func TestKeysFromDetection(t *testing.T) {
+	quake := strings.NewReplacer("{mag}", "۴٫۲", "{place}", "خوی", "{time}", "۳:۱۲", "{province}", "آذربایجان غربی", "{depth}", "۱۰").Replace(quakeFa)
+	weather := strings.NewReplacer("{city}", "Leeds", "{sky}", "sunny", "{high}", "24", "{low}", "12", "{day}", "Monday").Replace(weatherEn)
+	short := "وزیر امور خارجه امروز با همتای خود در تهران دیدار کرد و درباره همکاری‌های دوجانبه گفت‌وگو کرد."
+	for _, body := range []string{quake, weather, short} {
+		fresh := &Article{Text: body}
+		fresh.dedupKeys()
+		lang, form := detectAnalyzed(body, "")
+		if lang == "" || form == nil {
+			t.Fatalf("%.30q: detection gave %q and no form", body, lang)
+		}
+		shared := &Article{Text: body, analyzed: form.(*textForm)}
+		shared.dedupKeys()
+		if fresh.ContentHash != shared.ContentHash || fresh.Simhash != shared.Simhash || fresh.fingerprinted != shared.fingerprinted ||
+			!slices.Equal(fresh.bodyTerms, shared.bodyTerms) || !slices.Equal(fresh.shortKeys, shared.shortKeys) ||
+			!slices.Equal(fresh.story.tokens, shared.story.tokens) || len(fresh.story.shingles) != len(shared.story.shingles) {
+			t.Errorf("%.30q: keys from detection's form differ from the text's own", body)
+		}
+	}
+	_, form := detectAnalyzed(weather, "")
+	other := &Article{Text: quake, analyzed: form.(*textForm)}
+	other.dedupKeys()
+	fresh := &Article{Text: quake}
+	fresh.dedupKeys()
+	if other.ContentHash != fresh.ContentHash || !slices.Equal(other.bodyTerms, fresh.bodyTerms) {
+		t.Error("the form of another text was used")
+	}
 }

@@ -49,7 +49,19 @@ const languageSample = 16 << 10
 //     Persian typed on Arabic layouts, and Arabic is sometimes typed on
 //     Persian ones, so the share of each is worth half a function word.
 func Language(s string) string {
-	if len(s) > languageSample {
+	lang, _, _, _ := LanguageAnalyzed(s)
+	return lang
+}
+
+// LanguageAnalyzed is Language that also hands on what it computed on the
+// way: when it normalized the whole of s (s is within languageSample and
+// has letters enough to decide on), ok is true and normalized and tokens
+// are Analyze(s). A caller that needs s analyzed too — ingest hashes,
+// fingerprints and indexes every article it detects the language of —
+// then does not normalize the text a second time.
+func LanguageAnalyzed(s string) (lang, normalized string, tokens []string, ok bool) {
+	whole := len(s) <= languageSample
+	if !whole {
 		cut := languageSample
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
@@ -86,11 +98,11 @@ func Language(s string) string {
 		}
 	}
 	if latin+arabic < minLanguageLetters {
-		return ""
+		return "", "", nil, false
 	}
-	toks := Tokens(s)
+	normalized, toks := Analyze(s)
 	if latin > arabic {
-		return latinLanguage(toks)
+		return latinLanguage(toks), normalized, toks, whole
 	}
 
 	var faWords, arWords, article int
@@ -119,11 +131,11 @@ func Language(s string) string {
 	}
 	switch {
 	case fa > ar:
-		return Persian
+		lang = Persian
 	case ar > fa:
-		return Arabic
+		lang = Arabic
 	}
-	return ""
+	return lang, normalized, toks, whole
 }
 
 // latinLanguage reports English unless the function words of French,

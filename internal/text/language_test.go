@@ -3,6 +3,7 @@ package text
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -60,6 +61,36 @@ func TestLanguageSample(t *testing.T) {
 	}
 	if got := Language(en); got != English {
 		t.Errorf("the appendix alone: %q", got)
+	}
+}
+
+// TestLanguageAnalyzed checks that LanguageAnalyzed decides as Language
+// does and hands on Analyze of the text exactly when it read all of it.
+func TestLanguageAnalyzed(t *testing.T) {
+	long := strings.Repeat("The minister said talks would continue next week. ", 2*languageSample/50)
+	for _, c := range []struct {
+		in     string
+		wantOK bool
+	}{
+		{"وزیر امور خارجه امروز با همتای خود در تهران دیدار کرد.", true},
+		{"قال وزير الخارجية إن المحادثات ستستمر في الأسبوع المقبل.", true},
+		{"Le ministre a déclaré que les négociations continueront demain.", true},
+		{"The minister said talks would continue next week.", true},
+		{"ab", false},
+		{"۱۴۰۲/۰۸/۱۰", false},
+		{long, false},
+	} {
+		lang, normalized, tokens, ok := LanguageAnalyzed(c.in)
+		if want := Language(c.in); lang != want {
+			t.Errorf("LanguageAnalyzed(%.40q): language %q, Language says %q", c.in, lang, want)
+		}
+		if ok != c.wantOK {
+			t.Errorf("LanguageAnalyzed(%.40q): ok %v, want %v", c.in, ok, c.wantOK)
+			continue
+		}
+		if wantN, wantT := Analyze(c.in); ok && (normalized != wantN || !slices.Equal(tokens, wantT)) {
+			t.Errorf("LanguageAnalyzed(%.40q) = %q, %q; Analyze gives %q, %q", c.in, normalized, tokens, wantN, wantT)
+		}
 	}
 }
 

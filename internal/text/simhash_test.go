@@ -166,3 +166,40 @@ func TestSimhashUnrelated(t *testing.T) {
 		t.Logf("%d pairs of different stories: distance min %d, median %d", len(dists), dists[0], dists[len(dists)/2])
 	}
 }
+
+// TestSimhashOfCountsAsVotes checks SimhashOf's bit-sliced counting
+// against the ±1 votes the simhash is defined by, on random texts of 0 to
+// 3,000 tokens over a small vocabulary (so that shingles repeat and votes
+// tie) and a large one.
+func TestSimhashOfCountsAsVotes(t *testing.T) {
+	votes := func(toks []string) uint64 {
+		if len(toks) == 0 {
+			return 0
+		}
+		var v [64]int
+		for i := range max(len(toks)-shingleSize+1, 1) {
+			h := shingleHash(toks[i:min(i+shingleSize, len(toks))])
+			for b := range v {
+				v[b] += int(h>>b&1)*2 - 1
+			}
+		}
+		var out uint64
+		for b, x := range v {
+			if x > 0 {
+				out |= 1 << b
+			}
+		}
+		return out
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 400 {
+		vocab := 3 + rng.IntN(2)*1000
+		toks := make([]string, []int{0, 1, 2, 3, 4}[i%5]+rng.IntN(1+(i%4)*1000))
+		for j := range toks {
+			toks[j] = "w" + strings.Repeat("x", rng.IntN(vocab)%7) + string(rune('a'+rng.IntN(vocab)%26))
+		}
+		if got, want := SimhashOf(toks), votes(toks); got != want {
+			t.Fatalf("%d tokens: SimhashOf = %#x, votes give %#x", len(toks), got, want)
+		}
+	}
+}

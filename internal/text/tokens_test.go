@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/kljensen/snowball/english"
 )
 
 func TestTokens(t *testing.T) {
@@ -74,6 +76,28 @@ func TestIndexText(t *testing.T) {
 		if got := IndexText(c.in); got != c.want {
 			t.Errorf("IndexText(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestTermsOfCachedOrNot checks that TermsOf gives a text the same terms
+// whether its English words are in the stem cache or not (the first call
+// stems the words it has not met, the second finds them all cached), and
+// the same as stemming each token alone.
+func TestTermsOfCachedOrNot(t *testing.T) {
+	toks := Tokens("The zyxwvutsrqing of an a negotiators' negotiations, o'zyxwvuts's generously ΣΟΦΙΑ café — کتاب‌های تازه 1402")
+	var want []string
+	for _, tok := range toks {
+		if isEnglishWord(tok) {
+			tok = english.Stem(tok, false)
+		}
+		if term := indexTerm(tok); term != "" {
+			want = append(want, term)
+		}
+	}
+	first := TermsOf(toks)
+	second := TermsOf(toks)
+	if !slices.Equal(first, want) || !slices.Equal(second, want) {
+		t.Errorf("TermsOf = %q, then %q; want %q", first, second, want)
 	}
 }
 
