@@ -32,7 +32,7 @@ func TestBadInput(t *testing.T) {
 				continue
 			}
 			for _, c := range cs {
-				checkSpan(t, paras, &Span{Paragraph: c.Paragraph, Start: c.Start, End: c.End, Text: c.Text})
+				checkSpan(t, paras, &Span{Paragraph: c.Paragraph, Start: c.Start, End: c.End, Text: c.Text, ByteStart: c.ByteStart, ByteEnd: c.ByteEnd})
 			}
 		}
 	}
@@ -109,8 +109,17 @@ func FuzzFind(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		runes := make([]int, len(paras))
+		if _, err := FindRunes(paras, lang, runes); err != nil {
+			t.Fatalf("FindRunes: %v, Find none", err)
+		}
+		for i, p := range paras {
+			if n := utf8.RuneCountInString(p); runes[i] != n {
+				t.Fatalf("FindRunes counted %d code points in paragraph %q, of %d", runes[i], p, n)
+			}
+		}
 		for _, c := range cs {
-			for _, sp := range []*Span{{Paragraph: c.Paragraph, Start: c.Start, End: c.End, Text: c.Text}, c.Cue, c.Speaker, c.Role} {
+			for _, sp := range []*Span{{Paragraph: c.Paragraph, Start: c.Start, End: c.End, Text: c.Text, ByteStart: c.ByteStart, ByteEnd: c.ByteEnd}, c.Cue, c.Speaker, c.Role} {
 				if sp == nil {
 					continue
 				}
@@ -120,6 +129,10 @@ func FuzzFind(f *testing.F) {
 				rs := []rune(paras[sp.Paragraph-1])
 				if sp.Start < 0 || sp.End > len(rs) || sp.Start >= sp.End || string(rs[sp.Start:sp.End]) != sp.Text {
 					t.Fatalf("span %+v does not match paragraph %q", sp, paras[sp.Paragraph-1])
+				}
+				if para, bs, be := paras[sp.Paragraph-1], int(sp.ByteStart), int(sp.ByteEnd); bs < 0 || be > len(para) || bs >= be ||
+					para[bs:be] != sp.Text || utf8.RuneCountInString(para[:bs]) != sp.Start {
+					t.Fatalf("span %+v: its bytes do not match paragraph %q", sp, para)
 				}
 			}
 			if c.Kind != Direct && c.Kind != Indirect {

@@ -45,11 +45,14 @@ func (f *finder) scan(p *para) (own bool) {
 	if naming {
 		want |= lx.naming.bit
 	}
-	for i := 0; i < len(p.toks); i++ {
-		if t := &p.toks[i]; t.qid >= 0 || !t.isWord() || t.cls&want == 0 {
+	toks := p.toks // a local: p.toks would be read again after every call
+	for i := 0; i < len(toks); i++ {
+		// A punctuation mark's classes are none; most words have
+		// none of want's, the first test.
+		if t := &toks[i]; t.cls&want == 0 || t.qid >= 0 {
 			continue
 		}
-		if p.toks[i].cls&startsAccording != 0 {
+		if toks[i].cls&startsAccording != 0 {
 			if n := f.matchAt(lx.according, p, i); n > 0 {
 				i = f.according(p, i, n) - 1
 				continue
@@ -189,7 +192,7 @@ func (f *finder) nextQuotes(p *para) {
 		}
 		prev := -1
 		for k := len(f.out) - 1; k >= 0 && f.out[k].Paragraph == p.n; k-- {
-			if f.out[k].End <= p.toks[qs.open].start && f.out[k].Speaker != nil {
+			if f.out[k].End <= int(p.toks[qs.open].start) && f.out[k].Speaker != nil {
 				prev = k
 				break
 			}
@@ -199,7 +202,7 @@ func (f *finder) nextQuotes(p *para) {
 		}
 		c := f.out[prev]
 		content := f.takeQuote(p, q)
-		f.out = append(f.out, Candidate{Paragraph: p.n, Start: content.Start, End: content.End, Text: content.Text, Kind: Direct, Rule: "quote-next",
+		f.out = append(f.out, Candidate{Paragraph: p.n, Start: content.Start, End: content.End, Text: content.Text, ByteStart: content.ByteStart, ByteEnd: content.ByteEnd, Kind: Direct, Rule: "quote-next",
 			Cue: c.Cue, Speaker: c.Speaker, Role: c.Role, SpeakerResolved: c.SpeakerResolved, Confidence: confContinuation})
 	}
 }
@@ -850,8 +853,8 @@ func isSubjectPronoun(w string) bool {
 // words that open the sentence (Trump attacked Clinton, saying …).
 func (f *finder) clauseSubject(p *para, s int32, a int) (*Span, *Span) {
 	if k := len(f.out); k > 0 {
-		if c := f.out[k-1]; c.Paragraph == p.n && c.Cue != nil && c.Cue.Paragraph == p.n && c.End <= p.toks[a].start &&
-			c.Cue.Start >= p.toks[p.sentStart[s]].start {
+		if c := f.out[k-1]; c.Paragraph == p.n && c.Cue != nil && c.Cue.Paragraph == p.n && c.End <= int(p.toks[a].start) &&
+			c.Cue.Start >= int(p.toks[p.sentStart[s]].start) {
 			return c.Speaker, c.Role
 		}
 	}

@@ -3,6 +3,7 @@ package quotes
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -44,6 +45,7 @@ type finder struct {
 	mentions []mention
 	buf      strings.Builder
 	toks     []token // the current paragraph's, reused
+	runes    []int   // where to set the paragraphs' lengths in code points (FindRunes); nil for none
 	cur      para    // the paragraph being read
 
 	// open is the previous paragraph's last candidate when it ran to the
@@ -103,6 +105,25 @@ type quoteSpan struct{ open, close int }
 // lang is "fa", "ar" or "en"; "" detects it. Invalid UTF-8 is an error; no
 // input panics.
 func Find(paragraphs []string, lang string) ([]Candidate, error) {
+	return find(paragraphs, lang, nil)
+}
+
+// FindRunes is Find that also sets runes[i] to the length of paragraph i in
+// code points, which the finder counts as it reads: ingest places the
+// candidates in the article's text with them, and counting them again
+// there was up to a tenth of the finder's instructions. runes must have
+// room for every paragraph; it is set only when FindRunes returns no
+// error.
+func FindRunes(paragraphs []string, lang string, runes []int) ([]Candidate, error) {
+	if len(runes) != len(paragraphs) {
+		return nil, fmt.Errorf("quotes: %d paragraphs, room for %d lengths", len(paragraphs), len(runes))
+	}
+	return find(paragraphs, lang, runes)
+}
+
+// find is Find, setting runes[i] to the length of paragraph i if runes is
+// not nil (see FindRunes).
+func find(paragraphs []string, lang string, runes []int) ([]Candidate, error) {
 	// The paragraphs' UTF-8 is checked as they are tokenized (paragraph),
 	// except where the text would be read before: to detect its language,
 	// or to report a language the finder does not know (an invalid
@@ -125,7 +146,13 @@ func Find(paragraphs []string, lang string) ([]Candidate, error) {
 		return nil, fmt.Errorf("quotes: language %q: want fa, ar or en", lang)
 	}
 	f := newFinder(lx)
+	f.runes = runes
 	for i, p := range paragraphs {
+		if len(p) > math.MaxInt32 {
+			// Tokens keep their offsets in 32 bits: half the memory the
+			// finder reads and writes for every word.
+			return nil, fmt.Errorf("paragraph %d: %d bytes, more than the finder reads (2 GB)", i+1, len(p))
+		}
 		if !f.paragraph(i+1, p) {
 			return nil, invalidUTF8(i)
 		}
@@ -176,17 +203,24 @@ const maxIntroRun = 40
 // paragraph reads paragraph n; it returns false, having read nothing, if
 // text is not valid UTF-8.
 func (f *finder) paragraph(n int, text string) bool {
+	var runes int
 	var valid bool
-	if f.toks, valid = tokenizeValid(text, &f.buf, f.toks); !valid {
+	if f.toks, runes, valid = tokenizeValid(text, &f.buf, f.toks); !valid {
 		return false
 	}
-	nwords, ar := 0, f.lx.lang == "ar" // compared once, not at every word
-	for i := range f.toks {
-		if t := &f.toks[i]; t.isWord() {
+	if f.runes != nil {
+		f.runes[n-1] = runes
+	}
+	// In locals: the finder's fields would be read again after every
+	// call.
+	lx, toks := f.lx, f.toks
+	nwords, ar := 0, lx.lang == "ar" // compared once, not at every word
+	for i := range toks {
+		if t := &toks[i]; t.isWord() {
 			nwords++
-			t.cls = f.lx.startsOf(t.norm) | clsKnown
+			t.cls = lx.classOf(t.norm) | clsKnown
 			if ar && len(t.norm) > 2 && (t.norm[:2] == "و" || t.norm[:2] == "ف") {
-				t.cls |= f.lx.startsOf(t.norm[2:]) // وقال، فأضاف، وبحسب
+				t.cls |= lx.startsOf(t.norm[2:]) // وقال، فأضاف، وبحسب
 			}
 		}
 	}
@@ -422,7 +456,7 @@ func (f *finder) continueWith(p *para, prev *Candidate, rule string, conf float6
 	if content == nil {
 		return
 	}
-	c := Candidate{Paragraph: p.n, Start: content.Start, End: content.End, Text: content.Text, Kind: Direct, Rule: rule,
+	c := Candidate{Paragraph: p.n, Start: content.Start, End: content.End, Text: content.Text, ByteStart: content.ByteStart, ByteEnd: content.ByteEnd, Kind: Direct, Rule: rule,
 		Cue: prev.Cue, Speaker: prev.Speaker, Role: prev.Role, SpeakerResolved: prev.SpeakerResolved, Confidence: conf}
 	f.out = append(f.out, c)
 }
@@ -465,7 +499,7 @@ func (f *finder) namesSpeaker(p *para, c *Candidate) bool {
 func runsToEnd(p *para, c *Candidate) bool {
 	for i := len(p.toks) - 1; i >= 0; i-- {
 		if p.toks[i].isWord() {
-			return p.toks[i].end == c.End
+			return int(p.toks[i].end) == c.End
 		}
 	}
 	return false

@@ -33,7 +33,7 @@ func check(t *testing.T, lang string, paras []string, wants ...want) {
 	for i, w := range wants {
 		c := got[i]
 		// Offsets must point at the text they claim, in the original.
-		checkSpan(t, paras, &Span{Paragraph: c.Paragraph, Start: c.Start, End: c.End, Text: c.Text})
+		checkSpan(t, paras, &Span{Paragraph: c.Paragraph, Start: c.Start, End: c.End, Text: c.Text, ByteStart: c.ByteStart, ByteEnd: c.ByteEnd})
 		for _, s := range []*Span{c.Cue, c.Speaker, c.Role} {
 			if s != nil {
 				checkSpan(t, paras, s)
@@ -68,9 +68,14 @@ func checkSpan(t *testing.T, paras []string, s *Span) {
 	if s.Paragraph < 1 || s.Paragraph > len(paras) {
 		t.Fatalf("span %+v: no such paragraph", s)
 	}
-	rs := []rune(paras[s.Paragraph-1])
+	para := paras[s.Paragraph-1]
+	rs := []rune(para)
 	if s.Start < 0 || s.End > len(rs) || s.Start >= s.End || string(rs[s.Start:s.End]) != s.Text {
 		t.Fatalf("span %+v does not match its paragraph", s)
+	}
+	if bs, be := int(s.ByteStart), int(s.ByteEnd); bs < 0 || be > len(para) || bs >= be || para[bs:be] != s.Text ||
+		utf8.RuneCountInString(para[:bs]) != s.Start {
+		t.Fatalf("span %+v: its bytes do not match its paragraph", s)
 	}
 }
 
@@ -200,7 +205,7 @@ func TestOffsetsOriginal(t *testing.T) {
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("%v %v", cs, err)
 	}
-	checkSpan(t, []string{p}, &Span{Paragraph: 1, Start: cs[0].Start, End: cs[0].End, Text: cs[0].Text})
+	checkSpan(t, []string{p}, &Span{Paragraph: 1, Start: cs[0].Start, End: cs[0].End, Text: cs[0].Text, ByteStart: cs[0].ByteStart, ByteEnd: cs[0].ByteEnd})
 	if !strings.HasPrefix(cs[0].Text, "كتاب") || utf8.RuneCountInString(cs[0].Text) != cs[0].End-cs[0].Start {
 		t.Errorf("got %+v", cs[0])
 	}

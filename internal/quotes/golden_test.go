@@ -105,6 +105,31 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestFindRunes holds the lengths FindRunes counts, which ingest places
+// the candidates by, to utf8.RuneCountInString on the golden inputs, and
+// its candidates to Find's.
+func TestFindRunes(t *testing.T) {
+	for _, in := range goldenInputs(t) {
+		want, werr := Find(in.paras, "")
+		runes := make([]int, len(in.paras))
+		got, err := FindRunes(in.paras, "", runes)
+		if (err != nil) != (werr != nil) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: FindRunes differs from Find", in.key)
+		}
+		if err != nil {
+			continue
+		}
+		for i, p := range in.paras {
+			if n := utf8.RuneCountInString(p); runes[i] != n {
+				t.Fatalf("%s: paragraph %d has %d code points, FindRunes counted %d", in.key, i+1, n, runes[i])
+			}
+		}
+	}
+	if _, err := FindRunes([]string{"a", "b"}, "en", make([]int, 1)); err == nil {
+		t.Error("FindRunes with room for fewer lengths than paragraphs: no error")
+	}
+}
+
 func langKey(lang string) string {
 	if lang == "" {
 		return "detect"
@@ -345,7 +370,7 @@ func TestValidUTF8(t *testing.T) {
 		}
 		// Find checks its paragraphs as it tokenizes them.
 		for _, p := range []string{s, "گفت " + s + " گفت", "said" + s} {
-			if _, got := tokenizeValid(p, &buf, nil); got != utf8.ValidString(p) {
+			if _, _, got := tokenizeValid(p, &buf, nil); got != utf8.ValidString(p) {
 				t.Fatalf("tokenizeValid(%q) says valid %v", p, got)
 			}
 		}
@@ -421,5 +446,50 @@ func TestListBits(t *testing.T) {
 			}
 			seen[ps.bit] = name
 		}
+	}
+}
+
+// TestClassOf holds classOf to startsOf: the same classes for every word
+// of every lexicon, for the words of the tests' paragraphs, and for words
+// that differ from a lexicon's in one byte or in length (the loads of
+// shortKeyOf overlap).
+func TestClassOf(t *testing.T) {
+	lxs, err := lexicons()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var words []string
+	for _, in := range testParagraphs(t) {
+		var b strings.Builder
+		for _, p := range in.paras {
+			for _, tk := range tokenize(p, &b, nil) {
+				words = append(words, tk.norm)
+			}
+		}
+	}
+	for _, lx := range lxs {
+		lx.starts.each(func(w string, _ *uint32) {
+			words = append(words, w, w+w[:1], w[1:], w[:len(w)-1], strings.Repeat(w, 2))
+			for i := range len(w) {
+				b := []byte(w)
+				b[i] ^= 1
+				words = append(words, string(b))
+			}
+		})
+	}
+	hits := 0
+	for lang, lx := range lxs {
+		for _, w := range words {
+			got, want := lx.classOf(w), lx.startsOf(w)
+			if got != want {
+				t.Fatalf("%s: classOf(%q) = %#x, startsOf %#x", lang, w, got, want)
+			}
+			if got != 0 {
+				hits++
+			}
+		}
+	}
+	if hits == 0 {
+		t.Fatal("no word in any lexicon")
 	}
 }

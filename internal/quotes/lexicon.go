@@ -174,6 +174,8 @@ type lexicon struct {
 	starts wordTable[uint32]
 	// startsSet spares most words the lookup in starts (see startsOf).
 	startsSet wordSet
+	// short answers for the words of starts of 4 to 12 bytes (classOf).
+	short shortClasses
 }
 
 // Bits of lexicon.starts and token.cls that the rules test by name: those
@@ -210,6 +212,7 @@ func (lx *lexicon) index() {
 		ps.byFirst.each(func(w string, _ *[][]string) { *lx.starts.put(w) |= bit })
 	}
 	lx.startsSet = newWordSet(&lx.starts)
+	lx.short = newShortClasses(&lx.starts)
 }
 
 var lexicons = sync.OnceValues(func() (map[string]*lexicon, error) {

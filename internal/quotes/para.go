@@ -76,9 +76,13 @@ func (p *para) segment(lang string) {
 	p.sentStart = append(p.sentStart[:0], 0)
 	s := int32(0)
 	depth := 0
-	for i := range p.toks {
-		t := &p.toks[i]
+	toks := p.toks // a local: p.toks would be read again after every append
+	for i := range toks {
+		t := &toks[i]
 		t.sentence = s
+		if t.punct == 0 {
+			continue // a word, nine tokens in ten
+		}
 		switch t.punct {
 		case '«', '“':
 			depth++
@@ -87,7 +91,7 @@ func (p *para) segment(lang string) {
 				depth--
 			}
 		}
-		if t.isWord() || depth > 0 {
+		if depth > 0 {
 			continue
 		}
 		switch t.norm {
@@ -96,17 +100,17 @@ func (p *para) segment(lang string) {
 			// A closing quotation mark right after . ! ? ends the
 			// sentence too ("… Fox and Friends." "I mean …"; «… است.» او
 			// …): the full stop belongs inside the marks.
-			if !closesSentence(p.toks, i) {
+			if !closesSentence(toks, i) {
 				continue
 			}
 		}
-		if i+1 < len(p.toks) && !p.toks[i+1].afterSpace {
+		if i+1 < len(toks) && !toks[i+1].afterSpace {
 			continue
 		}
-		if lang == "en" && t.norm == "." && i > 0 && isAbbrev(p.toks[i-1].norm) {
+		if lang == "en" && t.norm == "." && i > 0 && isAbbrev(toks[i-1].norm) {
 			continue
 		}
-		if i+1 < len(p.toks) {
+		if i+1 < len(toks) {
 			s++
 			p.sentStart = append(p.sentStart, i+1)
 		}
@@ -155,9 +159,13 @@ func (p *para) pairQuotes(inside bool) {
 		depth = 1
 	}
 	straight := false
-	inner := -1 // the last mark that closed a nested quotation
-	for i := range p.toks {
-		t := &p.toks[i]
+	inner := -1    // the last mark that closed a nested quotation
+	toks := p.toks // a local: p.toks would be read again after every append
+	for i := range toks {
+		t := &toks[i]
+		if t.punct == 0 {
+			continue // a word, nine tokens in ten
+		}
 		switch t.punct {
 		case '«', '“', '„':
 			if depth == 0 {
@@ -228,7 +236,8 @@ func (p *para) span(a, b int) *Span {
 		// be the candidates' (their Cue, Speaker and Role).
 		p.spans = make([]Span, 0, spanBlock)
 	}
-	p.spans = append(p.spans, Span{Paragraph: p.n, Start: p.toks[a].start, End: p.toks[b-1].end, Text: p.text[p.toks[a].bstart:p.toks[b-1].bend]})
+	from, to := p.toks[a].bstart, p.toks[b-1].bend
+	p.spans = append(p.spans, Span{Paragraph: p.n, Start: int(p.toks[a].start), End: int(p.toks[b-1].end), Text: p.text[from:to], ByteStart: from, ByteEnd: to})
 	return &p.spans[len(p.spans)-1]
 }
 

@@ -13,6 +13,14 @@ type Span struct {
 	Start     int    `json:"start"`
 	End       int    `json:"end"`
 	Text      string `json:"text"`
+	// ByteStart and ByteEnd are the same stretch in bytes of the
+	// paragraph, for a caller that slices it: candidates places the
+	// spans in an article's text without counting code points again.
+	// They are not part of the JSON lines. (32 bits, as the finder's
+	// tokens keep them, so that the spans it allocates by the block grow
+	// by 8 bytes, not 16.)
+	ByteStart int32 `json:"-"`
+	ByteEnd   int32 `json:"-"`
 }
 
 // Kinds of quotation.
@@ -25,10 +33,14 @@ const (
 // End and Text are the quoted content, as in Span. Cue, Speaker and Role may point into an earlier
 // paragraph, or be nil.
 type Candidate struct {
-	Paragraph       int     `json:"paragraph"`
-	Start           int     `json:"start"`
-	End             int     `json:"end"`
-	Text            string  `json:"text"`
+	Paragraph int    `json:"paragraph"`
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+	Text      string `json:"text"`
+	// ByteStart and ByteEnd are the content in bytes of its paragraph,
+	// as in Span.
+	ByteStart       int32   `json:"-"`
+	ByteEnd         int32   `json:"-"`
 	Kind            string  `json:"kind"`
 	Cue             *Span   `json:"cue"`
 	Speaker         *Span   `json:"speaker"`

@@ -75,12 +75,12 @@ func (f *finder) appendWords(out []string, p *para, sp *Span) []string {
 	if sp.Paragraph != p.n {
 		toks = tokenize(sp.Text, &f.buf, nil)
 		for i := range toks {
-			toks[i].start += sp.Start
-			toks[i].end += sp.Start
+			toks[i].start += int32(sp.Start)
+			toks[i].end += int32(sp.Start)
 		}
 	}
 	i := firstFrom(toks, sp.Start)
-	for ; i < len(toks) && toks[i].end <= sp.End; i++ {
+	for ; i < len(toks) && int(toks[i].end) <= sp.End; i++ {
 		if toks[i].isWord() {
 			out = append(out, toks[i].norm)
 		}
@@ -98,7 +98,7 @@ func (f *finder) joinWords(p *para, sp *Span) string {
 	}
 	from := firstFrom(p.toks, sp.Start)
 	n, size, first := 0, 0, ""
-	for i := from; i < len(p.toks) && p.toks[i].end <= sp.End; i++ {
+	for i := from; i < len(p.toks) && int(p.toks[i].end) <= sp.End; i++ {
 		if p.toks[i].isWord() {
 			if n == 0 {
 				first = p.toks[i].norm
@@ -112,7 +112,7 @@ func (f *finder) joinWords(p *para, sp *Span) string {
 	}
 	var b strings.Builder
 	b.Grow(size - 1)
-	for i, k := from, 0; i < len(p.toks) && p.toks[i].end <= sp.End; i++ {
+	for i, k := from, 0; i < len(p.toks) && int(p.toks[i].end) <= sp.End; i++ {
 		if p.toks[i].isWord() {
 			if k > 0 {
 				b.WriteByte(' ')
@@ -131,7 +131,7 @@ func (f *finder) countWords(p *para, sp *Span) int {
 		return len(f.words(p, sp))
 	}
 	n := 0
-	for i := firstFrom(p.toks, sp.Start); i < len(p.toks) && p.toks[i].end <= sp.End; i++ {
+	for i := firstFrom(p.toks, sp.Start); i < len(p.toks) && int(p.toks[i].end) <= sp.End; i++ {
 		if p.toks[i].isWord() {
 			n++
 		}
@@ -849,7 +849,7 @@ func (f *finder) add(p *para, content *Span, kind, rule string, cue, sp, role *S
 	if content == nil {
 		return
 	}
-	c := Candidate{Paragraph: content.Paragraph, Start: content.Start, End: content.End, Text: content.Text,
+	c := Candidate{Paragraph: content.Paragraph, Start: content.Start, End: content.End, Text: content.Text, ByteStart: content.ByteStart, ByteEnd: content.ByteEnd,
 		Kind: kind, Rule: rule, Cue: cue, Speaker: sp, Role: role}
 	sr, conf := f.resolve(p, sp, role, conf)
 	c.SpeakerResolved, c.Confidence = sr, round2(max(conf, 0.05))

@@ -14,8 +14,8 @@ import (
 // token is a word or a punctuation mark of one paragraph.
 type token struct {
 	norm          string // matching form (text.Normalize's folding)
-	start, end    int    // code points in the original paragraph, end exclusive
-	bstart, bend  int    // the same in bytes
+	start, end    int32  // code points in the original paragraph, end exclusive (Find refuses a paragraph of 2 GB or more)
+	bstart, bend  int32  // the same in bytes
 	punct         rune   // the original mark for punctuation; 0 for a word
 	upper         bool   // a word whose first letter is an upper-case letter
 	afterSpace    bool   // white space (or the paragraph start) precedes it
@@ -75,6 +75,12 @@ const tableSize = 0x2070
 type foldTables struct {
 	kind [tableSize]uint8
 	fold [tableSize]fold
+	// arabicSame has a bit for each rune of the Arabic block
+	// (U+0600–U+06FF) that is a letter or mark of its own matching form
+	// (a word character with kindSame): arabicRun reads Persian words
+	// against it. arabicStart is the same without the marks, which start
+	// no word: the letters a word starts with.
+	arabicSame, arabicStart [4]uint64
 }
 
 var foldTable = sync.OnceValue(func() *foldTables {
@@ -84,6 +90,12 @@ var foldTable = sync.OnceValue(func() *foldTables {
 		t.kind[r] = t.fold[r].kind()
 		if isUpper(r) {
 			t.kind[r] |= kindUpper
+		}
+		if x := r - 0x600; x >= 0 && x < 0x100 && t.kind[r]&(kindClass|kindSame) == clsWord|kindSame {
+			t.arabicSame[x/64] |= 1 << (x % 64)
+			if t.kind[r]&(kindMark|kindUpper) == 0 {
+				t.arabicStart[x/64] |= 1 << (x % 64)
+			}
 		}
 	}
 	return t
@@ -180,7 +192,7 @@ func (f *finder) result() []Candidate {
 // article. The tokens are appended to dst[:0], which a caller reuses from
 // one paragraph to the next.
 func tokenize(p string, buf *strings.Builder, dst []token) []token {
-	toks, _ := tokenizeValid(p, buf, dst)
+	toks, _, _ := tokenizeValid(p, buf, dst)
 	return toks
 }
 
@@ -188,16 +200,50 @@ func tokenize(p string, buf *strings.Builder, dst []token) []token {
 // (as utf8.ValidString): every rune is decoded anyway, and an invalid
 // sequence is one that decodes to utf8.RuneError of one byte. Find reads
 // its paragraphs' validity here instead of in a pass of its own over the
-// text before, which cost a tenth of its time.
-func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) {
+// text before, which cost a tenth of its time. runes is p's length in code
+// points, counted as it is read (see FindRunes).
+func tokenizeValid(p string, buf *strings.Builder, dst []token) (toks []token, runes int, valid bool) {
 	table := foldTable()
-	valid := true
-	toks := dst[:0]
+	valid = true
+	toks = dst[:0]
 	var cur *token // the word being read
 	space := true
 	ri := 0
 	prefix := -1 // the first می or نمی
 	for bi := 0; bi < len(p); {
+		if cur == nil && bi+1 < len(p) && p[bi]&0xFC == 0xD8 && p[bi+1]&0xC0 == 0x80 && table.arabicStart[p[bi]&3]>>(p[bi+1]&0x3F)&1 != 0 {
+			// A word that starts with a letter of the Arabic block that
+			// is its own matching form, most words of a Persian
+			// paragraph: what the clsWord case below does for it,
+			// without decoding the letter and reading its kind. The
+			// rest of the word is its letters of the block, then
+			// sameRun for anything else (a half-space ends the run).
+			e, n := arabicRun(table, p, bi+2)
+			n += ri + 1
+			if e < len(p) && p[e] != ' ' {
+				var more int
+				e, more = sameRun(table, p, e)
+				n += more
+			}
+			toks = slices.Grow(toks, 1)[:len(toks)+1]
+			cur = &toks[len(toks)-1]
+			cur.start, cur.end, cur.bstart, cur.bend = int32(ri), int32(n), int32(bi), int32(e)
+			cur.punct, cur.upper, cur.afterSpace = 0, false, space
+			cur.sentence, cur.qid, cur.cls = 0, -1, 0
+			cur.nlen = -1
+			space = false
+			if e < len(p) && p[e] == ' ' {
+				// The word ends: finish's work, with its form p[bi:e].
+				cur.norm = p[bi:e]
+				if prefix < 0 && splitPrefixWord(cur.norm) {
+					prefix = len(toks) - 1
+				}
+				cur, space = nil, true
+				e, n = e+1, n+1
+			}
+			bi, ri = e, n
+			continue
+		}
 		// utf8.DecodeRuneInString with the one- and two-byte forms (ASCII,
 		// the Arabic block) inline: the call cost a tenth of the time.
 		r, size := rune(p[bi]), 1
@@ -242,7 +288,7 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) 
 				// Field by field, norm last (finish sets it): storing
 				// the whole token, its string's pointer included, cost
 				// a write barrier per word.
-				cur.start, cur.end, cur.bstart, cur.bend = ri, ri, bi, bi
+				cur.start, cur.end, cur.bstart, cur.bend = int32(ri), int32(ri), int32(bi), int32(bi)
 				cur.punct, cur.upper, cur.afterSpace = 0, k&kindUpper != 0, space
 				cur.sentence, cur.qid, cur.cls = 0, -1, 0
 				cur.nlen = -1 // the matching form is p[bstart:bend]
@@ -253,7 +299,7 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) 
 				// their own matching form at once.
 				e, n := sameRun(table, p, bi+size)
 				n += ri + 1
-				if cur.nlen >= 0 || cur.bend != bi {
+				if cur.nlen >= 0 || int(cur.bend) != bi {
 					// The word's form is built (or the run comes after
 					// a deleted character): the run is copied whole.
 					if cur.nlen < 0 {
@@ -262,7 +308,7 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) 
 					buf.WriteString(p[bi:e])
 					cur.nlen += int32(e - bi)
 				}
-				cur.end, cur.bend = n, e
+				cur.end, cur.bend = int32(n), int32(e)
 				bi, ri = e, n
 				if bi < len(p) && p[bi] == ' ' {
 					// Most words end at a space: it is read here,
@@ -279,13 +325,13 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) 
 			}
 			buf.WriteString(f.s)
 			cur.nlen += int32(len(f.s))
-			cur.end, cur.bend = ri+1, bi+size
+			cur.end, cur.bend = int32(ri+1), int32(bi+size)
 		case clsPunct:
 			if cur != nil {
 				prefix = cur.finish(p, buf, len(toks)-1, prefix)
 				cur = nil
 			}
-			toks = append(toks, token{norm: foldFor(table, r).s, start: ri, end: ri + 1, bstart: bi, bend: bi + size, punct: r, afterSpace: space, qid: -1})
+			toks = append(toks, token{norm: foldFor(table, r).s, start: int32(ri), end: int32(ri + 1), bstart: int32(bi), bend: int32(bi + size), punct: r, afterSpace: space, qid: -1})
 			space = false
 		}
 		bi += size
@@ -295,15 +341,16 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) ([]token, bool) 
 		prefix = cur.finish(p, buf, len(toks)-1, prefix)
 	}
 	if prefix < 0 {
-		return toks, valid
+		return toks, ri, valid
 	}
-	return joinSplitPrefix(toks, prefix), valid
+	return joinSplitPrefix(toks, prefix), ri, valid
 }
 
 // sameRun returns the end of the run of p from byte i whose characters
 // are their own matching form (letters and marks, kindSame), and how many
-// code points it holds. Most of a Persian paragraph is read here, two
-// bytes at a time: a two-byte rune is below U+0800, inside the table.
+// code points it holds: the words of Latin script, and what follows the
+// letters of the Arabic block a Persian word starts with (arabicRun). A
+// two-byte rune is below U+0800, inside the table.
 func sameRun(table *foldTables, p string, i int) (end, n int) {
 	const want = clsWord | kindSame
 	for i < len(p) {
@@ -333,6 +380,20 @@ func sameRun(table *foldTables, p string, i int) (end, n int) {
 	return i, n
 }
 
+// arabicRun returns the end of the run of p from byte i of runes of the
+// Arabic block that are their own matching form (arabicSame), and how many
+// it holds: most of a Persian paragraph. A rune's lead byte's low two bits
+// and the next byte's six are the rune less 0x600, one bit each in
+// arabicSame: a few instructions a letter, where sameRun decodes it and
+// reads its kind.
+func arabicRun(table *foldTables, p string, i int) (end, n int) {
+	for i+1 < len(p) && p[i]&0xFC == 0xD8 && p[i+1]&0xC0 == 0x80 && table.arabicSame[p[i]&3]>>(p[i+1]&0x3F)&1 != 0 {
+		i += 2
+		n++
+	}
+	return i, n
+}
+
 // foldFor is the fold of rune r, in the table or above it.
 func foldFor(table *foldTables, r rune) fold {
 	if r < tableSize {
@@ -349,7 +410,7 @@ func (t *token) startBuilding(p string, buf *strings.Builder) {
 		buf.Grow(min(len(p), 1024)) // not from 8 bytes up
 	}
 	buf.WriteString(p[t.bstart:t.bend])
-	t.nlen = int32(t.bend - t.bstart)
+	t.nlen = t.bend - t.bstart
 }
 
 // finish sets the matching form of word t, token i of p, when it ends:
@@ -363,10 +424,17 @@ func (t *token) finish(p string, buf *strings.Builder, i, prefix int) int {
 		s := buf.String()
 		t.norm = s[len(s)-int(t.nlen):]
 	}
-	if prefix < 0 && (t.norm == "می" || t.norm == "نمی") {
+	if prefix < 0 && splitPrefixWord(t.norm) {
 		return i
 	}
 	return prefix
+}
+
+// splitPrefixWord reports whether w is the verbal prefix می or نمی. The
+// word's first four bytes are compared first: a test of its length, the
+// same for one word in five, was mispredicted as often.
+func splitPrefixWord(w string) bool {
+	return len(w) >= 4 && (w[:4] == "می" && len(w) == 4 || w[:4] == "نم" && w == "نمی")
 }
 
 // validUTF8 is utf8.ValidString, faster on Arabic-script text: it reads
@@ -434,6 +502,131 @@ func (lx *lexicon) startsOf(w string) uint32 {
 	return lx.starts.getHashed(w, h)
 }
 
+// classOf is startsOf(w), answered without a branch that depends on
+// whether w is in the lexicon for a word of 4 to 12 bytes (two to six
+// Persian letters: most words, and nearly all that start a phrase). A
+// third of the words of Persian text are in it, at no pattern a branch
+// predictor can learn: the filter's test in startsOf was mispredicted for
+// one word in three, the finder's costliest branch.
+//
+// The word's key is three loads of four bytes: its first four, the four
+// from (n-4)/2 and its last four, which hold every byte of a word of 4 to
+// 12 bytes. They overlap in a shorter word, whose length the key also
+// holds: equal keys, equal words.
+func (lx *lexicon) classOf(w string) uint32 {
+	n := len(w)
+	if uint(n-minShort) > maxShort-minShort {
+		return lx.startsOf(w)
+	}
+	lo := uint64(load32(w, 0)) | uint64(load32(w, (n-4)>>1))<<32 // from byte 0 to 4 as n grows: no branch
+	hi := load32(w, n-4)
+	t := lx.short
+	i := shortSlotOf(lo, hi, n)
+	s := &t.slots[i]
+	// Another word's slot (the table is under a third full): probe on.
+	// The test is of bits, not a branch on whether w is there; a free
+	// slot's classes are none.
+	x := s.lo ^ lo | uint64(s.hi^hi) | uint64(s.meta^uint32(n))&shortLenMask // 0 when the slot holds w
+	if (x|-x)&-uint64(s.meta)>>63 != 0 {
+		return probe(t, lo, hi, n, i)
+	}
+	return t.classes[s.meta>>shortLenBits]
+}
+
+// Lengths in bytes of the words shortClasses holds: a key of three loads
+// of four bytes (classOf) holds every byte of them.
+const (
+	minShort = 4
+	maxShort = 12
+)
+
+// shortBits sizes shortClasses: 1,024 slots of 16 bytes (16 KB), under a
+// third full with the Persian lexicon's 290 words of 4 to 12 bytes. A
+// fixed size spares classOf a variable shift and its bounds checks. The
+// word and its classes are in the slot, one cache line a word. At ingest,
+// where extraction has just filled the caches, most of classOf's time was
+// the cache miss on reading the slot: the table was three times the size
+// (twice the slots, of 24 bytes). (A byte of tag a slot, read first so
+// that the words not in the lexicon read no slot, missed the cache less
+// but cost more than it saved.)
+const shortBits = 10
+
+// A slot's meta holds the word's length in its low shortLenBits and, above
+// them, the index of its classes in shortTable.classes.
+const (
+	shortLenBits        = 4
+	shortLenMask uint64 = 1<<shortLenBits - 1
+)
+
+// shortClasses is lexicon.starts for its words of minShort to maxShort
+// bytes, keyed by the words' bytes themselves (classOf): comparing two
+// keys compares the words, with no call and no loop.
+type shortClasses = *shortTable
+
+type shortTable struct {
+	slots [1 << shortBits]shortSlot
+	// classes are the distinct classes of the words, which a slot names
+	// by their index: the lexicon's words share a few dozen, and a slot
+	// of 16 bytes has no room for them beside the word. classes[0] is
+	// none, a free slot's.
+	classes []uint32
+}
+
+// shortSlot is a word of minShort to maxShort bytes: its first and middle
+// four bytes (lo), its last four (hi) and its length with the index of its
+// classes (meta). A free slot's meta is 0: every word's holds its length.
+type shortSlot struct {
+	lo   uint64
+	hi   uint32
+	meta uint32
+}
+
+// shortSlotOf is the first slot of the key lo, hi of a word of n bytes.
+func shortSlotOf(lo uint64, hi uint32, n int) uint64 {
+	return ((lo*0x9E3779B97F4A7C15 ^ (uint64(hi) | uint64(n)<<32)) * 0xC2B2AE3D27D4EB4F) >> (64 - shortBits)
+}
+
+// probe looks for the key lo, hi of a word of n bytes from slot i on.
+func probe(t shortClasses, lo uint64, hi uint32, n int, i uint64) uint32 {
+	for ; ; i = (i + 1) % (1 << shortBits) {
+		switch s := &t.slots[i]; {
+		case s.lo == lo && s.hi == hi && uint64(s.meta)&shortLenMask == uint64(n):
+			return t.classes[s.meta>>shortLenBits]
+		case s.meta == 0:
+			return 0
+		}
+	}
+}
+
+// newShortClasses builds the table of the words of starts of minShort to
+// maxShort bytes.
+func newShortClasses(starts *wordTable[uint32]) shortClasses {
+	t := &shortTable{classes: []uint32{0}}
+	index := map[uint32]uint32{0: 0}
+	n := 0
+	starts.each(func(w string, c *uint32) {
+		if len(w) < minShort || len(w) > maxShort {
+			return
+		}
+		if n++; 2*n > len(t.slots) {
+			panic("quotes: too many words for shortClasses")
+		}
+		k, ok := index[*c]
+		if !ok {
+			k = uint32(len(t.classes))
+			index[*c] = k
+			t.classes = append(t.classes, *c)
+		}
+		lo, hi := uint64(load32(w, 0))|uint64(load32(w, (len(w)-4)>>1))<<32, load32(w, len(w)-4)
+		i := shortSlotOf(lo, hi, len(w))
+		for t.slots[i].meta != 0 {
+			i = (i + 1) % (1 << shortBits)
+		}
+		t.slots[i] = shortSlot{lo, hi, uint32(len(w)) | k<<shortLenBits}
+	})
+	return t
+}
+
 // firstFrom returns the first of toks (in order) that starts at or after
 // code point cp: slices.BinarySearchFunc without copying a token to the
 // comparison for every step, which cost the speaker's resolution a third
@@ -442,7 +635,7 @@ func firstFrom(toks []token, cp int) int {
 	lo, hi := 0, len(toks)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if toks[m].start < cp {
+		if int(toks[m].start) < cp {
 			lo = m + 1
 		} else {
 			hi = m
@@ -458,7 +651,7 @@ func firstEndingFrom(toks []token, cp int) int {
 	lo, hi := 0, len(toks)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if toks[m].end < cp {
+		if int(toks[m].end) < cp {
 			lo = m + 1
 		} else {
 			hi = m
@@ -514,7 +707,7 @@ func startsArabic(s string) bool {
 }
 
 // wordTable maps words to values by open addressing over a hash of a
-// word's length and its first and last eight bytes: the lexicon's lists
+// word's length and some of its bytes (tableHash): the lexicon's lists
 // are asked about a word at most tokens, and Go's string maps (hashing
 // every byte, then probing a group) cost a tenth of the finder's time.
 // Words are never empty: the empty key marks a free slot.
@@ -524,34 +717,30 @@ type wordTable[V any] struct {
 	n    int // keys in use
 }
 
-// tableHash mixes w's length and its first and last eight bytes (all of
-// a shorter word's).
+// tableHash mixes w's length and its first, middle and last four bytes:
+// every byte of a word of up to twelve (six Persian letters, nearly every
+// word the lists hold). A word of four bytes or more, nearly every word,
+// takes the same path whatever its length: the branch between lengths that
+// an earlier form took was mispredicted for one word in three.
 func tableHash(w string) uint64 {
 	n := len(w)
 	var x uint64
-	switch {
-	case n >= 8:
-		x = load64(w, 0) ^ bits.RotateLeft64(load64(w, n-8), 31)
-	case n >= 4:
-		// Every byte, in two loads that may overlap, without a loop:
-		// most Persian words are of two to three letters, 4–7 bytes.
+	if n >= 4 {
+		// Loads that overlap in a word of fewer than twelve bytes.
 		x = uint64(load32(w, 0)) | uint64(load32(w, n-4))<<32
-	case n > 0:
+		x ^= bits.RotateLeft64(uint64(load32(w, (n-4)>>1))*0xC2B2AE3D27D4EB4F, 32)
+	} else if n > 0 {
 		x = uint64(w[0]) | uint64(w[n>>1])<<8 | uint64(w[n-1])<<16
 	}
 	x = (x ^ uint64(n)<<56) * 0x9E3779B97F4A7C15
 	return x ^ x>>29
 }
 
-// load64 reads eight bytes of s from i, little-endian.
-func load64(s string, i int) uint64 {
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-}
-
-// load32 reads four bytes of s from i, little-endian.
+// load32 reads four bytes of s from i, little-endian (one bounds check,
+// for the slice).
 func load32(s string, i int) uint32 {
-	return uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
+	s = s[i : i+4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // get returns w's value, or the zero value when w is not in the table.

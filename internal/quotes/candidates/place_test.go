@@ -15,7 +15,7 @@ import (
 // paragraph is the same words in the article.
 func TestParagraphOffsets(t *testing.T) {
 	text := "  عنوان 🇮🇷\n\n\t\nوی افزود: «ما نمی‌رویم.»  \nlast"
-	ps, _ := paragraphs(text)
+	ps := located(t, text)
 	want := []string{"عنوان 🇮🇷", "وی افزود: «ما نمی‌رویم.»", "last"}
 	if len(ps) != len(want) {
 		t.Fatalf("paragraphs %+v, want %q", ps, want)
@@ -28,7 +28,22 @@ func TestParagraphOffsets(t *testing.T) {
 		if got := string(runes[p.start : p.start+len([]rune(p.text))]); got != p.text {
 			t.Errorf("paragraph %d at %d reads %q in the text", i, p.start, got)
 		}
+		if want := utf8.RuneCountInString(p.text); p.runes != want {
+			t.Errorf("paragraph %d has %d code points, want %d", i, p.runes, want)
+		}
 	}
+}
+
+// located is what Find places its candidates in: text's paragraphs, with
+// the lengths the finder counted in them.
+func located(t *testing.T, text string) []paragraph {
+	t.Helper()
+	texts := quotes.Paragraphs(text)
+	runes := make([]int, len(texts))
+	if _, err := quotes.FindRunes(texts, "fa", runes); err != nil {
+		t.Fatal(err)
+	}
+	return paragraphs(text, texts, runes)
 }
 
 // TestPlaceMapsSpans turns a candidate in paragraph offsets into one in
@@ -36,18 +51,20 @@ func TestParagraphOffsets(t *testing.T) {
 // outside their paragraph or an unknown kind.
 func TestPlaceMapsSpans(t *testing.T) {
 	text := "علی لاریجانی، رئیس مجلس، گفت:\n\nوی افزود: «ما به مذاکره پایبندیم.»"
-	ps, _ := paragraphs(text)
+	ps := located(t, text)
 	runes := []rune(text)
+	// at is the span of words w in paragraph n (1-based, as the finder
+	// and its CLI number them), in code points and bytes.
+	at := func(n int, w string) quotes.Span {
+		b := strings.Index(ps[n-1].text, w)
+		r := utf8.RuneCountInString(ps[n-1].text[:b])
+		return quotes.Span{Paragraph: n, Start: r, End: r + utf8.RuneCountInString(w), ByteStart: int32(b), ByteEnd: int32(b + len(w))}
+	}
 	quote := "ما به مذاکره پایبندیم."
-	qs := strings.Index(ps[1].text, quote)
-	qStart := len([]rune(ps[1].text[:qs]))
-	// Paragraphs are numbered from 1, as the finder and its CLI do.
-	c := quotes.Candidate{Paragraph: 2, Start: qStart, End: qStart + len([]rune(quote)), Kind: quotes.Direct,
-		Cue:             &quotes.Span{Paragraph: 2, Start: 3, End: 8},
-		Speaker:         &quotes.Span{Paragraph: 2, Start: 0, End: 2},
-		Role:            &quotes.Span{Paragraph: 1, Start: 14, End: 23},
-		SpeakerResolved: "علی لاریجانی", Confidence: 1.4}
-	got, err := place(ps, c)
+	q, cue, speaker, role := at(2, quote), at(2, "افزود"), at(2, "وی"), at(1, "رئیس مجلس")
+	c := quotes.Candidate{Paragraph: 2, Start: q.Start, End: q.End, ByteStart: q.ByteStart, ByteEnd: q.ByteEnd, Kind: quotes.Direct,
+		Cue: &cue, Speaker: &speaker, Role: &role, SpeakerResolved: "علی لاریجانی", Confidence: 1.4}
+	got, err := place(ps, c, new([]Span))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,21 +83,25 @@ func TestPlaceMapsSpans(t *testing.T) {
 		t.Errorf("confidence %v, want it capped at 1", got.Confidence)
 	}
 	for _, bad := range []quotes.Candidate{
-		{Paragraph: 3, Start: 0, End: 1, Kind: quotes.Direct},
-		{Paragraph: 0, Start: 0, End: 1, Kind: quotes.Direct},
-		{Paragraph: 2, Start: 5, End: 500, Kind: quotes.Direct},
-		{Paragraph: 2, Start: 5, End: 5, Kind: quotes.Direct},
-		{Paragraph: 2, Start: 0, End: 3, Kind: "rumour"},
-		{Paragraph: 2, Start: 0, End: 3, Kind: quotes.Direct, Cue: &quotes.Span{Paragraph: -1, Start: 0, End: 1}},
+		{Paragraph: 3, Start: 0, End: 1, ByteEnd: 1, Kind: quotes.Direct},
+		{Paragraph: 0, Start: 0, End: 1, ByteEnd: 1, Kind: quotes.Direct},
+		{Paragraph: 2, Start: 5, End: 500, ByteStart: 9, ByteEnd: 900, Kind: quotes.Direct},
+		{Paragraph: 2, Start: 5, End: 5, ByteStart: 9, ByteEnd: 9, Kind: quotes.Direct},
+		{Paragraph: 2, Start: 0, End: 3, ByteEnd: 5, Kind: "rumour"},
+		{Paragraph: 2, Start: 0, End: 3, ByteEnd: 5, Kind: quotes.Direct, Cue: &quotes.Span{Paragraph: -1, Start: 0, End: 1, ByteEnd: 1}},
+		// bytes that split a letter, or do not hold as many code points
+		{Paragraph: 2, Start: 0, End: 2, ByteStart: 0, ByteEnd: 3, Kind: quotes.Direct},
+		{Paragraph: 2, Start: 0, End: 2, ByteStart: 0, ByteEnd: 2, Kind: quotes.Direct},
 	} {
-		if _, err := place(ps, bad); err == nil {
+		if _, err := place(ps, bad, new([]Span)); err == nil {
 			t.Errorf("%+v was placed", bad)
 		}
 	}
 	// Without a resolved name the mention is the speaker.
 	c.SpeakerResolved = ""
-	c.Speaker = &quotes.Span{Paragraph: 1, Start: 0, End: 12}
-	if got, _ := place(ps, c); got.SpeakerName != "علی لاریجانی" {
+	lari := at(1, "علی لاریجانی")
+	c.Speaker = &lari
+	if got, _ := place(ps, c, new([]Span)); got.SpeakerName != "علی لاریجانی" {
 		t.Errorf("speaker name %q, want the mention", got.SpeakerName)
 	}
 }
@@ -126,30 +147,31 @@ func TestFindSkipsOtherLanguages(t *testing.T) {
 	}
 }
 
-// TestRuneOffsets holds runeCount and byteOf, which count bytes eight at a
-// time, to decoding the text rune by rune.
+// TestRuneOffsets holds runeCount, which counts bytes eight at a time, to
+// decoding the text rune by rune. Some texts are longer than a block of
+// 255 words (2,040 bytes), and some are nothing but continuation bytes
+// after their first, where a byte's count in the block is at its highest.
 func TestRuneOffsets(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	alphabet := []string{"a", " ", "گ", "ی", "\u200c", "«", "🇮🇷", "€", "\n"}
-	for range 2000 {
+	for i := range 2000 {
+		n := rng.IntN(120)
+		if i%20 == 0 {
+			n = 500 + rng.IntN(2000) // up to 20,000 bytes: several blocks
+		}
 		var b strings.Builder
-		for range rng.IntN(120) {
+		for range n {
 			b.WriteString(alphabet[rng.IntN(len(alphabet))])
 		}
 		s := b.String()
 		if got, want := runeCount(s), utf8.RuneCountInString(s); got != want {
 			t.Fatalf("runeCount(%q) = %d, want %d", s, got, want)
 		}
-		p := &paragraph{text: s}
-		n := 0
-		for i := range s {
-			if got := p.byteOf(n); got != i {
-				t.Fatalf("%q: byteOf(%d) = %d, want %d", s, n, got, i)
-			}
-			n++
-		}
-		if p.byteOf(n) != len(s) || p.byteOf(n+1) != -1 || p.byteOf(-1) != -1 {
-			t.Fatalf("%q: byteOf at or past the end (%d code points)", s, n)
+	}
+	for _, n := range []int{2039, 2040, 2041, 5000} {
+		s := "€" + strings.Repeat("\x80", n)
+		if got, want := runeCount(s), 1; got != want {
+			t.Fatalf("runeCount(€ and %d continuation bytes) = %d, want %d", n, got, want)
 		}
 	}
 }
