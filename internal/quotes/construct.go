@@ -202,7 +202,7 @@ func (f *finder) nextQuotes(p *para) {
 		}
 		c := f.out[prev]
 		content := f.takeQuote(p, q)
-		f.out = append(f.out, Candidate{Paragraph: p.n, Start: content.Start, End: content.End, Text: content.Text, ByteStart: content.ByteStart, ByteEnd: content.ByteEnd, Kind: Direct, Rule: "quote-next",
+		f.out = append(f.out, Candidate{Span: *content, Kind: Direct, Rule: "quote-next",
 			Cue: c.Cue, Speaker: c.Speaker, Role: c.Role, SpeakerResolved: c.SpeakerResolved, Confidence: confContinuation})
 	}
 }
@@ -457,7 +457,7 @@ func (f *finder) construction(p *para, a, b, limit, from int) {
 					}
 				}
 			}
-			c := &Candidate{Paragraph: p.n, Kind: Direct, Cue: cueSpan, Speaker: sp, Role: role, Confidence: confHeading}
+			c := &Candidate{Span: Span{Paragraph: p.n}, Kind: Direct, Cue: cueSpan, Speaker: sp, Role: role, Confidence: confHeading}
 			c.SpeakerResolved, _ = f.resolve(p, sp, role, 0)
 			f.newIntro = c
 			return

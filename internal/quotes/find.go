@@ -456,7 +456,7 @@ func (f *finder) continueWith(p *para, prev *Candidate, rule string, conf float6
 	if content == nil {
 		return
 	}
-	c := Candidate{Paragraph: p.n, Start: content.Start, End: content.End, Text: content.Text, ByteStart: content.ByteStart, ByteEnd: content.ByteEnd, Kind: Direct, Rule: rule,
+	c := Candidate{Span: *content, Kind: Direct, Rule: rule,
 		Cue: prev.Cue, Speaker: prev.Speaker, Role: prev.Role, SpeakerResolved: prev.SpeakerResolved, Confidence: conf}
 	f.out = append(f.out, c)
 }
@@ -631,7 +631,7 @@ func (f *finder) speechHeading(p *para, end int) *Candidate {
 	case e < end && f.lx.roles.hasTok(&p.toks[e]):
 		role = p.span(e, end) // X role
 	}
-	c := &Candidate{Paragraph: p.n, Speaker: sp, Role: role, Confidence: confHeading}
+	c := &Candidate{Span: Span{Paragraph: p.n}, Speaker: sp, Role: role, Confidence: confHeading}
 	c.SpeakerResolved = f.resolveName(p, sp, role)
 	return c
 }
@@ -668,7 +668,7 @@ func (f *finder) documentBelow(p *para) *Candidate {
 			if sp == nil || long {
 				return nil
 			}
-			c := &Candidate{Paragraph: p.n, Kind: Direct, Speaker: sp, Role: role, Confidence: confHeading}
+			c := &Candidate{Span: Span{Paragraph: p.n}, Kind: Direct, Speaker: sp, Role: role, Confidence: confHeading}
 			c.SpeakerResolved = f.resolveName(p, sp, role)
 			return c
 		}
@@ -701,7 +701,7 @@ func (f *finder) headingOf(p *para) *Candidate {
 		n++ // a heading without its colon (bareHeading): the role runs to the end
 	}
 	role := p.span(sep+1, n-1)
-	c := &Candidate{Paragraph: p.n, Speaker: sp, Role: role, Confidence: confHeading}
+	c := &Candidate{Span: Span{Paragraph: p.n}, Speaker: sp, Role: role, Confidence: confHeading}
 	c.SpeakerResolved = f.resolveName(p, sp, role)
 	return c
 }

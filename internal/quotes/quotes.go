@@ -29,18 +29,12 @@ const (
 	Indirect = "indirect"
 )
 
-// Candidate is one quotation found in a text. Paragraph (1-based), Start,
-// End and Text are the quoted content, as in Span. Cue, Speaker and Role may point into an earlier
+// Candidate is one quotation found in a text. Its Span (Paragraph,
+// 1-based, Start, End and Text, in the JSON line as the candidate's own)
+// is the quoted content. Cue, Speaker and Role may point into an earlier
 // paragraph, or be nil.
 type Candidate struct {
-	Paragraph int    `json:"paragraph"`
-	Start     int    `json:"start"`
-	End       int    `json:"end"`
-	Text      string `json:"text"`
-	// ByteStart and ByteEnd are the content in bytes of its paragraph,
-	// as in Span.
-	ByteStart       int32   `json:"-"`
-	ByteEnd         int32   `json:"-"`
+	Span
 	Kind            string  `json:"kind"`
 	Cue             *Span   `json:"cue"`
 	Speaker         *Span   `json:"speaker"`

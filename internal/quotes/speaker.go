@@ -849,8 +849,7 @@ func (f *finder) add(p *para, content *Span, kind, rule string, cue, sp, role *S
 	if content == nil {
 		return
 	}
-	c := Candidate{Paragraph: content.Paragraph, Start: content.Start, End: content.End, Text: content.Text, ByteStart: content.ByteStart, ByteEnd: content.ByteEnd,
-		Kind: kind, Rule: rule, Cue: cue, Speaker: sp, Role: role}
+	c := Candidate{Span: *content, Kind: kind, Rule: rule, Cue: cue, Speaker: sp, Role: role}
 	sr, conf := f.resolve(p, sp, role, conf)
 	c.SpeakerResolved, c.Confidence = sr, round2(max(conf, 0.05))
 	f.out = append(f.out, c)

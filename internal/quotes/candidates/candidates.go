@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pressreview/pressreview/internal/quotes"
 	"github.com/pressreview/pressreview/internal/store"
@@ -190,7 +191,7 @@ func place(ps []paragraph, c quotes.Candidate, spans *[]Span) (Candidate, error)
 	if q.Kind != quotes.Direct && q.Kind != quotes.Indirect {
 		return q, fmt.Errorf("candidate in paragraph %d: unknown kind %q", c.Paragraph, c.Kind)
 	}
-	body, err := span(ps, quotes.Span{Paragraph: c.Paragraph, Start: c.Start, End: c.End, ByteStart: c.ByteStart, ByteEnd: c.ByteEnd})
+	body, err := span(ps, c.Span)
 	if err != nil {
 		return q, err
 	}
@@ -238,7 +239,7 @@ func span(ps []paragraph, s quotes.Span) (Span, error) {
 // startsRune reports whether byte i of s starts a character or is the end
 // of s: a span cut there does not split one.
 func startsRune(s string, i int) bool {
-	return i == len(s) || s[i]&0xC0 != 0x80
+	return i == len(s) || utf8.RuneStart(s[i])
 }
 
 // Save replaces the candidates of an article with found, in the caller's

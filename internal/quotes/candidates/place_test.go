@@ -62,7 +62,7 @@ func TestPlaceMapsSpans(t *testing.T) {
 	}
 	quote := "ما به مذاکره پایبندیم."
 	q, cue, speaker, role := at(2, quote), at(2, "افزود"), at(2, "وی"), at(1, "رئیس مجلس")
-	c := quotes.Candidate{Paragraph: 2, Start: q.Start, End: q.End, ByteStart: q.ByteStart, ByteEnd: q.ByteEnd, Kind: quotes.Direct,
+	c := quotes.Candidate{Span: quotes.Span{Paragraph: 2, Start: q.Start, End: q.End, ByteStart: q.ByteStart, ByteEnd: q.ByteEnd}, Kind: quotes.Direct,
 		Cue: &cue, Speaker: &speaker, Role: &role, SpeakerResolved: "علی لاریجانی", Confidence: 1.4}
 	got, err := place(ps, c, new([]Span))
 	if err != nil {
@@ -83,15 +83,15 @@ func TestPlaceMapsSpans(t *testing.T) {
 		t.Errorf("confidence %v, want it capped at 1", got.Confidence)
 	}
 	for _, bad := range []quotes.Candidate{
-		{Paragraph: 3, Start: 0, End: 1, ByteEnd: 1, Kind: quotes.Direct},
-		{Paragraph: 0, Start: 0, End: 1, ByteEnd: 1, Kind: quotes.Direct},
-		{Paragraph: 2, Start: 5, End: 500, ByteStart: 9, ByteEnd: 900, Kind: quotes.Direct},
-		{Paragraph: 2, Start: 5, End: 5, ByteStart: 9, ByteEnd: 9, Kind: quotes.Direct},
-		{Paragraph: 2, Start: 0, End: 3, ByteEnd: 5, Kind: "rumour"},
-		{Paragraph: 2, Start: 0, End: 3, ByteEnd: 5, Kind: quotes.Direct, Cue: &quotes.Span{Paragraph: -1, Start: 0, End: 1, ByteEnd: 1}},
+		{Span: quotes.Span{Paragraph: 3, Start: 0, End: 1, ByteEnd: 1}, Kind: quotes.Direct},
+		{Span: quotes.Span{Paragraph: 0, Start: 0, End: 1, ByteEnd: 1}, Kind: quotes.Direct},
+		{Span: quotes.Span{Paragraph: 2, Start: 5, End: 500, ByteStart: 9, ByteEnd: 900}, Kind: quotes.Direct},
+		{Span: quotes.Span{Paragraph: 2, Start: 5, End: 5, ByteStart: 9, ByteEnd: 9}, Kind: quotes.Direct},
+		{Span: quotes.Span{Paragraph: 2, Start: 0, End: 3, ByteEnd: 5}, Kind: "rumour"},
+		{Span: quotes.Span{Paragraph: 2, Start: 0, End: 3, ByteEnd: 5}, Kind: quotes.Direct, Cue: &quotes.Span{Paragraph: -1, Start: 0, End: 1, ByteEnd: 1}},
 		// bytes that split a letter, or do not hold as many code points
-		{Paragraph: 2, Start: 0, End: 2, ByteStart: 0, ByteEnd: 3, Kind: quotes.Direct},
-		{Paragraph: 2, Start: 0, End: 2, ByteStart: 0, ByteEnd: 2, Kind: quotes.Direct},
+		{Span: quotes.Span{Paragraph: 2, Start: 0, End: 2, ByteStart: 0, ByteEnd: 3}, Kind: quotes.Direct},
+		{Span: quotes.Span{Paragraph: 2, Start: 0, End: 2, ByteStart: 0, ByteEnd: 2}, Kind: quotes.Direct},
 	} {
 		if _, err := place(ps, bad, new([]Span)); err == nil {
 			t.Errorf("%+v was placed", bad)
