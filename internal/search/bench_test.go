@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -108,7 +109,72 @@ func TestSearchBenchmark(t *testing.T) {
 			}
 			return fmt.Sprintf("%s database (articles %s, search_docs with GIN index %s)", mib(total), mib(articles), mib(docs))
 		})
+		benchEstimates(t, db)
 	})
+}
+
+// benchEstimates reports how close PostgreSQL's estimated totals come to
+// the count of every match: for the searches of the mix and for 60 of the
+// archive's common words (every eighth of the planner's statistics, those
+// found in 2–60% of the articles).
+func benchEstimates(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	queries := []string{}
+	for _, op := range gen.Mix {
+		if op.Interval == "" {
+			queries = append(queries, op.Query)
+		}
+	}
+	rows, err := db.QueryContext(ctx, `SELECT e FROM pg_stats, unnest(most_common_elems::text::text[]) WITH ORDINALITY AS u(e, i)
+		WHERE tablename = 'search_docs' AND attname = 'tsv'
+		AND most_common_elem_freqs[i] BETWEEN 0.02 AND 0.6 AND i % 8 = 0 ORDER BY most_common_elem_freqs[i] DESC LIMIT 60`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			t.Fatal(err)
+		}
+		queries = append(queries, e)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var errs []float64
+	for _, q := range queries {
+		p, err := newPlan(store.Postgres, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var exact int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+p.match.from+` WHERE `+p.match.where.sql(), p.match.where.args...).Scan(&exact); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Search(ctx, db, Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Estimated {
+			if res.Total != exact {
+				t.Errorf("%s: counted %d, count(*) %d", q, res.Total, exact)
+			}
+			continue
+		}
+		e := float64(res.Total-exact) / float64(exact)
+		errs = append(errs, e)
+		t.Logf("  estimate %8d of %8d (%+.2f%%)  %s", res.Total, exact, 100*e, q)
+	}
+	if len(errs) == 0 {
+		return
+	}
+	var sum, worst float64
+	for _, e := range errs {
+		sum += e * e
+		worst = max(worst, math.Abs(e))
+	}
+	t.Logf("estimates: %d of %d searches estimated; error root mean square %.2f%%, largest %.2f%%",
+		len(errs), len(queries), 100*math.Sqrt(sum/float64(len(errs))), 100*worst)
 }
 
 // benchPostgresURL returns a throwaway database, or with benchDirEnv set

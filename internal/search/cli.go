@@ -119,7 +119,10 @@ func printResult(w io.Writer, res Result) error {
 	if res.Window > 0 {
 		order += ", among the newest " + strconv.Itoa(res.Window)
 	}
-	fmt.Fprintf(w, "%d %s for %s (%s)\n\n", res.Total, noun, res.Query, order)
+	if res.Estimated {
+		order += ", the total estimated from a sample"
+	}
+	fmt.Fprintf(w, "%s %s for %s (%s)\n\n", res.ShownTotal(), noun, res.Query, order)
 	for _, h := range res.Hits {
 		outlet := h.Outlet.Name
 		if h.Outlet.Orientation != "" {

@@ -26,7 +26,8 @@ type archivePage struct {
 	Error     string
 	Searched  bool
 	Total     string
-	Window    int // search.Result.Window: the order and facets are of the newest Window matches
+	Window    int  // search.Result.Window: the order and facets are of the newest Window matches
+	Estimated bool // search.Result.Estimated: Total is an estimate
 	Hits      []hitRow
 	Clips     []archiveClip
 	Facets    []facetGroup
@@ -80,7 +81,7 @@ func (s *studio) archive(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Total, p.Window = fmt.Sprintf("%d", res.Total), res.Window
+	p.Total, p.Window, p.Estimated = res.ShownTotal(), res.Window, res.Estimated
 	for _, h := range res.Hits {
 		p.Hits = append(p.Hits, hitRow{Href: articleHref(h.ArticleID), Title: template.HTML(h.TitleHTML),
 			Snippet: template.HTML(h.SnippetHTML), Lang: h.Lang, Dir: h.Dir, Outlet: h.Outlet.Name,

@@ -1,0 +1,239 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/pressreview/pressreview/internal/store"
+)
+
+// idSample is what postgresWindow reads of a large result on
+// PostgreSQL: every match with an article ID above above, and the
+// matches in ranges of IDs at or below it, from which the rest is
+// estimated.
+type idSample struct {
+	// lo and hi are the lowest and highest indexed article IDs.
+	lo, hi, above int64
+	// ranges are [from, to) ranges of IDs, evenly spread over lo..above.
+	ranges [][2]int64
+	// density is the expected matches per article ID.
+	density float64
+}
+
+// sample plans the reading of a result of the window size n: nil when
+// at most estimateAbove matches are expected, or when a sample would read
+// most of them, so that every match is counted.
+//
+// What is expected is an upper bound built from the planner's estimate
+// of each word and of the filters alone (bound). PostgreSQL's own
+// estimate of the whole query multiplies the frequencies of its parts as
+// if they were independent, and they are not: it expected 198 matches of
+// "مذاکرات هسته‌ای" (32,004) and 5,540 of talks in English (54,834), and
+// those searches then visited every match.
+func (p plan) sample(ctx context.Context, db store.Querier, n int) (*idSample, error) {
+	var branches []string
+	var args []any
+	probes := map[string]int{}
+	p.e.probes(func(tsq string) {
+		if _, ok := probes[tsq]; !ok {
+			probes[tsq] = len(branches)
+			branches = append(branches, `SELECT 1 FROM search_docs d WHERE d.tsv @@ CAST(? AS tsquery)`)
+			args = append(args, tsq)
+		}
+	})
+	var filters where
+	addFilters(&filters, store.Postgres, articleFilters(p.q.Filters), docColumns)
+	if len(filters.conds) > 0 {
+		branches = append(branches, `SELECT 1 FROM search_docs d WHERE `+filters.sql())
+		args = append(args, filters.args...)
+	}
+	var explained []byte
+	err := db.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) `+strings.Join(branches, ` UNION ALL `), args...).Scan(&explained)
+	if err != nil {
+		return nil, fmt.Errorf("search: estimate: %w", err)
+	}
+	type node struct {
+		Type  string  `json:"Node Type"`
+		Rows  float64 `json:"Plan Rows"`
+		Plans []node
+	}
+	var plans []struct{ Plan node }
+	if err := json.Unmarshal(explained, &plans); err != nil || len(plans) != 1 {
+		return nil, fmt.Errorf("search: estimate: reading the plan %.80q: %v", explained, err)
+	}
+	// One branch is the plan itself; several are the children of an
+	// Append, which a Gather may hold.
+	top := plans[0].Plan
+	rows := []float64{top.Rows}
+	if len(branches) > 1 {
+		for top.Type != "Append" && len(top.Plans) == 1 {
+			top = top.Plans[0]
+		}
+		rows = rows[:0]
+		for _, b := range top.Plans {
+			rows = append(rows, b.Rows)
+		}
+	}
+	if len(rows) != len(branches) {
+		return nil, fmt.Errorf("search: estimate: %d branches planned, %d written", len(rows), len(branches))
+	}
+	est := p.e.bound(func(tsq string) float64 { return rows[probes[tsq]] })
+	if len(filters.conds) > 0 {
+		est = min(est, rows[len(rows)-1])
+	}
+	if est <= float64(estimateAbove) || math.IsInf(est, 1) {
+		return nil, nil
+	}
+	var lo, hi int64
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(min(article_id), 0), coalesce(max(article_id), 0) FROM search_docs`).Scan(&lo, &hi); err != nil {
+		return nil, fmt.Errorf("search: estimate: %w", err)
+	}
+	density := est / float64(hi-lo+1)
+	return newSample(lo, hi, density, density, n), nil
+}
+
+// probes calls add with the tsquery of each word whose frequency bound
+// reads: every term, and each word of a phrase.
+func (e *expr) probes(add func(tsq string)) {
+	switch e.op {
+	case opTerm:
+		add(e.tsquery())
+	case opPhrase:
+		for _, t := range e.toks {
+			(&expr{op: opTerm, toks: []string{t}}).probes(add)
+		}
+	default:
+		for _, k := range e.kids {
+			k.probes(add)
+		}
+	}
+}
+
+// bound is an upper bound of e's matches, from the estimated matches of
+// each probe: a conjunction or a phrase matches at most what its rarest
+// part does, a disjunction at most what its parts do together, and
+// exclusions only take away.
+func (e *expr) bound(est func(tsq string) float64) float64 {
+	switch e.op {
+	case opTerm:
+		return est(e.tsquery())
+	case opOr:
+		var sum float64
+		for _, k := range e.kids {
+			sum += k.bound(est)
+		}
+		return sum
+	}
+	kids := e.kids
+	if e.op == opPhrase {
+		kids = nil
+		for _, t := range e.toks {
+			kids = append(kids, &expr{op: opTerm, toks: []string{t}})
+		}
+	}
+	b := math.Inf(1)
+	for _, k := range kids {
+		b = min(b, k.bound(est))
+	}
+	return b
+}
+
+// windowMargin is how many windows' worth of matches the newest part of
+// a sample is expected to hold: enough that a planner's estimate a little
+// high rarely leaves it short of a window (which costs a second
+// statement), no more, since every match in it costs a visit to its row.
+const windowMargin = 1.2
+
+// newSample reads above an ID where windowDensity matches per ID would
+// give windowMargin windows of n, and samples the older IDs, where
+// density matches per ID are expected, for about sampleTarget matches.
+// It is nil when there is no older part or the sample would be half of
+// it: counting every match then costs little more.
+func newSample(lo, hi int64, windowDensity, density float64, n int) *idSample {
+	above := hi - int64(math.Ceil(windowMargin*float64(n)/windowDensity))
+	if above <= lo {
+		return nil
+	}
+	rest := float64(above - lo + 1)
+	f := float64(sampleTarget) / (density * rest)
+	if f >= 0.5 {
+		return nil
+	}
+	step := rest / sampleRanges
+	width := max(1, int64(f*step))
+	s := &idSample{lo: lo, hi: hi, above: above, density: density}
+	for i := range sampleRanges {
+		from := lo + int64(float64(i)*step)
+		s.ranges = append(s.ranges, [2]int64{from, min(from+width, above+1)})
+	}
+	return s
+}
+
+// where is the condition of s's article IDs: the newest part or a range.
+func (s *idSample) where() (string, []any) {
+	conds, args := []string{`d.article_id > ?`}, []any{s.above}
+	for _, r := range s.ranges {
+		conds = append(conds, `d.article_id >= ? AND d.article_id < ?`)
+		args = append(args, r[0], r[1])
+	}
+	return `(` + strings.Join(conds, ` OR `) + `)`, args
+}
+
+// unordered is e with each phrase read as the conjunction of its words,
+// which a GIN index answers without reading the row, and without the
+// exclusions that hold a phrase, so that it matches at least what e does;
+// phrase says whether e has a phrase.
+func (e *expr) unordered() (u *expr, phrase bool) {
+	switch e.op {
+	case opTerm:
+		return e, false
+	case opPhrase:
+		u = &expr{op: opAnd}
+		for _, t := range e.toks {
+			u.kids = append(u.kids, &expr{op: opTerm, toks: []string{t}})
+		}
+		return u, true
+	}
+	u = &expr{op: e.op}
+	for _, k := range e.kids {
+		ku, kp := k.unordered()
+		u.kids = append(u.kids, ku)
+		phrase = phrase || kp
+	}
+	for _, n := range e.not {
+		if _, np := n.unordered(); np {
+			phrase = true
+			continue
+		}
+		u.not = append(u.not, n)
+	}
+	return u, phrase
+}
+
+// scale estimates the matches at or below s.above from the n found in
+// its ranges.
+func (s *idSample) scale(n int) int {
+	var span int64
+	for _, r := range s.ranges {
+		span += r[1] - r[0]
+	}
+	return int(math.Round(float64(n) * float64(s.above-s.lo+1) / float64(span)))
+}
+
+// widen is the sample to try after s found fresh matches above s.above,
+// fewer than a window of n. The density found there (a word's frequency
+// changes over time, and the bound of sample may be far above it) sets
+// the new newest part, at least twice as wide, and the sample; with none
+// found, the newest part is four times as wide. It is nil when the new
+// part would reach the oldest ID, or the sample most of the rest.
+func (s *idSample) widen(fresh, n int) *idSample {
+	width, density := 4*float64(s.hi-s.above), s.density
+	if fresh > 0 {
+		density = float64(fresh) / float64(s.hi-s.above)
+		width = max(width/2, windowMargin*float64(n)/density)
+	}
+	return newSample(s.lo, s.hi, windowMargin*float64(n)/width, density, n)
+}

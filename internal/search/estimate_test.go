@@ -1,0 +1,188 @@
+package search
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/pressreview/pressreview/internal/search/gen"
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/store/storetest"
+)
+
+// TestPostgresEstimate: on PostgreSQL, a search the planner expects to
+// match more than estimateAbove articles reads the newest matches and a
+// sample of the rest. Its window — the hits of every page in both orders,
+// the facets — is exactly the window of the search that counts every
+// match, its total is marked an estimate and is close to the count, and a
+// query whose newest part holds too few matches (a word of the past)
+// widens its range until it gives the same results.
+func TestPostgresEstimate(t *testing.T) {
+	db := storetest.Postgres(t)
+	ctx := context.Background()
+	g, err := gen.New(gen.Config{Outlets: 12, Days: 60, Seed: 7, PersianDir: persianCorpus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const articles = 3000
+	if _, err := gen.Load(ctx, db, g, 0, articles); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Reindex(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `ANALYZE search_docs`); err != nil {
+		t.Fatal(err)
+	}
+	defer func(n, above, target int) { countCap, estimateAbove, sampleTarget = n, above, target }(countCap, estimateAbove, sampleTarget)
+	countCap = 50
+	estimated := 0
+	check := func(q string) {
+		t.Helper()
+		for _, req := range []Request{{Query: q, Limit: 20}, {Query: q, Facets: true, Limit: 20}, {Query: q, Sort: SortNewest, Limit: 20}} {
+			estimateAbove, sampleTarget = math.MaxInt, 0
+			exact := allPages(t, db, req)
+			estimateAbove, sampleTarget = 60, 150
+			got := allPages(t, db, req)
+			if len(exact) != len(got) {
+				t.Fatalf("%+v: %d pages counted, %d estimated", req, len(exact), len(got))
+			}
+			for i := range exact {
+				if exact[i].Estimated {
+					t.Fatalf("%+v: the total is estimated with estimateAbove at its maximum", req)
+				}
+				total := exact[i].Total
+				if got[i].Estimated {
+					estimated++
+					if math.Abs(float64(got[i].Total-total)) > 0.25*float64(total) {
+						t.Errorf("%+v: estimated %d of %d matches", req, got[i].Total, total)
+					}
+				} else if got[i].Total != total {
+					t.Errorf("%+v: counted %d of %d matches", req, got[i].Total, total)
+				}
+				exact[i].Total, got[i].Total, got[i].Estimated = 0, 0, false
+				if a, b := asJSON(exact[i], nil), asJSON(got[i], nil); a != b {
+					t.Fatalf("%+v, page %d: counting every match\n%s\nestimating\n%s", req, i+1, a, b)
+				}
+			}
+		}
+	}
+	for _, q := range []string{`ایران`, `مجلس`, `مذاکرات OR talks`, `ایران lang:fa`, `ایران -مجلس`, `ایران after:2024-01-20`,
+		`"ریاست جمهوری"`, `"مذاکرات هسته‌ای"`, `"مذاکرات هسته‌ای" OR talks`, `ایران -"مذاکرات هسته‌ای"`, `"مذاکرات هسته‌ای" lang:fa`} {
+		check(q)
+	}
+	// A word of the past: none of the newest 40% of the articles has it
+	// any longer, while the planner's statistics still say it is
+	// everywhere, so the first newest part holds no match.
+	if _, err := db.ExecContext(ctx, `DELETE FROM search_docs WHERE article_id > ? AND tsv @@ 'ایران'`, articles*6/10); err != nil {
+		t.Fatal(err)
+	}
+	check(`ایران`)
+	if estimated == 0 {
+		t.Fatal("no search estimated its total")
+	}
+}
+
+// allPages are the pages of a search, up to five.
+func allPages(t *testing.T, db store.Querier, req Request) []Result {
+	t.Helper()
+	var out []Result
+	for range 5 {
+		res, err := Search(context.Background(), db, req)
+		if err != nil {
+			t.Fatalf("%+v: %v", req, err)
+		}
+		out = append(out, res)
+		if res.NextCursor == "" {
+			break
+		}
+		req.Cursor = res.NextCursor
+	}
+	return out
+}
+
+// TestSampleRanges: a sample's ranges lie below its newest part, spread
+// over the archive, and a sample that finds matches at the expected
+// density estimates the expected count.
+func TestSampleRanges(t *testing.T) {
+	defer func(target int) { sampleTarget = target }(sampleTarget)
+	sampleTarget = 10_000
+	s := newSample(1, 1_000_000, 0.24, 0.24, 10_001)
+	if s == nil {
+		t.Fatal("no sample of a word in a quarter of a million articles")
+	}
+	if s.above != 1_000_000-50_005 {
+		t.Errorf("newest part above %d", s.above)
+	}
+	if len(s.ranges) != sampleRanges {
+		t.Fatalf("%d ranges", len(s.ranges))
+	}
+	var span int64
+	for i, r := range s.ranges {
+		if r[0] >= r[1] || r[1] > s.above+1 || i > 0 && r[0] < s.ranges[i-1][1] {
+			t.Fatalf("range %d: %v", i, r)
+		}
+		span += r[1] - r[0]
+	}
+	if sampled := 0.24 * float64(span); sampled < 9_000 || sampled > 10_000 {
+		t.Errorf("the sample expects %.0f matches", sampled)
+	}
+	if got, want := s.scale(int(0.24*float64(span))), 0.24*float64(s.above); math.Abs(float64(got)-want) > want/1000 {
+		t.Errorf("scale: %d, want about %.0f", got, want)
+	}
+	if !slices.IsSortedFunc(s.ranges, func(a, b [2]int64) int { return int(a[0] - b[0]) }) {
+		t.Error("ranges out of order")
+	}
+	// Widening after finding half the expected matches moves the newest
+	// part down; a word that is everywhere needs no sample.
+	if w := s.widen(5_000, 10_001); w == nil || w.above >= s.above {
+		t.Errorf("widened to %+v", w)
+	}
+	if newSample(1, 30_000, 0.9, 0.9, 10_001) != nil {
+		t.Error("a sample of most of the archive")
+	}
+}
+
+func TestShownTotal(t *testing.T) {
+	for _, c := range []struct {
+		r    Result
+		want string
+	}{
+		{Result{Total: 240_118}, "240118"},
+		{Result{Total: 240_118, Estimated: true}, "about 240,000"},
+		{Result{Total: 99_951, Estimated: true}, "about 100,000"},
+		{Result{Total: 1_234_567, Estimated: true}, "about 1,200,000"},
+		{Result{Total: 20_449, Estimated: true}, "about 20,000"},
+		{Result{Total: 87, Estimated: true}, "about 87"},
+	} {
+		if got := c.r.ShownTotal(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.r, got, c.want)
+		}
+	}
+}
+
+// TestBound: a phrase or a conjunction is bounded by its rarest word, a
+// disjunction by the sum of its parts, and exclusions are not probed.
+func TestBound(t *testing.T) {
+	q, err := Parse(`"مذاکرات هسته‌ای" OR (talks -muscat)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := compile(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	est := map[string]float64{}
+	var order []string
+	e.probes(func(tsq string) {
+		order = append(order, tsq)
+		est[tsq] = float64(100 * len(order))
+	})
+	if len(order) != 3 {
+		t.Fatalf("probes %q", order)
+	}
+	if got := e.bound(func(tsq string) float64 { return est[tsq] }); got != 100+300 {
+		t.Errorf("bound %v, want 400", got)
+	}
+}
