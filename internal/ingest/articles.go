@@ -313,12 +313,19 @@ const (
 // transaction, after saveArticle, from a.searchSource() when it created
 // or edited the article (indexSaved, once for a stored group); a copy
 // found unchanged is indexed already.
-func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string, capt *capture) (saved, error) {
+//
+// urls, when not nil, takes the URLs to record for a (article_urls) to
+// be written with the rest of its group's (see groupURLs); nil writes
+// them at once.
+func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string, capt *capture, urls *groupURLs) (saved, error) {
 	if !a.keyed {
 		a.keys()
 	}
 	a.edited = nil
 	fingerprinted := a.fingerprinted
+	if err := urls.flushFor(ctx, tx, lookupURLs(a.CanonicalURL, aliases)); err != nil {
+		return 0, err
+	}
 	found, err := existingArticle(ctx, tx, a, aliases)
 	if err != nil {
 		return 0, err
@@ -337,7 +344,7 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 		}
 		if id != 0 {
 			a.ID = id
-			if err := finishArticle(ctx, tx, a, aliases, found.recorded); err != nil {
+			if err := finishArticle(ctx, tx, a, aliases, found.recorded, urls); err != nil {
 				return 0, err
 			}
 			if !fingerprinted {
@@ -384,7 +391,7 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 			Fetched: old.FetchedAt, Title: a.Title, BodyTerms: a.bodyTerms}
 		how = savedEdit
 	}
-	return how, finishArticle(ctx, tx, a, aliases, found.recorded)
+	return how, finishArticle(ctx, tx, a, aliases, found.recorded, urls)
 }
 
 // indexSaved writes the search index entries of the articles a group
@@ -472,20 +479,82 @@ func assignStory(ctx context.Context, tx *store.Tx, a *Article, root int64) erro
 // this article or another: the insert would leave them as they are). The
 // search index entry is the caller's to bring up to date (see
 // saveArticle).
-func finishArticle(ctx context.Context, tx *store.Tx, a *Article, aliases, recorded []string) error {
+func finishArticle(ctx context.Context, tx *store.Tx, a *Article, aliases, recorded []string, group *groupURLs) error {
 	urls := slices.DeleteFunc(lookupURLs(a.CanonicalURL, aliases), func(u string) bool { return slices.Contains(recorded, u) })
+	if group != nil {
+		group.add(urls, a.ID)
+		return nil
+	}
+	return recordURLs(ctx, tx, urls, slices.Repeat([]int64{a.ID}, len(urls)))
+}
+
+// recordURLs records urls[i] as a URL of article ids[i], each unless
+// recorded already: on PostgreSQL as two arrays, so that the statement's
+// text is the same whatever their length and it is planned once.
+func recordURLs(ctx context.Context, tx *store.Tx, urls []string, ids []int64) error {
 	if len(urls) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 2*len(urls))
-	for _, u := range urls {
-		args = append(args, u, a.ID)
+	var err error
+	if tx.Dialect() == store.Postgres {
+		_, err = tx.ExecContext(ctx, `INSERT INTO article_urls (url, article_id)
+			SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) ON CONFLICT (url) DO NOTHING`, urls, ids)
+	} else {
+		args := make([]any, 0, 2*len(urls))
+		for i, u := range urls {
+			args = append(args, u, ids[i])
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO article_urls (url, article_id) VALUES (?, ?)`+
+			strings.Repeat(", (?, ?)", len(urls)-1)+` ON CONFLICT (url) DO NOTHING`, args...)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO article_urls (url, article_id) VALUES (?, ?)`+
-		strings.Repeat(", (?, ?)", len(urls)-1)+` ON CONFLICT (url) DO NOTHING`, args...); err != nil {
-		return fmt.Errorf("record URLs %s of article %d: %w", strings.Join(urls, " "), a.ID, err)
+	if err != nil {
+		return fmt.Errorf("record URLs %s of articles %v: %w", strings.Join(urls, " "), slices.Compact(slices.Clone(ids)), err)
 	}
 	return nil
+}
+
+// groupURLs are the URLs a group's articles were met under, to record in
+// one statement at the end of the group's transaction instead of one a
+// page: on PostgreSQL every statement is a round trip made while the
+// group holds the story lock, which the other groups wait for. Nothing
+// but the articles' own lookups (existingArticle) reads article_urls in
+// the transaction, so an article's lookup first writes what is waiting
+// if it looks for one of those URLs (flushFor), and finds what it found
+// before.
+type groupURLs struct {
+	urls []string
+	ids  []int64
+	set  map[string]bool
+}
+
+func (g *groupURLs) add(urls []string, id int64) {
+	if g.set == nil {
+		g.set = map[string]bool{}
+	}
+	for _, u := range urls {
+		g.urls = append(g.urls, u)
+		g.ids = append(g.ids, id)
+		g.set[u] = true
+	}
+}
+
+// flushFor writes the waiting URLs when one of urls is among them.
+func (g *groupURLs) flushFor(ctx context.Context, tx *store.Tx, urls []string) error {
+	if g == nil || !slices.ContainsFunc(urls, func(u string) bool { return g.set[u] }) {
+		return nil
+	}
+	return g.flush(ctx, tx)
+}
+
+// flush writes the waiting URLs.
+func (g *groupURLs) flush(ctx context.Context, tx *store.Tx) error {
+	if g == nil {
+		return nil
+	}
+	err := recordURLs(ctx, tx, g.urls, g.ids)
+	g.urls, g.ids = g.urls[:0], g.ids[:0]
+	clear(g.set)
+	return err
 }
 
 // Story lists the articles grouped with id: the original first, then its

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -29,8 +31,14 @@ import (
 // INGEST_BENCH_ROUNDS rounds (default 3) so that the machine's drift
 // touches all alike. It reports the median ratio of the pipeline's pages
 // per second to the floor's, and the CPU time per page by stage, from CPU
-// profiles of every run. INGEST_BENCH_ARCHIVE=N gives each pipeline run's
-// database N older, unrelated articles first (fillArchive):
+// profiles of every run, and how each run used the cores (usage: the
+// share busy, this process's and the database server's, and the time the
+// Go scheduler had nothing to run — where the pipeline waits rather than
+// works, which the throughput ratio pays and the CPU ratio does not).
+// INGEST_BENCH_TIMELINE=1 also prints each pipeline run's use every
+// 100 ms and how full the fetch workers were (timeline).
+// INGEST_BENCH_ARCHIVE=N gives each pipeline run's database N older,
+// unrelated articles first (fillArchive):
 //
 //	PRESSREVIEW_TEST_POSTGRES=postgres://… go test -run '^$' -bench IngestOverhead -benchtime 1x -timeout 60m ./internal/ingest/
 func BenchmarkIngestOverhead(b *testing.B) {
@@ -48,21 +56,29 @@ func BenchmarkIngestOverhead(b *testing.B) {
 	ratios := map[string][]float64{}
 	stages := map[string]map[string]time.Duration{} // run → stage → CPU
 	server := map[string]time.Duration{}            // run → database server CPU
+	use := map[string]*usage{}                      // run → cores' use, all rounds
 	for r := range rounds {
-		floorRate, floorProf := profiled(b, fmt.Sprintf("floor-%d", r+1), func() float64 { return floorRun(b, bp, n) })
+		var floor usage
+		floorRate, floorProf := profiled(b, fmt.Sprintf("floor-%d", r+1), func() float64 {
+			floor = floorRun(b, bp, n)
+			return floor.rate()
+		})
+		use["floor"] = use["floor"].add(floor)
 		rates["floor"] = append(rates["floor"], floorRate)
 		addStages(b, stages, "floor", floorProf)
-		line := fmt.Sprintf("round %d: floor %.0f pages/s", r+1, floorRate)
+		line := fmt.Sprintf("round %d: floor %.0f pages/s (%s)", r+1, floorRate, floor)
 		for _, d := range stores {
+			var u usage
 			rate, prof := profiled(b, fmt.Sprintf("%s-%d", d, r+1), func() float64 {
-				rate, cpu := pipelineRun(b, d, bp, n)
-				server[string(d)] += cpu
-				return rate
+				u = pipelineRun(b, d, bp, n)
+				server[string(d)] += u.server
+				return u.rate()
 			})
+			use[string(d)] = use[string(d)].add(u)
 			rates[string(d)] = append(rates[string(d)], rate)
 			ratios[string(d)] = append(ratios[string(d)], rate/floorRate)
 			addStages(b, stages, string(d), prof)
-			line += fmt.Sprintf(", %s %.0f pages/s (%.1f%%)", d, rate, 100*rate/floorRate)
+			line += fmt.Sprintf(", %s %.0f pages/s (%.1f%%; %s)", d, rate, 100*rate/floorRate, u)
 		}
 		b.Logf("%s; load average %s", line, loadavg())
 	}
@@ -71,6 +87,16 @@ func BenchmarkIngestOverhead(b *testing.B) {
 		m := median(ratios[string(d)])
 		b.Logf("  %s: %.0f pages/s, %.1f%% of the floor (rounds: %s)", d, median(rates[string(d)]), 100*m, percents(ratios[string(d)]))
 		b.ReportMetric(100*m, "%-of-floor-"+string(d))
+	}
+	for _, run := range append([]string{"floor"}, func() []string {
+		var s []string
+		for _, d := range stores {
+			s = append(s, string(d))
+		}
+		return s
+	}()...) {
+		b.Logf("  %s, all rounds: %s", run, use[run])
+		b.ReportMetric(100*use[run].busy(), "%-cpu-utilization-"+run)
 	}
 	runs := append([]string{"floor"}, func() []string {
 		var s []string
@@ -116,8 +142,8 @@ func BenchmarkIngestOverhead(b *testing.B) {
 
 // floorRun fetches, archives and extracts pages 0..n-1 from a loopback
 // server with the pipeline's configuration and no store, and returns the
-// pages per second.
-func floorRun(b *testing.B, bp *benchPages, n int) float64 {
+// cores' use.
+func floorRun(b *testing.B, bp *benchPages, n int) usage {
 	p := newPress(b)
 	p.Config.Handler = http.HandlerFunc(bp.serve)
 	cfg := benchConfig(b)
@@ -126,7 +152,8 @@ func floorRun(b *testing.B, bp *benchPages, n int) float64 {
 		b.Fatal(err)
 	}
 	defer svc.Close()
-	wall, _ := runPages(n, cfg.Concurrency, func() func(int) {
+	u := startUsage(n)
+	runPages(n, cfg.Concurrency, func() func(int) {
 		return func(i int) {
 			resp, err := svc.fetcher.Fetch(context.Background(), fetchRequest(bp.url(p.URL, i)))
 			if err != nil {
@@ -141,15 +168,15 @@ func floorRun(b *testing.B, bp *benchPages, n int) float64 {
 			}
 		}
 	})
-	return float64(n) / wall.Seconds()
+	return u.stop()
 }
 
 // pipelineRun ingests pages 0..n-1 through `fetch --once` into a new
 // database of dialect d — 100-item feeds, every page fetched, archived,
-// extracted, deduplicated, stored and indexed — and returns the pages per
-// second and, on PostgreSQL, the CPU time its server processes spent on
-// the run (serverCPU).
-func pipelineRun(b *testing.B, d store.Dialect, bp *benchPages, n int) (float64, time.Duration) {
+// extracted, deduplicated, stored and indexed — and returns the cores'
+// use, on PostgreSQL with the CPU time its server processes spent on the
+// run (serverCPU).
+func pipelineRun(b *testing.B, d store.Dialect, bp *benchPages, n int) usage {
 	ctx := context.Background()
 	db := storetest.SQLite(b)
 	if d == store.Postgres {
@@ -174,9 +201,11 @@ func pipelineRun(b *testing.B, d store.Dialect, bp *benchPages, n int) (float64,
 	}
 	defer svc.Close()
 	before := serverCPU(b, db)
-	start := time.Now()
+	stopTimeline := timeline(db, d, svc)
+	u := startUsage(n)
 	prog, err := svc.RunOnce(ctx, nil, nil)
-	wall := time.Since(start)
+	u = u.stop()
+	stopTimeline()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -187,7 +216,150 @@ func pipelineRun(b *testing.B, d store.Dialect, bp *benchPages, n int) (float64,
 	for pid, cpu := range serverCPU(b, db) {
 		server += cpu - before[pid]
 	}
-	return float64(n) / wall.Seconds(), server
+	u.server = server
+	return u
+}
+
+// usage is how a run used the cores: its wall-clock time, the CPU time of
+// this process and of the database's server processes, and the time the
+// Go scheduler had no goroutine to run on a P (runtime/metrics'
+// /cpu/classes/idle, GOMAXPROCS times the wall-clock time less the time
+// spent running Go code: time the pipeline waited — for the database,
+// the network, a lock, a timer — rather than worked).
+type usage struct {
+	pages                   int
+	wall, cpu, server, idle time.Duration
+	procs                   int
+	start                   time.Time
+	cpu0, idle0             time.Duration
+}
+
+func startUsage(pages int) usage {
+	return usage{pages: pages, procs: runtime.GOMAXPROCS(0), start: time.Now(), cpu0: cpuTime(), idle0: goIdle()}
+}
+
+func (u usage) stop() usage {
+	u.wall, u.cpu, u.idle = time.Since(u.start), cpuTime()-u.cpu0, goIdle()-u.idle0
+	return u
+}
+
+// add sums the runs of several rounds.
+func (u *usage) add(v usage) *usage {
+	if u == nil {
+		return &v
+	}
+	u.pages += v.pages
+	u.wall += v.wall
+	u.cpu += v.cpu
+	u.server += v.server
+	u.idle += v.idle
+	return u
+}
+
+func (u usage) rate() float64 { return float64(u.pages) / u.wall.Seconds() }
+
+// busy is the share of the machine's cores the run used: this process and
+// the database's server together, over the wall-clock time.
+func (u usage) busy() float64 {
+	return (u.cpu + u.server).Seconds() / u.wall.Seconds() / float64(runtime.NumCPU())
+}
+
+func (u usage) String() string {
+	return fmt.Sprintf("cores busy %.0f%% (process %.0f%%, database server %.0f%%), Go scheduler idle %.0f%%",
+		100*u.busy(), 100*u.cpu.Seconds()/u.wall.Seconds()/float64(runtime.NumCPU()),
+		100*u.server.Seconds()/u.wall.Seconds()/float64(runtime.NumCPU()),
+		100*u.idle.Seconds()/u.wall.Seconds()/float64(u.procs))
+}
+
+// goIdle is the Go runtime's estimate of the time its Ps had nothing to
+// run, so far.
+func goIdle() time.Duration {
+	s := []metrics.Sample{{Name: "/cpu/classes/idle:cpu-seconds"}}
+	metrics.Read(s)
+	return time.Duration(s[0].Value.Float64() * float64(time.Second))
+}
+
+// timeline, with INGEST_BENCH_TIMELINE set, prints every 100 ms of a
+// pipeline run the cores' share used by this process and by the
+// database's server processes, the Go scheduler's idle share, and the
+// entries stored so far; and at the end how soon the first page was
+// fetched, how long after the last one the run ended, and how many of the
+// fetch workers' slots were busy in between, sampled every 2 ms. The
+// floor keeps all its workers busy from start to end, so a pipeline
+// whose slots stand empty leaves the cores idle: waiting for the queue
+// at the start or the end, or for the store (a batch whose pages are all
+// fetched waits for its groups to be stored). It returns the function
+// that stops it.
+func timeline(db *store.DB, d store.Dialect, svc *Service) func() {
+	if os.Getenv("INGEST_BENCH_TIMELINE") == "" {
+		return func() {}
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	slotsDone := make(chan struct{})
+	go func() {
+		defer close(slotsDone)
+		start := time.Now()
+		var first, last time.Duration
+		var samples, busy, full int
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				el := time.Since(start)
+				fmt.Printf("slots %s: run %v, first fetch at %v, last at %v; between them %d samples, slots busy %.1f of %d on average, all busy in %.0f%%\n",
+					d, el.Round(time.Millisecond), first.Round(time.Millisecond), last.Round(time.Millisecond), samples,
+					float64(busy)/float64(max(samples, 1)), cap(svc.fetchSlots), 100*float64(full)/float64(max(samples, 1)))
+				return
+			case <-tick.C:
+			}
+			n := len(svc.fetchSlots)
+			if n > 0 {
+				if first == 0 {
+					first = time.Since(start)
+				}
+				last = time.Since(start)
+			}
+			if first > 0 {
+				samples++
+				busy += n
+				if n == cap(svc.fetchSlots) {
+					full++
+				}
+			}
+		}
+	}()
+	go func() {
+		defer close(done)
+		start := time.Now()
+		// Not serverCPU, which ends the benchmark on an error: only the
+		// benchmark's goroutine may.
+		procs := func() map[int]time.Duration { m, _ := backendCPU(db); return m }
+		last, lastCPU, lastServer, lastIdle := start, cpuTime(), procs(), goIdle()
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			now, cpu, server, idle := time.Now(), cpuTime(), procs(), goIdle()
+			var srv time.Duration
+			for pid, c := range server {
+				srv += c - lastServer[pid]
+			}
+			var stored int
+			_ = db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM feed_entries WHERE state = 'done'`).Scan(&stored)
+			el := now.Sub(last).Seconds()
+			cores, ps := float64(runtime.NumCPU()), float64(runtime.GOMAXPROCS(0))
+			fmt.Printf("timeline %s %6.2fs process %3.0f%% server %3.0f%% Go idle %3.0f%% stored %d\n", d, now.Sub(start).Seconds(),
+				100*(cpu-lastCPU).Seconds()/el/cores, 100*srv.Seconds()/el/cores, 100*(idle-lastIdle).Seconds()/el/ps, stored)
+			last, lastCPU, lastServer, lastIdle = now, cpu, server, idle
+		}
+	}()
+	return func() { close(stop); <-done; <-slotsDone }
 }
 
 // fillArchive gives the database of a pipeline run INGEST_BENCH_ARCHIVE
@@ -240,16 +412,25 @@ func fillArchive(b *testing.B, db *store.DB, outletID int64) {
 // pipeline's as much as the process's own. Nil on SQLite, or when the
 // server's processes cannot be read (then the table shows 0).
 func serverCPU(b *testing.B, db *store.DB) map[int]time.Duration {
+	m, err := backendCPU(db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+// backendCPU is serverCPU's reading, with its error.
+func backendCPU(db *store.DB) (map[int]time.Duration, error) {
 	if db.Dialect() != store.Postgres {
-		return nil
+		return nil, nil
 	}
 	rows, err := db.QueryContext(context.Background(), `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
 	pids, err := store.Column[int](rows)
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
 	out := map[int]time.Duration{}
 	for _, pid := range pids {
@@ -267,7 +448,7 @@ func serverCPU(b *testing.B, db *store.DB) map[int]time.Duration {
 		stime, _ := strconv.ParseInt(f[12], 10, 64)
 		out[pid] = time.Duration(utime+stime) * 10 * time.Millisecond
 	}
-	return out
+	return out, nil
 }
 
 // profiled runs fn under the CPU profiler and returns its result and the

@@ -266,8 +266,9 @@ func (s *Service) fetchEntry(ctx context.Context, w *entryWork) (wait time.Durat
 // statement, before the story lock is taken, as storePosts does with a
 // poll's own writes: new rows that no transaction storing articles waits
 // for, so the order cannot deadlock, and the locked part of the
-// transaction is shorter. The entries stored are marked done in one
-// statement.
+// transaction is shorter. The URLs the articles were met under are
+// recorded in one statement at the end (groupURLs), and the entries
+// stored are marked done in one statement.
 func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 	return s.inTx(ctx, func(tx *store.Tx) error {
 		capts := make([]*capture, 0, len(group))
@@ -284,8 +285,9 @@ func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 		}
 		saved := make([]search.Source, 0, len(group))
 		done := make([]entryDone, 0, len(group))
+		var urls groupURLs
 		for _, w := range group {
-			a, how, articleID, err := s.storeEntry(ctx, tx, w)
+			a, how, articleID, err := s.storeEntry(ctx, tx, w, &urls)
 			if err != nil {
 				return err
 			}
@@ -295,6 +297,9 @@ func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 			if articleID != 0 {
 				done = append(done, entryDone{w.e.ID, articleID})
 			}
+		}
+		if err := urls.flush(ctx, tx); err != nil {
+			return err
 		}
 		if err := markEntriesDone(ctx, tx, done, s.now()); err != nil {
 			return err
@@ -307,8 +312,8 @@ func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 // It returns the article it saved and what saveArticle did, and the
 // article the entry is done with (0 when it failed), for the caller to
 // mark; when it saved none (a known entry, a failure), nil and savedCopy,
-// which needs no indexing.
-func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) (*Article, saved, int64, error) {
+// which needs no indexing. urls takes the URLs to record (groupURLs).
+func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork, urls *groupURLs) (*Article, saved, int64, error) {
 	e := w.e
 	switch {
 	case w.known != 0:
@@ -323,7 +328,7 @@ func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork) (*
 	// commit) is found by saveArticle; a is not reused across attempts.
 	// Its capture is recorded (storeGroup).
 	a := *w.a
-	how, err := s.saveArticle(ctx, tx, &a, w.f.aliases(e.URL), w.f.capt)
+	how, err := s.saveArticle(ctx, tx, &a, w.f.aliases(e.URL), w.f.capt, urls)
 	if err != nil {
 		return nil, 0, 0, err
 	}

@@ -58,7 +58,7 @@ func (s *Service) AddURL(ctx context.Context, outletKey, rawURL string) (a Artic
 		if err := f.capt.save(ctx, tx); err != nil {
 			return err
 		}
-		how, err := s.saveArticle(ctx, tx, na, f.aliases(u), f.capt)
+		how, err := s.saveArticle(ctx, tx, na, f.aliases(u), f.capt, nil)
 		if err != nil {
 			return err
 		}
@@ -193,7 +193,7 @@ func (s *Service) AddPasted(ctx context.Context, p Paste) (a Article, created bo
 		if err := lockStories(ctx, tx); err != nil {
 			return err
 		}
-		how, err := s.saveArticle(ctx, tx, na, nil, nil)
+		how, err := s.saveArticle(ctx, tx, na, nil, nil, nil)
 		if err != nil {
 			return err
 		}

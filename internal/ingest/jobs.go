@@ -256,16 +256,20 @@ func (ScheduleArgs) InsertOpts() river.InsertOpts {
 
 type pollWorker struct {
 	river.WorkerDefaults[PollArgs]
-	s *Service
+	s     *Service
+	ended func(workEnd)
 }
 
-func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
+func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) (err error) {
+	if w.ended != nil {
+		defer func() { w.ended(workEnd{job.ID, job.Kind, err}) }()
+	}
 	if !job.Args.Due.IsZero() {
 		w.s.notePollLag(w.s.now().Sub(job.Args.Due))
 	}
 	// The check's new entries wait in the table, due at once: the
 	// scheduler (or `fetch --once`) hands them out spread over hosts.
-	_, err := w.s.PollFeed(ctx, job.Args.FeedID)
+	_, err = w.s.PollFeed(ctx, job.Args.FeedID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // the feed was removed
 	}
@@ -274,11 +278,25 @@ func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
 
 type articleWorker struct {
 	river.WorkerDefaults[ArticleArgs]
-	s *Service
+	s     *Service
+	ended func(workEnd)
 }
 
-func (w *articleWorker) Work(ctx context.Context, job *river.Job[ArticleArgs]) error {
+func (w *articleWorker) Work(ctx context.Context, job *river.Job[ArticleArgs]) (err error) {
+	if w.ended != nil {
+		defer func() { w.ended(workEnd{job.ID, job.Kind, err}) }()
+	}
 	return w.s.FetchEntries(ctx, job.Args.EntryIDs)
+}
+
+// workEnd is a feed check or an article batch whose Work returned in this
+// process, as its worker tells `fetch --once` (RunOnce): at once, where
+// River's event for the job follows its completer's next write, up to
+// 250 ms later.
+type workEnd struct {
+	id   int64
+	kind string
+	err  error
 }
 
 type refetchWorker struct {
@@ -304,9 +322,13 @@ func (w *scheduleWorker) Work(ctx context.Context, _ *river.Job[ScheduleArgs]) e
 }
 
 // Register adds the intake's workers.
-func (s *Service) Register(w *river.Workers) {
-	river.AddWorker(w, &pollWorker{s: s})
-	river.AddWorker(w, &articleWorker{s: s})
+func (s *Service) Register(w *river.Workers) { s.register(w, nil) }
+
+// register adds the service's workers to w; ended, when set, hears of
+// every feed check and article batch whose Work returned.
+func (s *Service) register(w *river.Workers, ended func(workEnd)) {
+	river.AddWorker(w, &pollWorker{s: s, ended: ended})
+	river.AddWorker(w, &articleWorker{s: s, ended: ended})
 	river.AddWorker(w, &refetchWorker{s: s})
 	river.AddWorker(w, &scheduleWorker{s: s})
 }

@@ -64,7 +64,7 @@ func (s *Service) storePosts(ctx context.Context, tx *store.Tx, byURL map[string
 		if a.FetchedAt.IsZero() {
 			a.FetchedAt = now
 		}
-		how, err := s.saveArticle(ctx, tx, &a, p.aliases, p.capt)
+		how, err := s.saveArticle(ctx, tx, &a, p.aliases, p.capt, nil)
 		if err != nil {
 			return err
 		}

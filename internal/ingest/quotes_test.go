@@ -87,7 +87,7 @@ func TestQuotesFoundAtIngest(t *testing.T) {
 			var how saved
 			err := svc.inTx(ctx, func(tx *store.Tx) error {
 				var err error
-				how, err = svc.saveArticle(ctx, tx, na, nil, nil)
+				how, err = svc.saveArticle(ctx, tx, na, nil, nil, nil)
 				return err
 			})
 			if err != nil {
@@ -131,7 +131,7 @@ func TestQuoteFinderFailureKeepsArticle(t *testing.T) {
 			t.Fatalf("the finder took invalid UTF-8: %+v", na.quotes)
 		}
 		err := svc.inTx(ctx, func(tx *store.Tx) error {
-			_, err := svc.saveArticle(ctx, tx, na, nil, nil)
+			_, err := svc.saveArticle(ctx, tx, na, nil, nil, nil)
 			return err
 		})
 		if err != nil {

@@ -60,23 +60,36 @@ func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *
 	if old.Title != a.Title {
 		diff = "- # " + old.Title + "\n+ # " + a.Title + "\n" + diff
 	}
-	if err := insertRevision(ctx, tx, old.ID, Revision{Kind: "edited", SeenAt: now, Status: 200,
-		TitleBefore: old.Title, TitleAfter: a.Title, Diff: diff, CaptureID: capt.id()}, old.ContentHash, a.ContentHash); err != nil {
-		return err
-	}
+	rev := Revision{Kind: "edited", SeenAt: now, Status: 200,
+		TitleBefore: old.Title, TitleAfter: a.Title, Diff: diff, CaptureID: capt.id()}
 	var b [4]any
 	if a.fingerprinted {
 		for i, v := range bands(a.Simhash) {
 			b[i] = v
 		}
 	}
-	_, err := tx.ExecContext(ctx, `
-		UPDATE articles SET title = ?, byline = ?, text = ?, html = ?, content_hash = ?, simhash = ?,
-			sh_band0 = ?, sh_band1 = ?, sh_band2 = ?, sh_band3 = ?, capture_id = COALESCE(?, capture_id),
-			gone_at = NULL, updated_at = CURRENT_TIMESTAMP
-		WHERE id = ?`,
-		a.Title, a.Byline, a.Text, a.HTML, a.ContentHash, int64(a.Simhash), b[0], b[1], b[2], b[3], capt.id(), old.ID)
-	if err != nil {
+	update := []any{a.Title, a.Byline, a.Text, a.HTML, a.ContentHash, int64(a.Simhash), b[0], b[1], b[2], b[3], capt.id(), old.ID}
+	if tx.Dialect() == store.Postgres {
+		// One statement, one round trip, for the revision, the row and the
+		// old short-text keys: an edit is stored while its group holds the
+		// story lock, which the other groups wait for.
+		args := append([]any{old.ID, rev.Kind, rev.SeenAt, rev.CaptureID, rev.Status, rev.TitleBefore, rev.TitleAfter,
+			old.ContentHash, a.ContentHash, rev.Diff, old.ID}, update...)
+		if _, err := tx.ExecContext(ctx, `
+			WITH revision AS (`+insertRevisionSQL+`),
+				old_keys AS (DELETE FROM article_short_keys WHERE article_id = ?)
+			`+updateEditedSQL, args...); err != nil {
+			return fmt.Errorf("update edited article %d: %w", old.ID, err)
+		}
+		if err := insertShortKeys(ctx, tx, old.ID, a.shortKeys); err != nil {
+			return err
+		}
+		return s.saveQuotes(ctx, tx, old.ID, a, false)
+	}
+	if err := insertRevision(ctx, tx, old.ID, rev, old.ContentHash, a.ContentHash); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, updateEditedSQL, update...); err != nil {
 		return fmt.Errorf("update edited article %d: %w", old.ID, err)
 	}
 	if err := replaceShortKeys(ctx, tx, old.ID, a.shortKeys); err != nil {
@@ -85,11 +98,20 @@ func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *
 	return s.saveQuotes(ctx, tx, old.ID, a, false)
 }
 
+// updateEditedSQL gives an edited article its new text and keys.
+const updateEditedSQL = `
+	UPDATE articles SET title = ?, byline = ?, text = ?, html = ?, content_hash = ?, simhash = ?,
+		sh_band0 = ?, sh_band1 = ?, sh_band2 = ?, sh_band3 = ?, capture_id = COALESCE(?, capture_id),
+		gone_at = NULL, updated_at = CURRENT_TIMESTAMP
+	WHERE id = ?`
+
+const insertRevisionSQL = `
+	INSERT INTO article_revisions (article_id, kind, seen_at, capture_id, status, title_before, title_after,
+		hash_before, hash_after, diff)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 func insertRevision(ctx context.Context, q store.Querier, articleID int64, r Revision, hashBefore, hashAfter string) error {
-	_, err := q.ExecContext(ctx, `
-		INSERT INTO article_revisions (article_id, kind, seen_at, capture_id, status, title_before, title_after,
-			hash_before, hash_after, diff)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := q.ExecContext(ctx, insertRevisionSQL,
 		articleID, r.Kind, r.SeenAt, r.CaptureID, r.Status, r.TitleBefore, r.TitleAfter, hashBefore, hashAfter, r.Diff)
 	if err != nil {
 		return fmt.Errorf("record %s revision of article %d: %w", r.Kind, articleID, err)

@@ -118,9 +118,23 @@ func New(db *store.DB, cfg Config) (*Client, error) {
 				&river.PeriodicJobOpts{ID: "jobs_rescue_orphans", RunOnStart: true}))
 		}
 	}
-	c, err := river.NewClient(d, rc)
+	c, err := river.NewClient(pollingDriver{d}, rc)
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
 	return c, nil
 }
+
+// pollingDriver tells River that its driver has no listener. Both drivers
+// claim one, and with PollOnly set River then neither listens nor tells
+// its own producers of the jobs this client inserts: they waited for the
+// next FetchPollInterval, up to 200 ms, before starting a job inserted
+// in this very process — twice at the start of `fetch --once` (its feed
+// checks, then the first article batches), with the cores idle meanwhile.
+// Without a listener River treats the client as poll-only and wakes the
+// inserted queue's producer at once (within FetchCooldown).
+type pollingDriver struct {
+	riverdriver.Driver[*sql.Tx]
+}
+
+func (pollingDriver) SupportsListener() bool { return false }
