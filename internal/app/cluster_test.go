@@ -654,7 +654,8 @@ func checkArchive(t *testing.T, db *store.DB, insts []*instance, press *clusterP
 					readers++
 					continue
 				}
-				failed = append(failed, fmt.Sprintf("instance %d: status %d, %.200q", i, status, body))
+				failed = append(failed, fmt.Sprintf("instance %d: status %d, %.200q%s", i, status, body,
+					logLines(in.log.String(), fmt.Sprintf("/archive/%d", c.id))))
 			}
 			if readers == len(insts) || blobURL == "" && readers > 0 {
 				return nil
@@ -673,4 +674,16 @@ func checkArchive(t *testing.T, db *store.DB, insts []*instance, press *clusterP
 	if blobURL == "" {
 		t.Logf("%s unset: each capture checked through the instance holding it, not through every instance", blobtest.EnvS3)
 	}
+}
+
+// logLines are the lines of an instance's log that mention s (what it
+// logged of a failed request), each on a line of its own.
+func logLines(log, s string) string {
+	var out strings.Builder
+	for line := range strings.Lines(log) {
+		if strings.Contains(line, s) {
+			out.WriteString("\n\t" + strings.TrimSpace(line))
+		}
+	}
+	return out.String()
 }

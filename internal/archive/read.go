@@ -89,14 +89,16 @@ func Read(ctx context.Context, files Files, loc Location) (*Response, error) {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s@%d: %s", ErrCorrupt, loc.File, loc.Offset, fmt.Sprintf(format, args...))
 	}
-	rc, err := files.ReadRange(ctx, loc.File, loc.Offset, loc.Length)
+	member, err := readRange(ctx, files, loc)
+	if err != nil && !errors.Is(err, blobs.ErrNotExist) && ctx.Err() == nil {
+		// Once more: a record is small, and a read cut off on the way (a
+		// connection to the object store or to the instance holding the
+		// file, dropped under load) is worth another try before the
+		// reader gets an error.
+		member, err = readRange(ctx, files, loc)
+	}
 	if err != nil {
 		return nil, err
-	}
-	member, err := io.ReadAll(io.LimitReader(rc, loc.Length))
-	rc.Close()
-	if err != nil {
-		return nil, fmt.Errorf("archive: read %s@%d: %w", loc.File, loc.Offset, err)
 	}
 
 	r, err := warc.NewReader(bytes.NewReader(member))
@@ -215,4 +217,18 @@ func checkDigest(digest string, data []byte) error {
 		return fmt.Errorf("digest %s, content hashes to %s", digest, got)
 	}
 	return nil
+}
+
+// readRange reads the bytes of loc.
+func readRange(ctx context.Context, files Files, loc Location) ([]byte, error) {
+	rc, err := files.ReadRange(ctx, loc.File, loc.Offset, loc.Length)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	member, err := io.ReadAll(io.LimitReader(rc, loc.Length))
+	if err != nil {
+		return nil, fmt.Errorf("archive: read %s@%d: %w", loc.File, loc.Offset, err)
+	}
+	return member, nil
 }
