@@ -107,8 +107,8 @@ func (e *expr) probes(add func(tsq string)) {
 	case opTerm:
 		add(e.tsquery())
 	case opPhrase:
-		for _, t := range e.toks {
-			(&expr{op: opTerm, toks: []string{t}}).probes(add)
+		for _, w := range e.words() {
+			w.probes(add)
 		}
 	default:
 		for _, k := range e.kids {
@@ -134,10 +134,7 @@ func (e *expr) bound(est func(tsq string) float64) float64 {
 	}
 	kids := e.kids
 	if e.op == opPhrase {
-		kids = nil
-		for _, t := range e.toks {
-			kids = append(kids, &expr{op: opTerm, toks: []string{t}})
-		}
+		kids = e.words()
 	}
 	b := math.Inf(1)
 	for _, k := range kids {
@@ -188,6 +185,15 @@ func (s *idSample) where() (string, []any) {
 	return `(` + strings.Join(conds, ` OR `) + `)`, args
 }
 
+// words are the words of a phrase, each a term.
+func (e *expr) words() []*expr {
+	out := make([]*expr, len(e.toks))
+	for i, t := range e.toks {
+		out[i] = &expr{op: opTerm, toks: []string{t}}
+	}
+	return out
+}
+
 // unordered is e with each phrase read as the conjunction of its words,
 // which a GIN index answers without reading the row, and without the
 // exclusions that hold a phrase, so that it matches at least what e does;
@@ -197,11 +203,7 @@ func (e *expr) unordered() (u *expr, phrase bool) {
 	case opTerm:
 		return e, false
 	case opPhrase:
-		u = &expr{op: opAnd}
-		for _, t := range e.toks {
-			u.kids = append(u.kids, &expr{op: opTerm, toks: []string{t}})
-		}
-		return u, true
+		return &expr{op: opAnd, kids: e.words()}, true
 	}
 	u = &expr{op: e.op}
 	for _, k := range e.kids {

@@ -217,7 +217,7 @@ func Search(ctx context.Context, db store.Querier, req Request) (res Result, err
 //
 // JIT compilation is off for them: PostgreSQL compiles a statement whose
 // estimated cost passes jit_above_cost, which a search of a common word
-// in a million articles does, and compiling took 66 ms of a 250 ms search.
+// in a million articles does, and compiling took 66 ms of a 272 ms statement.
 func customPlans(ctx context.Context, q store.Querier, fn func(store.Querier) error) error {
 	if q.Dialect() != store.Postgres {
 		return fn(q)
@@ -546,7 +546,8 @@ var (
 	estimateAbove = 20_000
 	// sampleTarget is about how many matches older than the window the
 	// estimate counts: each costs a visit to its row, and the error of a
-	// sample of 4,000 is about 2% (docs/search.md).
+	// sample of 4,000 is about 1% (root mean square; the largest 2.7% at a
+	// million articles: docs/search.md).
 	sampleTarget = 4_000
 )
 
