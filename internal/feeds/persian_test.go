@@ -2,56 +2,30 @@ package feeds
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/pressreview/pressreview/internal/fetch"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/pressreview/pressreview/internal/fetch"
+	"github.com/pressreview/pressreview/internal/sharedtest"
 )
 
-// sharedTestdata finds ../shared/testdata (or $PRESSREVIEW_SHARED). Its
-// Persian corpus is LGPL text owned by the outlets, so it is read in place,
-// never copied into the repository.
-func sharedTestdata(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("PRESSREVIEW_SHARED")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "testdata")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared test data not found at %s (set PRESSREVIEW_SHARED)", dir)
-	}
-	return dir
-}
-
+// corpusArticle is what these tests publish of an article of the
+// Persian news corpus (sharedtest.Targoman).
 type corpusArticle struct {
 	URL, Title, Subtitle string
 }
 
 func loadCorpus(t *testing.T) []corpusArticle {
-	files, _ := filepath.Glob(filepath.Join(sharedTestdata(t), "corpora", "targoman-persian-news", "*", "*", "*.json"))
-	if len(files) == 0 {
-		t.Skip("no Targoman corpus files")
-	}
 	var out []corpusArticle
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var a struct{ URL, Title, Subtitle string }
-		if err := json.Unmarshal(b, &a); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+	for _, a := range sharedtest.TargomanArticles(t) {
 		out = append(out, corpusArticle{a.URL, strings.TrimSpace(a.Title), a.Subtitle})
 	}
 	return out

@@ -3,15 +3,12 @@ package ingest
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"html"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,11 +16,9 @@ import (
 	"time"
 
 	"golang.org/x/text/encoding/charmap"
-)
 
-// corpusDir holds real Persian news (LGPL, text © the outlets): read at
-// run time only, never copied into the project.
-const corpusDir = "../../../shared/testdata/corpora/targoman-persian-news"
+	"github.com/pressreview/pressreview/internal/sharedtest"
+)
 
 // story is one Persian news article to publish on the test press.
 type story struct {
@@ -48,24 +43,16 @@ func (s story) longest() string {
 // shared folder is absent, the stories written for these tests.
 func persianStories(t testing.TB) []story {
 	t.Helper()
+	// The corpus is real Persian news (LGPL, text © the outlets): read
+	// at run time only, never copied into the project.
+	arts, err := sharedtest.LoadTargoman()
+	if err != nil {
+		t.Fatalf("read Persian corpus: %v", err)
+	}
 	var out []story
-	err := filepath.WalkDir(corpusDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		var doc struct {
-			Title, Subtitle string
-			Content         []struct{ Type, Text string }
-		}
-		if err := json.Unmarshal(data, &doc); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		s := story{Title: doc.Title, Lead: doc.Subtitle}
-		for _, c := range doc.Content {
+	for _, a := range arts {
+		s := story{Title: a.Title, Lead: a.Subtitle}
+		for _, c := range a.Content {
 			if c.Type == "p" && strings.TrimSpace(c.Text) != "" {
 				s.Paras = append(s.Paras, c.Text)
 			}
@@ -73,10 +60,6 @@ func persianStories(t testing.TB) []story {
 		if len(strings.Fields(strings.Join(s.Paras, " "))) >= 120 {
 			out = append(out, s)
 		}
-		return nil
-	})
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatalf("read Persian corpus: %v", err)
 	}
 	if len(out) >= 6 {
 		return out

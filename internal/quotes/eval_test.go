@@ -2,7 +2,6 @@ package quotes
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -14,12 +13,13 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/pressreview/pressreview/internal/sharedtest"
 	"github.com/pressreview/pressreview/internal/text"
 )
 
 // The evaluation reads text that may not be copied into the project (see
 // ../shared/testdata/README.md): it skips when ../shared is absent.
-const sharedData = "../../../shared/testdata"
+var sharedData, _ = sharedtest.Path("testdata")
 
 func sharedDir(t *testing.T, rel string) string {
 	t.Helper()
@@ -58,17 +58,7 @@ func heldOut(name string) bool {
 
 // persianParagraphs is the article body the gold refers to: the content
 // items of type p and h2–h4, each split with Paragraphs.
-func persianParagraphs(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var a struct {
-		Content []struct{ Type, Text string }
-	}
-	if err := json.Unmarshal(data, &a); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
+func persianParagraphs(a sharedtest.Article) []string {
 	var out []string
 	for _, c := range a.Content {
 		switch c.Type {
@@ -76,7 +66,7 @@ func persianParagraphs(path string) ([]string, error) {
 			out = append(out, Paragraphs(c.Text)...)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // readTSV returns the fields of the non-comment lines of a gold file.
@@ -192,15 +182,13 @@ func persianCorpus(t *testing.T, rel, gold string) []doc {
 	for _, r := range readTSV(t, gold) {
 		byName[r[0]] = append(byName[r[0]], goldQuote{doc: r[0], paragraph: atoi(t, r[1]), start: atoi(t, r[2]), end: atoi(t, r[3]), kind: r[4], speaker: r[5]})
 	}
-	paths, _ := filepath.Glob(filepath.Join(root, "*", "*", "*.json"))
-	sort.Strings(paths)
+	arts, err := sharedtest.Articles(root)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var docs []doc
-	for _, p := range paths {
-		name, _ := filepath.Rel(root, p)
-		paras, err := persianParagraphs(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, a := range arts {
+		name, paras := a.Rel, persianParagraphs(a)
 		if len(paras) == 0 {
 			continue // six Alef files hold no body text
 		}

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/pressreview/pressreview/internal/sharedtest"
 )
 
 // The golden test guards the finder's output against changes made for
@@ -48,7 +50,7 @@ var (
 const goldenPath = "testdata/golden/find.tsv"
 
 // goldenShared is ../shared/testdata (see ../shared/testdata/README.md).
-const goldenShared = "../../../shared/testdata"
+var goldenShared, _ = sharedtest.Path("testdata")
 
 // goldenInput is one text the golden test reads; key names it in the
 // snapshot (a file of the corpora, or a hash of a test's paragraphs).
@@ -279,30 +281,19 @@ func testParagraphs(t *testing.T) []goldenInput {
 }
 
 func targomanInputs(t testing.TB) []goldenInput {
-	root := filepath.Join(goldenShared, "corpora/targoman-persian-news")
-	paths, _ := filepath.Glob(filepath.Join(root, "*", "*", "*.json"))
-	slices.Sort(paths)
+	arts, err := sharedtest.LoadTargoman()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []goldenInput
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var a struct {
-			Title, Subtitle string
-			Content         []struct{ Text string }
-		}
-		if err := json.Unmarshal(data, &a); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
+	for _, a := range arts {
 		// The whole article, headings and all: more shapes than the
 		// evaluation's body text.
 		paras := append(Paragraphs(a.Title), Paragraphs(a.Subtitle)...)
 		for _, c := range a.Content {
 			paras = append(paras, Paragraphs(c.Text)...)
 		}
-		rel, _ := filepath.Rel(root, p)
-		out = append(out, goldenInput{"targoman/" + rel, paras})
+		out = append(out, goldenInput{"targoman/" + a.Rel, paras})
 	}
 	return out
 }

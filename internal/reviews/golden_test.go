@@ -19,6 +19,7 @@ import (
 
 	"github.com/pressreview/pressreview/internal/exchange"
 	"github.com/pressreview/pressreview/internal/reviews"
+	"github.com/pressreview/pressreview/internal/sharedtest"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/store/storetest"
 )
@@ -33,13 +34,14 @@ const (
 	seedBundleV2 = "testdata/" + seedSlug + ".v2.json"
 	// seedBody is the body of the AGSI article, the golden reference.
 	seedBody = "testdata/seed-body.txt"
-	// seedArticle is the whole article as saved from AGSI's site. It lives
-	// outside the module, so the test that needs it skips when it is absent.
-	seedArticle = "../../../shared/seed/000_70a9e06e354ba25e.txt"
 
 	bodyStart = "Iranian analysts are reacting"
 	bodyEnd   = "board of directors."
 )
+
+// seedArticle is the whole article as saved from AGSI's site. It lives
+// outside the module, so the test that needs it skips when it is absent.
+var seedArticle, _ = sharedtest.Path("seed/000_70a9e06e354ba25e.txt")
 
 // The seed's header and lead-ins, as published.
 var (

@@ -10,13 +10,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/pressreview/pressreview/internal/search/gen"
+	"github.com/pressreview/pressreview/internal/sharedtest"
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/store/storetest"
 )
 
 // persianCorpus is the real Persian news the generator learns from when
 // it is present (it is never copied into the project).
-const persianCorpus = "../../../shared/testdata/corpora/targoman-persian-news"
+var persianCorpus, _ = sharedtest.Path(sharedtest.Targoman)
 
 const contractArticles = 600
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/pressreview/pressreview/internal/search/gen"
@@ -19,7 +18,7 @@ const publishedBenchPages = 3000
 // generatedSite is site content made of generated articles.
 func generatedSite(b *testing.B) *fixedContent {
 	b.Helper()
-	g, err := gen.New(gen.Config{Seed: 7, PersianDir: filepath.Join("..", "..", "..", "shared", "testdata", "corpora", "targoman-persian-news")})
+	g, err := gen.New(gen.Config{Seed: 7, PersianDir: persianCorpus})
 	if err != nil {
 		b.Fatal(err)
 	}

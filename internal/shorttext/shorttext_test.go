@@ -1,13 +1,10 @@
 package shorttext
 
 import (
-	"encoding/json"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/pressreview/pressreview/internal/sharedtest"
 	"github.com/pressreview/pressreview/internal/text"
 )
 
@@ -63,14 +60,7 @@ func TestRepostsResemble(t *testing.T) {
 // distinct in matching form.
 func corpusPosts(t *testing.T) []string {
 	t.Helper()
-	base := os.Getenv("PRESSREVIEW_SHARED")
-	if base == "" {
-		base = filepath.Join("..", "..", "..", "shared")
-	}
-	root := filepath.Join(base, "testdata", "corpora", "targoman-persian-news")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("the Persian news corpus (%s) is not available", root)
-	}
+	arts := sharedtest.TargomanArticles(t)
 	var posts []string
 	seen := map[string]bool{}
 	add := func(s string) {
@@ -81,21 +71,7 @@ func corpusPosts(t *testing.T) []string {
 		seen[text.Normalize(s)] = true
 		posts = append(posts, s)
 	}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(path) != ".json" {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		var a struct {
-			Title, Subtitle string
-			Content         []struct{ Type, Text string }
-		}
-		if err := json.Unmarshal(data, &a); err != nil {
-			return err
-		}
+	for _, a := range arts {
 		add(a.Title)
 		add(a.Subtitle)
 		for _, c := range a.Content {
@@ -107,10 +83,6 @@ func corpusPosts(t *testing.T) []string {
 				add(strings.Join(w[i:min(i+40, len(w))], " "))
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return posts
 }

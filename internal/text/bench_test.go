@@ -3,6 +3,8 @@ package text
 import (
 	"strings"
 	"testing"
+
+	"github.com/pressreview/pressreview/internal/sharedtest"
 )
 
 // persianSentences is Persian news prose written for these tests, with
@@ -64,11 +66,11 @@ func BenchmarkSimhash(b *testing.B) {
 // the shared test data: the work of indexing an article's text, with the
 // half-space joins as often as the press needs them.
 func BenchmarkIndexTextCorpus(b *testing.B) {
-	arts := persianCorpus(b)
+	arts := sharedtest.TargomanArticles(b)
 	texts := make([]string, len(arts))
 	size := 0
 	for i, a := range arts {
-		texts[i] = a.Title + "\n" + a.body()
+		texts[i] = a.Title + "\n" + a.Body()
 		size += len(texts[i])
 	}
 	IndexText(texts[0])

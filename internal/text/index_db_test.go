@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	_ "modernc.org/sqlite"
+
+	"github.com/pressreview/pressreview/internal/sharedtest"
 )
 
 // indexSamples returns texts whose IndexText the database tokenizers must
@@ -27,14 +29,14 @@ func indexSamples(t *testing.T) []string {
 		"«مُحَمَّد» رئيس الجمهورية؟ ﻛﺘﺎﺏ ﷲ",
 		"state-of-the-art al-Quds o'brien rock'n'roll",
 	}
-	arts, err := loadPersianCorpus()
+	arts, err := sharedtest.LoadTargoman()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range arts {
-		samples = append(samples, a.Title+"\n"+a.body())
+		samples = append(samples, a.Title+"\n"+a.Body())
 	}
-	if p, ok := sharedPath("extraction/arabic-news/cnn-arabic-syria-clashes/expected.txt"); ok {
+	if p, ok := sharedtest.Path("testdata/extraction/arabic-news/cnn-arabic-syria-clashes/expected.txt"); ok {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)

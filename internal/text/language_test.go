@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pressreview/pressreview/internal/sharedtest"
 )
 
 func TestLanguage(t *testing.T) {
@@ -109,8 +111,8 @@ var (
 // logs how the shorter texts fare.
 func TestLanguagePersianCorpus(t *testing.T) {
 	var short, shortRight int
-	for _, a := range persianCorpus(t) {
-		texts := []string{a.Title, a.Subtitle, a.body()}
+	for _, a := range sharedtest.TargomanArticles(t) {
+		texts := []string{a.Title, a.Subtitle, a.Body()}
 		for _, c := range a.Content {
 			texts = append(texts, c.Text)
 		}
@@ -120,7 +122,7 @@ func TestLanguagePersianCorpus(t *testing.T) {
 				continue
 			}
 			if got := Language(s); got != Persian {
-				t.Errorf("%s: Language(%.80q) = %q, want fa", a.Path, s, got)
+				t.Errorf("%s: Language(%.80q) = %q, want fa", a.Rel, s, got)
 			}
 			got := Language(toArabicKeyboard.Replace(s))
 			switch {
@@ -130,7 +132,7 @@ func TestLanguagePersianCorpus(t *testing.T) {
 					shortRight++
 				}
 			case got != Persian:
-				t.Errorf("%s: Language of Arabic-keyboard %.80q = %q, want fa", a.Path, s, got)
+				t.Errorf("%s: Language of Arabic-keyboard %.80q = %q, want fa", a.Rel, s, got)
 			}
 		}
 	}
@@ -139,7 +141,7 @@ func TestLanguagePersianCorpus(t *testing.T) {
 
 func TestLanguageArabicNews(t *testing.T) {
 	texts := arabicParagraphs(t)
-	p := sharedTestdata(t, "extraction/arabic-news/assabah-tn-interview/expected-evaldata.json")
+	p := sharedtest.Require(t, "testdata/extraction/arabic-news/assabah-tn-interview/expected-evaldata.json")
 	data, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)

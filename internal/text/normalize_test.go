@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/pressreview/pressreview/internal/sharedtest"
 )
 
 // normalizeCases covers each folding rule with real words. They double as
@@ -164,12 +166,12 @@ func TestNormalizeIdempotent(t *testing.T) {
 	for _, c := range normalizeCases {
 		inputs = append(inputs, c.in)
 	}
-	arts, err := loadPersianCorpus()
+	arts, err := sharedtest.LoadTargoman()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range arts {
-		inputs = append(inputs, a.Title, a.Subtitle, a.body())
+		inputs = append(inputs, a.Title, a.Subtitle, a.Body())
 	}
 	for _, s := range inputs {
 		checkNormalized(t, s)
@@ -212,7 +214,7 @@ func checkNormalized(t *testing.T, s string) {
 // TestNormalizeCorpus runs real Persian news through Normalize, then a
 // copy of it retyped the way other outlets and keyboards write it.
 func TestNormalizeCorpus(t *testing.T) {
-	arts := persianCorpus(t)
+	arts := sharedtest.TargomanArticles(t)
 	retype := strings.NewReplacer(
 		"ی", "ي", "ک", "ك", "ه ", "ة ", // Arabic keyboard
 		"۰", "٠", "۱", "١", "۲", "٢", "۳", "٣", "۴", "٤", // Arabic-Indic digits
@@ -221,17 +223,17 @@ func TestNormalizeCorpus(t *testing.T) {
 		"\u200C", "", // no half-spaces at all
 	)
 	for _, a := range arts {
-		body := a.body()
+		body := a.Body()
 		n := Normalize(body)
 		if strings.ContainsAny(n, "\u200Cيكةۀ۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩«»،") {
-			t.Errorf("%s: unfolded characters left in %.200q", a.Path, n)
+			t.Errorf("%s: unfolded characters left in %.200q", a.Rel, n)
 		}
 		// Dropping every ZWNJ and retyping must give the text that
 		// Normalize gives, except where the retyping changes letters
 		// Normalize keeps apart (a final heh before a space becomes ة,
 		// which Normalize folds back to ه).
 		if got := Normalize(retype.Replace(body)); got != n {
-			t.Errorf("%s: retyped article normalizes differently", a.Path)
+			t.Errorf("%s: retyped article normalizes differently", a.Rel)
 		}
 	}
 }
@@ -265,12 +267,12 @@ func TestNFKCBySegments(t *testing.T) {
 		}
 		inputs = append(inputs, b.String())
 	}
-	arts, err := loadPersianCorpus()
+	arts, err := sharedtest.LoadTargoman()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range arts {
-		inputs = append(inputs, a.Title, a.body())
+		inputs = append(inputs, a.Title, a.Body())
 	}
 	for _, s := range inputs {
 		if got, want := nfkc(s), norm.NFKC.String(s); got != want {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pressreview/pressreview/internal/sharedtest"
 )
 
 func TestHamming(t *testing.T) {
@@ -120,8 +122,8 @@ func TestSimhashSynthetic(t *testing.T) {
 // least minWords words.
 func corpusStories(t *testing.T, minWords int) []string {
 	var bodies []string
-	for _, a := range persianCorpus(t) {
-		if b := a.body(); Words(b) >= minWords {
+	for _, a := range sharedtest.TargomanArticles(t) {
+		if b := a.Body(); Words(b) >= minWords {
 			bodies = append(bodies, b)
 		}
 	}

@@ -3,6 +3,8 @@ package text
 import (
 	"strings"
 	"testing"
+
+	"github.com/pressreview/pressreview/internal/sharedtest"
 )
 
 // TestStopWordFiles checks that every line of the embedded lists is one
@@ -61,8 +63,8 @@ func TestIsStopWord(t *testing.T) {
 // content words.
 func TestStopWordShare(t *testing.T) {
 	var all, stop int
-	for _, a := range persianCorpus(t) {
-		for _, tok := range Tokens(a.body()) {
+	for _, a := range sharedtest.TargomanArticles(t) {
+		for _, tok := range Tokens(a.Body()) {
 			all++
 			if IsStopWord(Persian, tok) {
 				stop++

@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/kljensen/snowball/english"
+
+	"github.com/pressreview/pressreview/internal/sharedtest"
 )
 
 func TestTokens(t *testing.T) {
@@ -128,14 +130,14 @@ func TestIndexTextQueries(t *testing.T) {
 // TestIndexTextPostgresSimple rely on.
 func TestIndexTextTerms(t *testing.T) {
 	texts := []string{persianParagraph()}
-	arts, err := loadPersianCorpus()
+	arts, err := sharedtest.LoadTargoman()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range arts {
-		texts = append(texts, a.Title, a.body())
+		texts = append(texts, a.Title, a.Body())
 	}
-	if _, ok := sharedPath("quotes/polnear-dev-sample/text"); ok {
+	if _, ok := sharedtest.Path("testdata/quotes/polnear-dev-sample/text"); ok {
 		texts = append(texts, englishArticles(t)...)
 	}
 	for _, s := range texts {

@@ -3,6 +3,8 @@ package text
 import (
 	"strings"
 	"testing"
+
+	"github.com/pressreview/pressreview/internal/sharedtest"
 )
 
 func TestWords(t *testing.T) {
@@ -45,14 +47,14 @@ func TestWords(t *testing.T) {
 // on real Persian news: they differ only where punctuation without a space
 // separates words (a/b, «a»b), so they must stay close.
 func TestWordsCorpus(t *testing.T) {
-	for _, a := range persianCorpus(t) {
-		body := a.body()
+	for _, a := range sharedtest.TargomanArticles(t) {
+		body := a.Body()
 		words, fields := Words(body), len(strings.Fields(body))
 		if fields == 0 {
 			continue
 		}
 		if r := float64(words) / float64(fields); r < 0.95 || r > 1.1 {
-			t.Errorf("%s: Words = %d, space-separated chunks = %d", a.Path, words, fields)
+			t.Errorf("%s: Words = %d, space-separated chunks = %d", a.Rel, words, fields)
 		}
 	}
 }

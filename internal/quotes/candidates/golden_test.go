@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pressreview/pressreview/internal/sharedtest"
 )
 
 // TestGoldenFind guards what Find stores, the finder's spans placed in an
@@ -32,7 +34,7 @@ var goldenUpdate = flag.Bool("golden.update", false, "rewrite testdata/golden.ts
 const goldenPath = "testdata/golden.tsv"
 
 // goldenShared is ../shared/testdata (see ../shared/testdata/README.md).
-const goldenShared = "../../../../shared/testdata"
+var goldenShared, _ = sharedtest.Path("testdata")
 
 func TestGoldenFind(t *testing.T) {
 	want := map[string]string{}
@@ -116,23 +118,13 @@ func goldenTexts(t *testing.T) []goldenText {
 		t.Logf("%s is absent: only the tests' text is compared", goldenShared)
 		return out
 	}
-	root := filepath.Join(goldenShared, "corpora/targoman-persian-news")
-	paths, _ := filepath.Glob(filepath.Join(root, "*", "*", "*.json"))
-	slices.Sort(paths)
+	arts, err := sharedtest.LoadTargoman()
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Separators between paragraphs, in turn: what Paragraphs skips.
 	seps := []string{"\n", "\n\n", " \n\t\n  ", "\n\u200c\n", "\r\n"}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var a struct {
-			Title, Subtitle string
-			Content         []struct{ Text string }
-		}
-		if err := json.Unmarshal(data, &a); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
+	for _, a := range arts {
 		var b strings.Builder
 		b.WriteString(a.Title)
 		b.WriteString(seps[0])
@@ -141,8 +133,7 @@ func goldenTexts(t *testing.T) []goldenText {
 			b.WriteString(seps[(i+1)%len(seps)])
 			b.WriteString(c.Text)
 		}
-		rel, _ := filepath.Rel(root, p)
-		out = append(out, goldenText{"targoman/" + rel, b.String()})
+		out = append(out, goldenText{"targoman/" + a.Rel, b.String()})
 	}
 	files, _ := filepath.Glob(filepath.Join(goldenShared, "quotes/polnear-dev-sample/text/*.txt"))
 	slices.Sort(files)
