@@ -31,9 +31,6 @@ func UpgradeIndex(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("reindex for spelling rules %d: %w", text.AnalyzerVersion, err)
 	}
-	if _, err := db.ExecContext(ctx, `UPDATE search_state SET analyzer = ? WHERE id = 1`, text.AnalyzerVersion); err != nil {
-		return fmt.Errorf("search index state: %w", err)
-	}
 	log.Info("search index rebuilt", "articles", n)
 	return nil
 }
