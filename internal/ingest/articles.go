@@ -255,32 +255,54 @@ func existingArticle(ctx context.Context, q store.Querier, a *Article, aliases [
 		return found, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
 	}
 	defer rows.Close()
-	var recorded []string
-	bestRank := -1
+	var matches []copyMatch
 	for rows.Next() {
-		var u string
-		var kind int
-		var c storedCopy
-		if err := rows.Scan(&u, &kind, &c.id, &c.outletID, &c.storyID, &c.contentHash); err != nil {
+		var m copyMatch
+		if err := rows.Scan(&m.url, &m.kind, &m.c.id, &m.c.outletID, &m.c.storyID, &m.c.contentHash); err != nil {
 			return found, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
 		}
-		if kind == 0 {
-			recorded = append(recorded, u)
-		}
-		// URLs in their order, each by table; the content hash last.
-		rank := 2 * len(urls)
-		if kind < 2 {
-			rank = 2*slices.Index(urls, u) + kind
-		}
-		if bestRank < 0 || rank < bestRank {
-			found, bestRank = c, rank
-		}
+		matches = append(matches, m)
 	}
 	if err := rows.Err(); err != nil {
 		return found, fmt.Errorf("look up stored copy of %s: %w", a.URL, err)
 	}
-	found.recorded = recorded
+	found, _ = bestCopy(urls, matches)
 	return found, nil
+}
+
+// copyMatch is a row existingArticle's lookups found: by one of the URLs
+// in article_urls (kind 0) or as an article's canonical URL (1), or by
+// outlet and content hash (2, url "").
+type copyMatch struct {
+	url  string
+	kind int
+	c    storedCopy
+	old  *Article // the stored row, when read with it (see groupCopies)
+}
+
+// bestCopy ranks matches as existingArticle's sequence of lookups would —
+// urls in their order, each in article_urls before the articles'
+// canonical URLs, the content hash last — and returns the first, with
+// the URLs found recorded in article_urls, and its index in matches (-1
+// when there is none).
+func bestCopy(urls []string, matches []copyMatch) (storedCopy, int) {
+	var found storedCopy
+	var recorded []string
+	best, bestRank := -1, -1
+	for i, m := range matches {
+		if m.kind == 0 {
+			recorded = append(recorded, m.url)
+		}
+		rank := 2 * len(urls)
+		if m.kind < 2 {
+			rank = 2*slices.Index(urls, m.url) + m.kind
+		}
+		if bestRank < 0 || rank < bestRank {
+			found, best, bestRank = m.c, i, rank
+		}
+	}
+	found.recorded = recorded
+	return found, best
 }
 
 // lookupURLs are the distinct non-empty URLs among canonical and aliases,
@@ -314,37 +336,45 @@ const (
 // or edited the article (indexSaved, once for a stored group); a copy
 // found unchanged is indexed already.
 //
-// urls, when not nil, takes the URLs to record for a (article_urls) to
-// be written with the rest of its group's (see groupURLs); nil writes
-// them at once.
-func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string, capt *capture, urls *groupURLs) (saved, error) {
+// g, when not nil, takes the URLs to record for a (article_urls) and its
+// quotations, to be written with the rest of its group's (see
+// groupWrites); nil writes them at once.
+func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string, capt *capture, g *groupWrites) (saved, error) {
 	if !a.keyed {
 		a.keys()
 	}
 	a.edited = nil
 	fingerprinted := a.fingerprinted
-	if err := urls.flushFor(ctx, tx, lookupURLs(a.CanonicalURL, aliases)); err != nil {
+	urls := lookupURLs(a.CanonicalURL, aliases)
+	if err := g.flushFor(ctx, tx, urls); err != nil {
 		return 0, err
 	}
-	found, err := existingArticle(ctx, tx, a, aliases)
-	if err != nil {
-		return 0, err
+	var copies *groupCopies
+	if g != nil {
+		copies = &g.copies
+	}
+	found, old, ok := copies.copyOf(a, urls)
+	if !ok {
+		var err error
+		if found, err = existingArticle(ctx, tx, a, aliases); err != nil {
+			return 0, err
+		}
 	}
 	if found.id == 0 {
 		// The story is found before the row is inserted, so that the row
 		// is written once, with its story (a.ID is 0: no candidate is
 		// excluded that exists yet).
-		root, err := nearStory(ctx, tx, s.forms, a, fingerprinted)
+		root, err := nearStory(ctx, tx, s.forms, a, fingerprinted, copies)
 		if err != nil {
 			return 0, err
 		}
-		id, err := insertArticle(ctx, tx, a, fingerprinted, capt.id(), root)
+		id, rootPublished, err := insertArticle(ctx, tx, a, fingerprinted, capt.id(), root)
 		if err != nil {
 			return 0, err
 		}
 		if id != 0 {
 			a.ID = id
-			if err := finishArticle(ctx, tx, a, aliases, found.recorded, urls); err != nil {
+			if err := finishArticle(ctx, tx, a, aliases, found.recorded, g); err != nil {
 				return 0, err
 			}
 			if !fingerprinted {
@@ -352,13 +382,22 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 					return 0, err
 				}
 			}
-			if err := s.saveQuotes(ctx, tx, a.ID, a, true); err != nil {
+			if err := s.saveQuotes(ctx, tx, a.ID, a, g); err != nil {
 				return 0, err
 			}
 			s.forms.put(a.ContentHash, a.story)
-			return savedNew, assignStory(ctx, tx, a, root)
+			if err := assignStory(ctx, tx, a, root, rootPublished); err != nil {
+				return 0, err
+			}
+			var moved int64
+			if root != 0 && a.StoryID == a.ID {
+				moved = root // taken over by a
+			}
+			copies.touch(a, urls, savedNew, moved)
+			return savedNew, nil
 		}
 		// Another worker stored it between our lookup and our insert.
+		old = nil
 		if found, err = existingArticle(ctx, tx, a, aliases); err != nil {
 			return 0, err
 		}
@@ -376,12 +415,16 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 	how := savedCopy
 	if a.ContentHash != "" && found.contentHash != a.ContentHash && a.OutletID == found.outletID {
 		// Only an edit needs the stored row itself (its text for the
-		// diff, its dates for the index).
-		old, err := ArticleByID(ctx, tx, id)
-		if err != nil {
-			return 0, err
+		// diff, its dates for the index), which the group's lookup may
+		// have brought.
+		if old == nil {
+			row, err := ArticleByID(ctx, tx, id)
+			if err != nil {
+				return 0, err
+			}
+			old = &row
 		}
-		if err := s.recordEdit(ctx, tx, old, a, capt, s.now()); err != nil {
+		if err := s.recordEdit(ctx, tx, *old, a, capt, s.now(), g); err != nil {
 			return 0, err
 		}
 		s.forms.put(a.ContentHash, a.story)
@@ -391,7 +434,8 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 			Fetched: old.FetchedAt, Title: a.Title, BodyTerms: a.bodyTerms}
 		how = savedEdit
 	}
-	return how, finishArticle(ctx, tx, a, aliases, found.recorded, urls)
+	copies.touch(a, urls, how, 0)
+	return how, finishArticle(ctx, tx, a, aliases, found.recorded, g)
 }
 
 // indexSaved writes the search index entries of the articles a group
@@ -414,9 +458,11 @@ func indexSaved(ctx context.Context, tx *store.Tx, saved []search.Source) error 
 
 // insertArticle adds the row, in story (its nearest near duplicate's,
 // from nearStory) or, for 0, in a story of its own (migration 00031 sets
-// story_id = id); it returns 0 when a unique index (canonical URL, or
-// outlet and content hash) says a concurrent writer was first.
-func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bool, captureID *int64, story int64) (int64, error) {
+// story_id = id), and returns its id with the publication date of the
+// story's article (for assignStory, in the same round trip); it returns 0
+// when a unique index (canonical URL, or outlet and content hash) says a
+// concurrent writer was first.
+func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bool, captureID *int64, story int64) (int64, sql.NullTime, error) {
 	var b [4]any
 	if fingerprinted {
 		for i, v := range bands(a.Simhash) {
@@ -433,38 +479,35 @@ func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted 
 			sh_band0, sh_band1, sh_band2, sh_band3, capture_id, story_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING
-		RETURNING id`,
+		RETURNING id, (SELECT r.published_at FROM articles r WHERE r.id = ?)`,
 		a.OutletID, a.FeedID, a.URL, a.CanonicalURL, a.Title, a.Byline, a.Lang, a.Published, a.FetchedAt,
 		a.Text, a.HTML, a.LeadImage, a.Source, a.SourceDetail, a.Charset, a.ContentHash, int64(a.Simhash),
-		b[0], b[1], b[2], b[3], captureID, storyID)
+		b[0], b[1], b[2], b[3], captureID, storyID, story)
+	var rootPublished sql.NullTime
 	if err != nil {
-		return 0, fmt.Errorf("store article %s: %w", a.URL, err)
+		return 0, rootPublished, fmt.Errorf("store article %s: %w", a.URL, err)
 	}
 	defer rows.Close()
 	var id int64
 	if rows.Next() {
-		if err := rows.Scan(&id); err != nil {
-			return 0, err
+		if err := rows.Scan(&id, &rootPublished); err != nil {
+			return 0, rootPublished, err
 		}
 	}
-	return id, rows.Err()
+	return id, rootPublished, rows.Err()
 }
 
 // assignStory sets a.StoryID for a new article, inserted in root's story
-// (0: its own). A story is named after its earliest published article:
-// when a reprint arrives before the original (feeds are polled in any
-// order), the original takes the story over. The caller holds
-// lockStories.
-func assignStory(ctx context.Context, tx *store.Tx, a *Article, root int64) error {
+// (0: its own), whose article was published at rootPublished. A story is
+// named after its earliest published article: when a reprint arrives
+// before the original (feeds are polled in any order), the original takes
+// the story over. The caller holds lockStories.
+func assignStory(ctx context.Context, tx *store.Tx, a *Article, root int64, rootPublished sql.NullTime) error {
 	a.StoryID = a.ID
 	if root == 0 {
 		return nil
 	}
 	a.StoryID = root
-	var rootPublished sql.NullTime
-	if err := tx.QueryRowContext(ctx, `SELECT published_at FROM articles WHERE id = ?`, root).Scan(&rootPublished); err != nil {
-		return fmt.Errorf("story %d: %w", root, err)
-	}
 	if a.Published != nil && rootPublished.Valid && a.Published.Before(rootPublished.Time) {
 		if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE story_id = ?`, a.ID, root); err != nil {
 			return fmt.Errorf("move story %d to article %d: %w", root, a.ID, err)
@@ -479,10 +522,10 @@ func assignStory(ctx context.Context, tx *store.Tx, a *Article, root int64) erro
 // this article or another: the insert would leave them as they are). The
 // search index entry is the caller's to bring up to date (see
 // saveArticle).
-func finishArticle(ctx context.Context, tx *store.Tx, a *Article, aliases, recorded []string, group *groupURLs) error {
+func finishArticle(ctx context.Context, tx *store.Tx, a *Article, aliases, recorded []string, group *groupWrites) error {
 	urls := slices.DeleteFunc(lookupURLs(a.CanonicalURL, aliases), func(u string) bool { return slices.Contains(recorded, u) })
 	if group != nil {
-		group.add(urls, a.ID)
+		group.addURLs(urls, a.ID)
 		return nil
 	}
 	return recordURLs(ctx, tx, urls, slices.Repeat([]int64{a.ID}, len(urls)))
@@ -497,8 +540,7 @@ func recordURLs(ctx context.Context, tx *store.Tx, urls []string, ids []int64) e
 	}
 	var err error
 	if tx.Dialect() == store.Postgres {
-		_, err = tx.ExecContext(ctx, `INSERT INTO article_urls (url, article_id)
-			SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) ON CONFLICT (url) DO NOTHING`, urls, ids)
+		_, err = tx.ExecContext(ctx, recordURLsPostgres, urls, ids)
 	} else {
 		args := make([]any, 0, 2*len(urls))
 		for i, u := range urls {
@@ -513,21 +555,33 @@ func recordURLs(ctx context.Context, tx *store.Tx, urls []string, ids []int64) e
 	return nil
 }
 
-// groupURLs are the URLs a group's articles were met under, to record in
-// one statement at the end of the group's transaction instead of one a
-// page: on PostgreSQL every statement is a round trip made while the
-// group holds the story lock, which the other groups wait for. Nothing
-// but the articles' own lookups (existingArticle) reads article_urls in
-// the transaction, so an article's lookup first writes what is waiting
-// if it looks for one of those URLs (flushFor), and finds what it found
-// before.
-type groupURLs struct {
-	urls []string
-	ids  []int64
-	set  map[string]bool
+const recordURLsPostgres = `INSERT INTO article_urls (url, article_id)
+	SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) ON CONFLICT (url) DO NOTHING`
+
+// groupWrites are the writes of a group's articles that nothing else in
+// its transaction reads, made in one statement each at the group's end
+// (flush) instead of one or two a page: on PostgreSQL every statement is
+// a round trip made while the group holds the story lock, which the
+// other groups wait for.
+//
+// The URLs the articles were met under (article_urls) are read by the
+// articles' own lookups (existingArticle) alone, so an article's lookup
+// first writes what is waiting if it looks for one of those URLs
+// (flushFor), and finds what it found before. The quotations
+// (quote_candidates and quote_scans) are read by nothing in the
+// transaction; an article saved twice in the group keeps the last
+// save's, as when each was written at once.
+//
+// It also carries the group's lookup of stored copies (groupCopies).
+type groupWrites struct {
+	urls   []string
+	ids    []int64
+	set    map[string]bool
+	scans  []candidates.Scanned
+	copies groupCopies
 }
 
-func (g *groupURLs) add(urls []string, id int64) {
+func (g *groupWrites) addURLs(urls []string, id int64) {
 	if g.set == nil {
 		g.set = map[string]bool{}
 	}
@@ -538,22 +592,61 @@ func (g *groupURLs) add(urls []string, id int64) {
 	}
 }
 
+// addScan takes an article's quotations, replacing those it was given
+// earlier in the group.
+func (g *groupWrites) addScan(s candidates.Scanned) {
+	if i := slices.IndexFunc(g.scans, func(t candidates.Scanned) bool { return t.ArticleID == s.ArticleID }); i >= 0 {
+		g.scans[i] = s
+		return
+	}
+	g.scans = append(g.scans, s)
+}
+
 // flushFor writes the waiting URLs when one of urls is among them.
-func (g *groupURLs) flushFor(ctx context.Context, tx *store.Tx, urls []string) error {
+func (g *groupWrites) flushFor(ctx context.Context, tx *store.Tx, urls []string) error {
 	if g == nil || !slices.ContainsFunc(urls, func(u string) bool { return g.set[u] }) {
 		return nil
 	}
-	return g.flush(ctx, tx)
+	return g.flushURLs(ctx, tx)
 }
 
-// flush writes the waiting URLs.
-func (g *groupURLs) flush(ctx context.Context, tx *store.Tx) error {
-	if g == nil {
-		return nil
-	}
+func (g *groupWrites) flushURLs(ctx context.Context, tx *store.Tx) error {
 	err := recordURLs(ctx, tx, g.urls, g.ids)
 	g.urls, g.ids = g.urls[:0], g.ids[:0]
 	clear(g.set)
+	return err
+}
+
+// flush writes what is waiting, scanned at now.
+func (g *groupWrites) flush(ctx context.Context, tx *store.Tx, now time.Time) error {
+	if g == nil {
+		return nil
+	}
+	return g.flushWith(ctx, tx, nil, now)
+}
+
+// flushWith is flush that also marks entries done (markEntriesDone), on
+// PostgreSQL in the statement that records the URLs: one round trip less
+// while the group holds the story lock.
+func (g *groupWrites) flushWith(ctx context.Context, tx *store.Tx, done []entryDone, now time.Time) error {
+	if tx.Dialect() == store.Postgres && len(g.urls) > 0 && len(done) > 0 {
+		ids, articles := entriesDoneArrays(done)
+		if _, err := tx.ExecContext(ctx, `WITH urls AS (`+recordURLsPostgres+`) `+markEntriesDonePostgres,
+			g.urls, g.ids, now, ids, articles); err != nil {
+			return fmt.Errorf("record %d URLs and mark %d feed entries done: %w", len(g.urls), len(done), err)
+		}
+		g.urls, g.ids = g.urls[:0], g.ids[:0]
+		clear(g.set)
+	} else {
+		if err := g.flushURLs(ctx, tx); err != nil {
+			return err
+		}
+		if err := markEntriesDone(ctx, tx, done, now); err != nil {
+			return err
+		}
+	}
+	err := candidates.SaveScans(ctx, tx, g.scans, now)
+	g.scans = g.scans[:0]
 	return err
 }
 

@@ -123,11 +123,38 @@ const storySelect = `SELECT id, simhash, COALESCE(story_id, id), content_hash FR
 // share as much text as a reprint does. a is keyed; the candidates'
 // tokens come from forms when kept there.
 func findStory(ctx context.Context, q store.Querier, forms *storyForms, a *Article) (int64, error) {
+	near, err := nearDuplicates(ctx, q, a.ID, []uint64{a.Simhash})
+	if err != nil {
+		return 0, fmt.Errorf("find near duplicates of article %d: %w", a.ID, err)
+	}
+	return pickStory(ctx, q, forms, a, near)
+}
+
+// nearCandidate is an article a near-duplicate lookup found.
+type nearCandidate struct {
+	id, story int64
+	simhash   uint64
+	hash      string
+}
+
+// nearDuplicates returns the articles but id that have a band value among
+// bandProbes of any of simhashes; the caller measures their distance.
+// On PostgreSQL several simhashes are looked up in one statement (each
+// quarter's values of all of them one array: groupCopies); on SQLite, whose
+// statement has one simhash's parameters, one.
+func nearDuplicates(ctx context.Context, q store.Querier, id int64, simhashes []uint64) ([]nearCandidate, error) {
+	var probes [4][]int64
+	for _, h := range simhashes {
+		for i, p := range bandProbes(h) {
+			probes[i] = append(probes[i], p...)
+		}
+	}
 	args := make([]any, 0, 1+3*137+17)
-	args = append(args, a.ID)
-	for _, p := range bandProbes(a.Simhash) {
+	args = append(args, id)
+	for _, p := range probes {
 		if q.Dialect() == store.Postgres {
-			args = append(args, p)
+			slices.Sort(p)
+			args = append(args, slices.Compact(p))
 			continue
 		}
 		for _, v := range p {
@@ -136,32 +163,38 @@ func findStory(ctx context.Context, q store.Querier, forms *storyForms, a *Artic
 	}
 	rows, err := q.QueryContext(ctx, storyQuery[q.Dialect()], args...)
 	if err != nil {
-		return 0, fmt.Errorf("find near duplicates of article %d: %w", a.ID, err)
+		return nil, err
 	}
 	defer rows.Close()
-	type candidate struct {
-		id, story int64
-		hash      string
-		dist      int
-	}
-	var near []candidate
+	var out []nearCandidate
 	for rows.Next() {
-		var c candidate
+		var c nearCandidate
 		var sh int64
 		if err := rows.Scan(&c.id, &sh, &c.story, &c.hash); err != nil {
-			return 0, err
+			return nil, err
 		}
-		if c.dist = text.Hamming(uint64(sh), a.Simhash); c.dist <= text.NearDuplicateDistance {
-			near = append(near, c)
-		}
+		c.simhash = uint64(sh)
+		out = append(out, c)
 	}
 	// Closed before the texts are read: SQLite runs a transaction on one
 	// connection, which an open result set holds.
 	if err := rows.Close(); err != nil {
-		return 0, err
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return 0, err
+	return out, rows.Err()
+}
+
+// pickStory is findStory's choice among the candidates found.
+func pickStory(ctx context.Context, q store.Querier, forms *storyForms, a *Article, found []nearCandidate) (int64, error) {
+	type candidate struct {
+		nearCandidate
+		dist int
+	}
+	var near []candidate
+	for _, c := range found {
+		if d := text.Hamming(c.simhash, a.Simhash); d <= text.NearDuplicateDistance && c.id != a.ID {
+			near = append(near, candidate{c, d})
+		}
 	}
 	if len(near) == 0 {
 		return 0, nil

@@ -266,9 +266,10 @@ func (s *Service) fetchEntry(ctx context.Context, w *entryWork) (wait time.Durat
 // statement, before the story lock is taken, as storePosts does with a
 // poll's own writes: new rows that no transaction storing articles waits
 // for, so the order cannot deadlock, and the locked part of the
-// transaction is shorter. The URLs the articles were met under are
-// recorded in one statement at the end (groupURLs), and the entries
-// stored are marked done in one statement.
+// transaction is shorter. The stored copies of its articles are looked
+// up at once (groupCopies), and the URLs they were met under, their
+// quotations and the entries stored are recorded at the end
+// (groupWrites.flushWith).
 func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 	return s.inTx(ctx, func(tx *store.Tx) error {
 		capts := make([]*capture, 0, len(group))
@@ -285,9 +286,19 @@ func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 		}
 		saved := make([]search.Source, 0, len(group))
 		done := make([]entryDone, 0, len(group))
-		var urls groupURLs
+		var writes groupWrites
+		var arts []*Article
+		var aliases [][]string
 		for _, w := range group {
-			a, how, articleID, err := s.storeEntry(ctx, tx, w, &urls)
+			if w.known == 0 && w.remote == nil {
+				arts, aliases = append(arts, w.a), append(aliases, w.f.aliases(w.e.URL))
+			}
+		}
+		if err := writes.copies.load(ctx, tx, arts, aliases); err != nil {
+			return err
+		}
+		for _, w := range group {
+			a, how, articleID, err := s.storeEntry(ctx, tx, w, &writes)
 			if err != nil {
 				return err
 			}
@@ -298,10 +309,7 @@ func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 				done = append(done, entryDone{w.e.ID, articleID})
 			}
 		}
-		if err := urls.flush(ctx, tx); err != nil {
-			return err
-		}
-		if err := markEntriesDone(ctx, tx, done, s.now()); err != nil {
+		if err := writes.flushWith(ctx, tx, done, s.now()); err != nil {
 			return err
 		}
 		return indexSaved(ctx, tx, saved)
@@ -312,8 +320,9 @@ func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 // It returns the article it saved and what saveArticle did, and the
 // article the entry is done with (0 when it failed), for the caller to
 // mark; when it saved none (a known entry, a failure), nil and savedCopy,
-// which needs no indexing. urls takes the URLs to record (groupURLs).
-func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork, urls *groupURLs) (*Article, saved, int64, error) {
+// which needs no indexing. g takes the writes left to the group's end
+// (groupWrites).
+func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork, g *groupWrites) (*Article, saved, int64, error) {
 	e := w.e
 	switch {
 	case w.known != 0:
@@ -328,7 +337,7 @@ func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork, ur
 	// commit) is found by saveArticle; a is not reused across attempts.
 	// Its capture is recorded (storeGroup).
 	a := *w.a
-	how, err := s.saveArticle(ctx, tx, &a, w.f.aliases(e.URL), w.f.capt, urls)
+	how, err := s.saveArticle(ctx, tx, &a, w.f.aliases(e.URL), w.f.capt, g)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -339,27 +348,50 @@ func (s *Service) storeEntry(ctx context.Context, tx *store.Tx, w *entryWork, ur
 type entryDone struct{ entryID, articleID int64 }
 
 // markEntriesDone marks entries done with their articles, in one
-// statement.
+// statement: on PostgreSQL as two arrays, one text whatever their number,
+// so that it is planned once.
 func markEntriesDone(ctx context.Context, q store.Querier, done []entryDone, now time.Time) error {
 	if len(done) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 1+3*len(done))
-	args = append(args, now)
-	for _, d := range done {
-		args = append(args, d.entryID, d.articleID)
+	var err error
+	if q.Dialect() == store.Postgres {
+		ids, articles := entriesDoneArrays(done)
+		_, err = q.ExecContext(ctx, markEntriesDonePostgres, now, ids, articles)
+	} else {
+		args := make([]any, 0, 1+3*len(done))
+		args = append(args, now)
+		for _, d := range done {
+			args = append(args, d.entryID, d.articleID)
+		}
+		for _, d := range done {
+			args = append(args, d.entryID)
+		}
+		_, err = q.ExecContext(ctx, `
+			UPDATE feed_entries SET state = 'done', attempts = attempts + 1, last_attempt_at = ?, last_error = '',
+				article_id = CASE id`+strings.Repeat(" WHEN ? THEN CAST(? AS BIGINT)", len(done))+` END
+			WHERE id IN (?`+strings.Repeat(", ?", len(done)-1)+`)`, args...)
 	}
-	for _, d := range done {
-		args = append(args, d.entryID)
-	}
-	_, err := q.ExecContext(ctx, `
-		UPDATE feed_entries SET state = 'done', attempts = attempts + 1, last_attempt_at = ?, last_error = '',
-			article_id = CASE id`+strings.Repeat(" WHEN ? THEN CAST(? AS BIGINT)", len(done))+` END
-		WHERE id IN (?`+strings.Repeat(", ?", len(done)-1)+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("mark %d feed entries done: %w", len(done), err)
 	}
 	return nil
+}
+
+const markEntriesDonePostgres = `
+	UPDATE feed_entries e SET state = 'done', attempts = e.attempts + 1, last_attempt_at = ?, last_error = '',
+		article_id = d.article_id
+	FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS d(id, article_id)
+	WHERE e.id = d.id`
+
+// entriesDoneArrays are the entry and article ids of done, as
+// markEntriesDonePostgres takes them.
+func entriesDoneArrays(done []entryDone) (ids, articles []int64) {
+	ids, articles = make([]int64, len(done)), make([]int64, len(done))
+	for i, d := range done {
+		ids[i], articles[i] = d.entryID, d.articleID
+	}
+	return ids, articles
 }
 
 // recordEntryFailure keeps the failure in words, with what was received,

@@ -72,7 +72,7 @@ func TestIndexSavedEqualsReadBack(t *testing.T) {
 }
 
 // TestGroupURLsSeenByLaterLookups: in a group whose URLs are recorded at
-// its end (groupURLs), an article met under a URL an earlier article of
+// its end (groupWrites), an article met under a URL an earlier article of
 // the same group was met under is found as that article, as when each
 // URL was recorded at once; and every URL is recorded by the group's end.
 func TestGroupURLsSeenByLaterLookups(t *testing.T) {
@@ -86,7 +86,7 @@ func TestGroupURLsSeenByLaterLookups(t *testing.T) {
 		const alias = "https://www.irna.ir/amp/1"
 		var first, second, other *Article
 		err := svc.inTx(ctx, func(tx *store.Tx) error {
-			var urls groupURLs
+			var urls groupWrites
 			first = article("https://www.irna.ir/news/1", "The foreign minister said the talks would resume on Monday in Vienna.")
 			if how, err := svc.saveArticle(ctx, tx, first, []string{alias}, nil, &urls); err != nil || how != savedNew {
 				return fmt.Errorf("first article: %v, %v", how, err)
@@ -103,7 +103,7 @@ func TestGroupURLsSeenByLaterLookups(t *testing.T) {
 			if how, err := svc.saveArticle(ctx, tx, second, []string{alias}, nil, &urls); err != nil || how != savedEdit {
 				return fmt.Errorf("article met under %s again: %v, %v", alias, how, err)
 			}
-			return urls.flush(ctx, tx)
+			return urls.flush(ctx, tx, time.Now())
 		})
 		if err != nil {
 			t.Fatal(err)

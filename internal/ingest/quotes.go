@@ -20,17 +20,20 @@ func (a *Article) findQuotes() {
 }
 
 // saveQuotes stores the quotations found in a's text as the candidates of
-// article id, replacing those of its previous text unless the article is
-// new in this transaction (then there are none to replace). A finder
-// failure does not stop the article: it is logged and recorded with the
-// scan, and the article has no candidates.
-func (s *Service) saveQuotes(ctx context.Context, tx *store.Tx, id int64, a *Article, isNew bool) error {
+// article id, which has none stored: new in this transaction, or edited
+// (recordEdit deleted those of its previous text). In a group (g not nil)
+// they are written with the group's at its end (groupWrites.flushWith), an
+// article saved twice in the group as it was saved last. A finder failure
+// does not stop the article: it is logged and recorded with the scan, and
+// the article has no candidates.
+func (s *Service) saveQuotes(ctx context.Context, tx *store.Tx, id int64, a *Article, g *groupWrites) error {
 	a.findQuotes()
 	if a.quotes.Err != nil {
 		s.log.Warn("quote finder failed; article stored without quote candidates", "article", id, "url", a.URL, "err", a.quotes.Err)
 	}
-	if isNew {
-		return candidates.SaveNew(ctx, tx, id, a.ContentHash, a.quotes, s.now())
+	if g != nil {
+		g.addScan(candidates.Scanned{ArticleID: id, ContentHash: a.ContentHash, Found: a.quotes})
+		return nil
 	}
-	return candidates.Save(ctx, tx, id, a.ContentHash, a.quotes, s.now())
+	return candidates.SaveNew(ctx, tx, id, a.ContentHash, a.quotes, s.now())
 }

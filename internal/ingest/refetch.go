@@ -194,7 +194,7 @@ func (s *Service) compareRefetched(ctx context.Context, tx *store.Tx, a Article,
 		return nil
 	}
 	res.Outcome = "edited"
-	if err := s.recordEdit(ctx, tx, a, next, f.capt, now); err != nil {
+	if err := s.recordEdit(ctx, tx, a, next, f.capt, now, nil); err != nil {
 		return err
 	}
 	return indexArticle(ctx, tx, a.ID)

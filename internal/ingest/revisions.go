@@ -53,9 +53,11 @@ func textDiff(before, after string) string {
 }
 
 // recordEdit keeps the change from old to a as a revision and makes a the
-// article's current text. The previous text stays readable in the diff
-// and, byte for byte, in the previous capture. a is keyed.
-func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *Article, capt *capture, now time.Time) error {
+// article's current text, with the quotations found in it in place of
+// the previous text's (in g's group, when not nil: see saveQuotes). The
+// previous text stays readable in the diff and, byte for byte, in the
+// previous capture. a is keyed.
+func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *Article, capt *capture, now time.Time, g *groupWrites) error {
 	diff := textDiff(old.Text, a.Text)
 	if old.Title != a.Title {
 		diff = "- # " + old.Title + "\n+ # " + a.Title + "\n" + diff
@@ -70,21 +72,23 @@ func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *
 	}
 	update := []any{a.Title, a.Byline, a.Text, a.HTML, a.ContentHash, int64(a.Simhash), b[0], b[1], b[2], b[3], capt.id(), old.ID}
 	if tx.Dialect() == store.Postgres {
-		// One statement, one round trip, for the revision, the row and the
-		// old short-text keys: an edit is stored while its group holds the
-		// story lock, which the other groups wait for.
+		// One statement, one round trip, for the revision, the row, the
+		// old short-text keys and the old quote candidates: an edit is
+		// stored while its group holds the story lock, which the other
+		// groups wait for.
 		args := append([]any{old.ID, rev.Kind, rev.SeenAt, rev.CaptureID, rev.Status, rev.TitleBefore, rev.TitleAfter,
-			old.ContentHash, a.ContentHash, rev.Diff, old.ID}, update...)
+			old.ContentHash, a.ContentHash, rev.Diff, old.ID, old.ID}, update...)
 		if _, err := tx.ExecContext(ctx, `
 			WITH revision AS (`+insertRevisionSQL+`),
-				old_keys AS (DELETE FROM article_short_keys WHERE article_id = ?)
+				old_keys AS (DELETE FROM article_short_keys WHERE article_id = ?),
+				old_quotes AS (DELETE FROM quote_candidates WHERE article_id = ?)
 			`+updateEditedSQL, args...); err != nil {
 			return fmt.Errorf("update edited article %d: %w", old.ID, err)
 		}
 		if err := insertShortKeys(ctx, tx, old.ID, a.shortKeys); err != nil {
 			return err
 		}
-		return s.saveQuotes(ctx, tx, old.ID, a, false)
+		return s.saveQuotes(ctx, tx, old.ID, a, g)
 	}
 	if err := insertRevision(ctx, tx, old.ID, rev, old.ContentHash, a.ContentHash); err != nil {
 		return err
@@ -95,7 +99,10 @@ func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *
 	if err := replaceShortKeys(ctx, tx, old.ID, a.shortKeys); err != nil {
 		return err
 	}
-	return s.saveQuotes(ctx, tx, old.ID, a, false)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM quote_candidates WHERE article_id = ?`, old.ID); err != nil {
+		return fmt.Errorf("quote candidates of edited article %d: %w", old.ID, err)
+	}
+	return s.saveQuotes(ctx, tx, old.ID, a, g)
 }
 
 // updateEditedSQL gives an edited article its new text and keys.

@@ -25,9 +25,14 @@ func shortKeys(body, normalized string, fingerprinted bool) ([]int64, storyForm)
 }
 
 // nearStory is findStory for an article with a simhash, findShortStory
-// for a short one; 0 when it has neither or no near duplicate.
-func nearStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article, fingerprinted bool) (int64, error) {
+// for a short one; 0 when it has neither or no near duplicate. The
+// candidates of one with a simhash come from its group's lookup when
+// made (group may be nil).
+func nearStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article, fingerprinted bool, group *groupCopies) (int64, error) {
 	if fingerprinted {
+		if near, ok := group.nearOf(a); ok {
+			return pickStory(ctx, tx, forms, a, near)
+		}
 		return findStory(ctx, tx, forms, a)
 	}
 	if len(a.shortKeys) == 0 {

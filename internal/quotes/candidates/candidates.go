@@ -279,6 +279,87 @@ func SaveNew(ctx context.Context, q store.Querier, articleID int64, contentHash 
 	return nil
 }
 
+// Scanned is one article's finder result, for SaveScans.
+type Scanned struct {
+	ArticleID   int64
+	ContentHash string
+	Found       Found
+}
+
+// SaveScans is SaveNew for several articles, none of which has candidates
+// stored (new in the caller's transaction, or whose old ones the caller
+// deleted), the article ids distinct: the intake stores a group's
+// quotations at its end, in one statement on PostgreSQL (candidates and
+// scans as arrays, one text whatever their number, so it is planned
+// once), instead of one or two an article, each a round trip made while
+// the group holds the story lock.
+func SaveScans(ctx context.Context, q store.Querier, scans []Scanned, now time.Time) error {
+	if len(scans) == 0 {
+		return nil
+	}
+	if q.Dialect() != store.Postgres {
+		for _, s := range scans {
+			if err := SaveNew(ctx, q, s.ArticleID, s.ContentHash, s.Found, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var c struct {
+		article                                        []int64
+		position, start, end                           []int32
+		kind, quote, cue, speaker, name, norm, role    []string
+		cueStart, cueEnd, spStart, spEnd, rStart, rEnd []*int32
+		confidence                                     []float64
+	}
+	span := func(s *Span, text *[]string, start, end *[]*int32) {
+		if s == nil {
+			*text, *start, *end = append(*text, ""), append(*start, nil), append(*end, nil)
+			return
+		}
+		from, to := int32(s.Start), int32(s.End)
+		*text, *start, *end = append(*text, s.Text), append(*start, &from), append(*end, &to)
+	}
+	ids, hashes, counts, errs := make([]int64, len(scans)), make([]string, len(scans)), make([]int32, len(scans)), make([]string, len(scans))
+	for i, s := range scans {
+		ids[i], hashes[i], counts[i] = s.ArticleID, s.ContentHash, int32(len(s.Found.Candidates))
+		if s.Found.Err != nil {
+			errs[i] = s.Found.Err.Error()
+		}
+		for _, x := range s.Found.Candidates {
+			c.article = append(c.article, s.ArticleID)
+			c.position, c.start, c.end = append(c.position, int32(x.Position)), append(c.start, int32(x.Start)), append(c.end, int32(x.End))
+			c.kind, c.quote = append(c.kind, x.Kind), append(c.quote, x.Quote)
+			span(x.Cue, &c.cue, &c.cueStart, &c.cueEnd)
+			span(x.Speaker, &c.speaker, &c.spStart, &c.spEnd)
+			span(x.Role, &c.role, &c.rStart, &c.rEnd)
+			c.name, c.norm = append(c.name, x.SpeakerName), append(c.norm, text.Normalize(x.SpeakerName))
+			c.confidence = append(c.confidence, x.Confidence)
+		}
+	}
+	_, err := q.ExecContext(ctx, `
+		WITH found AS (
+			INSERT INTO quote_candidates (article_id, position, kind, start_cp, end_cp, quote,
+				cue, cue_start_cp, cue_end_cp, speaker, speaker_start_cp, speaker_end_cp,
+				speaker_name, speaker_norm, role, role_start_cp, role_end_cp, confidence)
+			SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[]),
+				CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS integer[]),
+				CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS text[]),
+				CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS integer[]), CAST(? AS double precision[])))
+		INSERT INTO quote_scans (article_id, content_hash, scanned_at, found, error)
+		SELECT id, hash, ?, n, err FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS text[]))
+			AS s(id, hash, n, err)
+		ON CONFLICT (article_id) DO UPDATE SET content_hash = excluded.content_hash,
+			scanned_at = excluded.scanned_at, found = excluded.found, error = excluded.error`,
+		c.article, c.position, c.kind, c.start, c.end, c.quote, c.cue, c.cueStart, c.cueEnd,
+		c.speaker, c.spStart, c.spEnd, c.name, c.norm, c.role, c.rStart, c.rEnd, c.confidence,
+		now, ids, hashes, counts, errs)
+	if err != nil {
+		return fmt.Errorf("quote candidates and scans of articles %v: %w", ids, err)
+	}
+	return nil
+}
+
 // saveBatchRows bounds the candidates written by one INSERT (18
 // parameters a row), well under SQLite's and PostgreSQL's parameter limits.
 const saveBatchRows = 100

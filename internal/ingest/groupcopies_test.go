@@ -1,0 +1,137 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/store/storetest"
+)
+
+// TestGroupCopiesAsLookedUpOneByOne: in a group whose stored copies are
+// looked up at once (groupCopies, on PostgreSQL), each article is saved
+// as looking it up on its own would save it — an edit, a copy by URL and
+// by content hash — also after an earlier article of the group edited the
+// row it finds, took its story over, or was met under one of its URLs;
+// and a new article finds its story, also when an earlier article of the
+// group took that story over or is that story.
+func TestGroupCopiesAsLookedUpOneByOne(t *testing.T) {
+	london := strings.NewReplacer("{city}", "London", "{sky}", "sunny", "{high}", "24", "{low}", "14", "{day}", "Monday").Replace(weatherEn)
+	cut := func(prefix, sentence string) string { return prefix + strings.Replace(london, sentence, "", 1) }
+	reprint := cut("LONDON (Wire) - ", " Visibility is expected to improve quickly once the sun rises.")
+	earlier := cut("(Agency) ", " Winds will be light and variable for much of the day before picking up slightly after dark.")
+	kerman := strings.NewReplacer("{mag}", "۴٫۶", "{place}", "راور", "{province}", "کرمان", "{time}", "۰۳:۱۴", "{depth}", "۱۰").Replace(quakeFa)
+	kermanReprint := agencyCredit + "\n\n" + strings.Replace(kerman,
+		" به گفته او، بازدید از ساختمان‌های دولتی و مراکز درمانی از صبح امروز آغاز شده است.", "", 1)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, o := quoteDesk(t, db)
+		day := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
+		article := func(url, body string, published time.Duration) *Article {
+			at := day.Add(published)
+			return &Article{OutletID: o.ID, URL: url, CanonicalURL: url, Title: "Title of " + url,
+				Text: body, Published: &at, FetchedAt: time.Now().UTC(), Source: "url"}
+		}
+		u := func(n int) string { return fmt.Sprintf("https://www.irna.ir/news/%d", n) }
+		seed := func(a *Article) *Article {
+			t.Helper()
+			if err := svc.inTx(ctx, func(tx *store.Tx) error {
+				if err := lockStories(ctx, tx); err != nil {
+					return err
+				}
+				how, err := svc.saveArticle(ctx, tx, a, nil, nil, nil)
+				if err == nil && how != savedNew {
+					err = fmt.Errorf("saved as %v", how)
+				}
+				return err
+			}); err != nil {
+				t.Fatalf("seed %s: %v", a.URL, err)
+			}
+			return a
+		}
+		x := seed(article(u(1), zarifText, 0))
+		y := seed(article(u(2), london, 2*time.Hour))
+		y2 := seed(article(u(5), reprint, 3*time.Hour))
+		z := seed(article(u(3), "The central bank kept its rates unchanged on Tuesday.", 0))
+		if y2.StoryID != y.ID {
+			t.Fatalf("the reprint is in story %d, want %d", y2.StoryID, y.ID)
+		}
+
+		const alias = "https://www.irna.ir/amp/7"
+		group := []struct {
+			a      *Article
+			alias  []string
+			want   saved
+			id     int64 // 0: a new article
+			story  func(saved []*Article) int64
+			reason string
+		}{
+			{article(u(1), zarifEdited, 0), nil, savedEdit, x.ID, nil, "an edit, its stored row read with the group's lookup"},
+			{article(u(2), london, 0), nil, savedCopy, y.ID, nil, "a copy found by URL"},
+			{article(u(4), earlier, time.Hour), nil, savedNew, 0, func(s []*Article) int64 { return s[2].ID },
+				"a reprint published before the story's first article takes the story over"},
+			{article(u(5), reprint, 0), nil, savedCopy, y2.ID, func(s []*Article) int64 { return s[2].ID },
+				"a copy in the story taken over: looked up again"},
+			{article(u(9), cut("Wire - ", " Road users were told to allow extra time for journeys in the early morning,"), 4*time.Hour), nil,
+				savedNew, 0, func(s []*Article) int64 { return s[2].ID }, "a reprint of the story taken over earlier in the group"},
+			{article(u(10), kerman, 0), nil, savedNew, 0, func(s []*Article) int64 { return s[5].ID }, "a story of its own"},
+			{article(u(11), kermanReprint, time.Hour), nil, savedNew, 0, func(s []*Article) int64 { return s[5].ID },
+				"a reprint of an article inserted earlier in the group"},
+			{article(u(1), zarifText, 0), nil, savedEdit, x.ID, nil, "the row an earlier article edited: looked up again"},
+			{article(u(6), z.Text, 0), nil, savedCopy, z.ID, nil, "a copy found by outlet and content hash"},
+			{article(u(7), "The talks would resume on Monday in Vienna, the minister said.", 0), []string{alias}, savedNew, 0, nil,
+				"a new article met under an alias too"},
+			{article(u(8), "The talks would resume on Tuesday in Geneva, the minister said.", 0), []string{alias}, savedEdit, 0, nil,
+				"met under the alias saved earlier in the group: looked up again, an edit"},
+		}
+		err := svc.inTx(ctx, func(tx *store.Tx) error {
+			if err := lockStories(ctx, tx); err != nil {
+				return err
+			}
+			var writes groupWrites
+			var arts []*Article
+			var aliases [][]string
+			for _, g := range group {
+				g.a.keys()
+				arts, aliases = append(arts, g.a), append(aliases, g.alias)
+			}
+			if err := writes.copies.load(ctx, tx, arts, aliases); err != nil {
+				return err
+			}
+			if writes.copies.loaded != (db.Dialect() == store.Postgres) {
+				return fmt.Errorf("group lookup loaded: %v on %s", writes.copies.loaded, db.Dialect())
+			}
+			var saved []*Article
+			for i, g := range group {
+				how, err := svc.saveArticle(ctx, tx, g.a, g.alias, nil, &writes)
+				if err != nil {
+					return err
+				}
+				saved = append(saved, g.a)
+				if how != g.want || g.id != 0 && g.a.ID != g.id {
+					t.Errorf("article %d (%s): saved as %v, article %d; want %v, article %d", i, g.reason, how, g.a.ID, g.want, g.id)
+				}
+				if g.story != nil && g.a.StoryID != g.story(saved) {
+					t.Errorf("article %d (%s): story %d, want %d", i, g.reason, g.a.StoryID, g.story(saved))
+				}
+			}
+			return writes.flush(ctx, tx, time.Now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ArticleByID(ctx, db, x.ID)
+		if err != nil || got.Text != zarifText {
+			t.Errorf("article %d after two edits: %.30q, %v; want the first text back", x.ID, got.Text, err)
+		}
+		if revs, err := Revisions(ctx, db, x.ID); err != nil || len(revs) != 2 || !strings.Contains(revs[0].Diff, "- ") {
+			t.Errorf("revisions of article %d: %d, %v; want 2 with a diff", x.ID, len(revs), err)
+		}
+		if qs := quotesOf(t, db, x.ID); len(qs) == 0 {
+			t.Errorf("article %d has no quote candidates after its edits", x.ID)
+		}
+	})
+}
