@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	warc "github.com/internetarchive/gowarc"
@@ -76,6 +77,17 @@ func (b blobFiles) ReadRange(ctx context.Context, name string, off, n int64) (io
 	return b.s.ReadRange(ctx, Area+"/"+name, off, n)
 }
 
+// readRecordMu lets one gowarc ReadRecord run at a time in the process.
+// gowarc v0.8.96 (the only version served) reads each header line into a
+// buffer of a sync.Pool and returns a slice of it after putting the
+// buffer back (readUntilDelim, read.go:145–166), so a ReadRecord running
+// beside another can find its WARC version or a header line overwritten:
+// the race detector caught it (TestFeedSimulation), and it is the likely
+// cause of the rare capture that one of three instances could not read
+// (TestThreeInstances). A record's read is short: its bytes are already
+// in memory (readRange).
+var readRecordMu sync.Mutex
+
 // Read returns the response record at loc in files, after checking that
 // it is the record loc names and that its block and payload digests match
 // its content.
@@ -106,7 +118,9 @@ func Read(ctx context.Context, files Files, loc Location) (*Response, error) {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
 	defer r.Close()
+	readRecordMu.Lock()
 	rec, err := r.ReadRecord()
+	readRecordMu.Unlock()
 	if err != nil {
 		return nil, fail("%v", err)
 	}
