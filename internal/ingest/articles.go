@@ -612,9 +612,14 @@ func (g *groupWrites) flushFor(ctx context.Context, tx *store.Tx, urls []string)
 
 func (g *groupWrites) flushURLs(ctx context.Context, tx *store.Tx) error {
 	err := recordURLs(ctx, tx, g.urls, g.ids)
+	g.urlsWritten()
+	return err
+}
+
+// urlsWritten empties the waiting URLs once a statement has written them.
+func (g *groupWrites) urlsWritten() {
 	g.urls, g.ids = g.urls[:0], g.ids[:0]
 	clear(g.set)
-	return err
 }
 
 // flush writes what is waiting, scanned at now.
@@ -635,8 +640,7 @@ func (g *groupWrites) flushWith(ctx context.Context, tx *store.Tx, done []entryD
 			g.urls, g.ids, now, ids, articles); err != nil {
 			return fmt.Errorf("record %d URLs and mark %d feed entries done: %w", len(g.urls), len(done), err)
 		}
-		g.urls, g.ids = g.urls[:0], g.ids[:0]
-		clear(g.set)
+		g.urlsWritten()
 	} else {
 		if err := g.flushURLs(ctx, tx); err != nil {
 			return err
