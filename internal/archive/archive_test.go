@@ -176,6 +176,31 @@ func TestRotation(t *testing.T) {
 	}
 }
 
+// TestAgeRotation: a file closed on age while a writer is being opened or
+// written to leaves no torn record; every write lands in some file and
+// reads back. With a MaxFileAge shorter than a directory sync, the age
+// timer fires while NewWriter is still writing the warcinfo record (CI
+// caught NewWriter writing to the file the timer had just closed).
+func TestAgeRotation(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 30 {
+		w, err := NewWriter(Config{Dir: dir, MaxFileAge: time.Nanosecond})
+		if err != nil {
+			t.Fatalf("writer %d: %v", i, err)
+		}
+		_, resp, err := w.WriteExchange(exchange(i, []byte(fmt.Sprintf("خبر %d", i)), ""))
+		if err != nil {
+			t.Fatalf("writer %d: %v", i, err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatalf("writer %d: close: %v", i, err)
+		}
+		if _, err := Read(t.Context(), Dir(dir), resp); err != nil {
+			t.Errorf("writer %d: record in %s: %v", i, resp.File, err)
+		}
+	}
+}
+
 func TestConcurrentWrites(t *testing.T) {
 	dir := t.TempDir()
 	w := newTestWriter(t, dir, 50_000)

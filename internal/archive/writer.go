@@ -171,6 +171,11 @@ func NewWriter(cfg Config) (*Writer, error) {
 	}
 	w := &Writer{cfg: cfg, sync: (*os.File).Sync}
 	w.synced = sync.NewCond(&w.mu)
+	// The lock, though nobody else has w yet: rotate arms the age timer
+	// before it writes the warcinfo record, and with a short MaxFileAge
+	// the timer's closeAged can run while rotate still writes.
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if err := w.rotate(); err != nil {
 		return nil, err
 	}
@@ -392,7 +397,7 @@ func (w *Writer) append(member []byte, id, sha string) (Location, error) {
 }
 
 // rotate closes the current file, if any, and starts the next one with a
-// warcinfo record. Callers hold w.mu (or own w exclusively).
+// warcinfo record. Callers hold w.mu.
 func (w *Writer) rotate() error {
 	if w.file != nil {
 		if err := w.finish(); err != nil {
