@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -277,7 +278,6 @@ type copyMatch struct {
 	url  string
 	kind int
 	c    storedCopy
-	old  *Article // the stored row, when read with it (see groupCopies)
 }
 
 // bestCopy ranks matches as existingArticle's sequence of lookups would —
@@ -337,8 +337,8 @@ const (
 // found unchanged is indexed already.
 //
 // g, when not nil, takes the URLs to record for a (article_urls) and its
-// quotations, to be written with the rest of its group's (see
-// groupWrites); nil writes them at once.
+// quotations, and on PostgreSQL its row or its edit, to be written with
+// the rest of its group's (see groupWrites); nil writes them at once.
 func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, aliases []string, capt *capture, g *groupWrites) (saved, error) {
 	if !a.keyed {
 		a.keys()
@@ -346,15 +346,17 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 	a.edited = nil
 	fingerprinted := a.fingerprinted
 	urls := lookupURLs(a.CanonicalURL, aliases)
-	if err := g.flushFor(ctx, tx, urls); err != nil {
-		return 0, err
-	}
 	var copies *groupCopies
 	if g != nil {
 		copies = &g.copies
 	}
 	found, old, ok := copies.copyOf(a, urls)
 	if !ok {
+		// The group's rows and URLs left to its end are written first
+		// when the lookup reads them.
+		if err := g.flushFor(ctx, tx, urls); err != nil {
+			return 0, err
+		}
 		var err error
 		if found, err = existingArticle(ctx, tx, a, aliases); err != nil {
 			return 0, err
@@ -364,16 +366,25 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 		// The story is found before the row is inserted, so that the row
 		// is written once, with its story (a.ID is 0: no candidate is
 		// excluded that exists yet).
-		root, err := nearStory(ctx, tx, s.forms, a, fingerprinted, copies)
+		root, err := nearStory(ctx, tx, s.forms, a, fingerprinted, g)
 		if err != nil {
 			return 0, err
 		}
-		id, rootPublished, err := insertArticle(ctx, tx, a, fingerprinted, capt.id(), root)
-		if err != nil {
-			return 0, err
+		id, rootPublished, later := g.reserve(a, fingerprinted, root)
+		if !later {
+			// The row may name a waiting one as its story.
+			if err := g.flushPending(ctx, tx); err != nil {
+				return 0, err
+			}
+			if id, rootPublished, err = insertArticle(ctx, tx, a, fingerprinted, capt.id(), root); err != nil {
+				return 0, err
+			}
 		}
 		if id != 0 {
 			a.ID = id
+			if later {
+				g.inserts = append(g.inserts, pendingInsertOf(a, capt.id(), root))
+			}
 			if err := finishArticle(ctx, tx, a, aliases, found.recorded, g); err != nil {
 				return 0, err
 			}
@@ -386,7 +397,7 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 				return 0, err
 			}
 			s.forms.put(a.ContentHash, a.story)
-			if err := assignStory(ctx, tx, a, root, rootPublished); err != nil {
+			if err := assignStory(ctx, tx, a, root, rootPublished, g); err != nil {
 				return 0, err
 			}
 			var moved int64
@@ -398,6 +409,9 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 		}
 		// Another worker stored it between our lookup and our insert.
 		old = nil
+		if err := g.flushFor(ctx, tx, urls); err != nil {
+			return 0, err
+		}
 		if found, err = existingArticle(ctx, tx, a, aliases); err != nil {
 			return 0, err
 		}
@@ -408,6 +422,12 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 	id := found.id
 	a.ID, a.StoryID = id, found.storyID
 	if a.OutletID != found.outletID {
+		// The statement reads the article's row, whose insert may wait.
+		if g != nil && g.inserting(id) {
+			if err := g.flushPending(ctx, tx); err != nil {
+				return 0, err
+			}
+		}
 		if err := recordOtherOutlet(ctx, tx, id, a.OutletID, a.FeedID); err != nil {
 			return 0, err
 		}
@@ -497,18 +517,105 @@ func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted 
 	return id, rootPublished, rows.Err()
 }
 
+// pendingInsert is a new article's row left to its group's end on
+// PostgreSQL (groupWrites.inserts), with its id and story.
+type pendingInsert struct {
+	a         Article
+	captureID *int64
+	story     int64
+}
+
+// pendingInsertOf is a's row, a.ID reserved, in root's story (0: its
+// own).
+func pendingInsertOf(a *Article, captureID *int64, root int64) pendingInsert {
+	return pendingInsert{a: *a, captureID: captureID, story: cmp.Or(root, a.ID)}
+}
+
+// reserve takes an id for a, a new article with a simhash whose story
+// (root, 0 for its own) was chosen among its group's near duplicates, so
+// that its insert can wait for the group's end; it returns the id and
+// the publication date of root's article (for assignStory), as
+// insertArticle does, or ok false when the insert must be made now: no
+// group, no id left (an article found new only when looked up again), a
+// story found by a lookup of its own, or the story's date unknown.
+func (g *groupWrites) reserve(a *Article, fingerprinted bool, root int64) (id int64, rootPublished sql.NullTime, ok bool) {
+	if g == nil || !fingerprinted || len(g.copies.freeIDs) == 0 {
+		return 0, rootPublished, false
+	}
+	if _, loaded := g.copies.nearOf(a); !loaded {
+		return 0, rootPublished, false
+	}
+	if root != 0 {
+		if rootPublished, ok = g.copies.rootPublished(root); !ok {
+			return 0, rootPublished, false
+		}
+	}
+	id, g.copies.freeIDs = g.copies.freeIDs[0], g.copies.freeIDs[1:]
+	return id, rootPublished, true
+}
+
+// insertsCTE is the common table expression that inserts a group's
+// waiting rows (groupWrites.pendingCTEs), from arrays (insertArgs): one
+// text whatever their number. No ON CONFLICT, unlike insertArticle's: a
+// writer of articles holds the story lock, as the group does, so no other
+// can have stored the same URL or text since the group's lookup; were
+// one to, the group would fail, and its job try again.
+const insertsCTE = `
+	inserted AS (
+		INSERT INTO articles (id, outlet_id, feed_id, url, canonical_url, title, byline, lang, published_at,
+			fetched_at, text, html, lead_image, source, source_detail, charset, content_hash, simhash,
+			sh_band0, sh_band1, sh_band2, sh_band3, capture_id, story_id)
+		SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),
+			CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS timestamptz[]),
+			CAST(? AS timestamptz[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+			CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS integer[]),
+			CAST(? AS integer[]), CAST(? AS integer[]), CAST(? AS integer[]), CAST(? AS bigint[]), CAST(? AS bigint[])))`
+
+// insertArgs are insertsCTE's parameters for rows.
+func insertArgs(rows []pendingInsert) []any {
+	n := len(rows)
+	ids, outlets, feeds, capts, stories := make([]int64, n), make([]int64, n), make([]*int64, n), make([]*int64, n), make([]int64, n)
+	published, fetched, simhashes := make([]*time.Time, n), make([]time.Time, n), make([]int64, n)
+	var strs [12][]string
+	for i := range strs {
+		strs[i] = make([]string, n)
+	}
+	var b [4][]int32
+	for i := range b {
+		b[i] = make([]int32, n)
+	}
+	for i, r := range rows {
+		a := &r.a
+		ids[i], outlets[i], feeds[i], capts[i], stories[i] = a.ID, a.OutletID, a.FeedID, r.captureID, r.story
+		published[i], fetched[i], simhashes[i] = a.Published, a.FetchedAt, int64(a.Simhash)
+		for j, v := range []string{a.URL, a.CanonicalURL, a.Title, a.Byline, a.Lang, a.Text, a.HTML, a.LeadImage,
+			a.Source, a.SourceDetail, a.Charset, a.ContentHash} {
+			strs[j][i] = v
+		}
+		for j, v := range bands(a.Simhash) {
+			b[j][i] = int32(v)
+		}
+	}
+	return []any{ids, outlets, feeds, strs[0], strs[1], strs[2], strs[3], strs[4], published, fetched,
+		strs[5], strs[6], strs[7], strs[8], strs[9], strs[10], strs[11], simhashes, b[0], b[1], b[2], b[3], capts, stories}
+}
+
 // assignStory sets a.StoryID for a new article, inserted in root's story
 // (0: its own), whose article was published at rootPublished. A story is
 // named after its earliest published article: when a reprint arrives
 // before the original (feeds are polled in any order), the original takes
-// the story over. The caller holds lockStories.
-func assignStory(ctx context.Context, tx *store.Tx, a *Article, root int64, rootPublished sql.NullTime) error {
+// the story over: the story's rows waiting in g (may be nil) are written
+// first. The caller holds lockStories.
+func assignStory(ctx context.Context, tx *store.Tx, a *Article, root int64, rootPublished sql.NullTime, g *groupWrites) error {
 	a.StoryID = a.ID
 	if root == 0 {
 		return nil
 	}
 	a.StoryID = root
 	if a.Published != nil && rootPublished.Valid && a.Published.Before(rootPublished.Time) {
+		if err := g.flushPending(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE story_id = ?`, a.ID, root); err != nil {
 			return fmt.Errorf("move story %d to article %d: %w", root, a.ID, err)
 		}
@@ -572,13 +679,30 @@ const recordURLsPostgres = `INSERT INTO article_urls (url, article_id)
 // transaction; an article saved twice in the group keeps the last
 // save's, as when each was written at once.
 //
+// On PostgreSQL the new articles' rows (their ids taken from the
+// sequence with the group's lookup: reserve) and the edits of stored
+// ones (recordEdit) wait too, and are written with the URLs and the
+// entries done in one statement; the group's lookup (groupCopies) answers
+// its later articles as those writes leave the rows. What else reads or
+// refers to the rows they write in the transaction first writes them
+// (flushPending): a stored copy looked up on its own (saveArticle), a
+// near duplicate's text (pickStory), a near-duplicate lookup not made
+// for the group (nearStory), an article inserted or edited at once (its
+// story may be waiting, or its row), an edit of a row whose insert waits
+// (recordEdit), another outlet listed for a waiting row, a story taken
+// over (assignStory), the URLs written before the end (flushURLs). An
+// article edited twice in the group waits with both revisions
+// (editArgs).
+//
 // It also carries the group's lookup of stored copies (groupCopies).
 type groupWrites struct {
-	urls   []string
-	ids    []int64
-	set    map[string]bool
-	scans  []candidates.Scanned
-	copies groupCopies
+	urls    []string
+	ids     []int64
+	set     map[string]bool
+	scans   []candidates.Scanned
+	edits   []pendingEdit
+	inserts []pendingInsert
+	copies  groupCopies
 }
 
 func (g *groupWrites) addURLs(urls []string, id int64) {
@@ -602,8 +726,13 @@ func (g *groupWrites) addScan(s candidates.Scanned) {
 	g.scans = append(g.scans, s)
 }
 
-// flushFor writes the waiting URLs when one of urls is among them.
+// flushFor writes, before a stored-copy lookup of an article met under
+// urls (existingArticle), the rows waiting and the waiting URLs when one
+// of urls is among them.
 func (g *groupWrites) flushFor(ctx context.Context, tx *store.Tx, urls []string) error {
+	if err := g.flushPending(ctx, tx); err != nil {
+		return err
+	}
 	if g == nil || !slices.ContainsFunc(urls, func(u string) bool { return g.set[u] }) {
 		return nil
 	}
@@ -611,6 +740,13 @@ func (g *groupWrites) flushFor(ctx context.Context, tx *store.Tx, urls []string)
 }
 
 func (g *groupWrites) flushURLs(ctx context.Context, tx *store.Tx) error {
+	if len(g.urls) == 0 {
+		return nil
+	}
+	// The URLs' articles may be waiting inserts.
+	if err := g.flushPending(ctx, tx); err != nil {
+		return err
+	}
 	err := recordURLs(ctx, tx, g.urls, g.ids)
 	g.urlsWritten()
 	return err
@@ -630,18 +766,75 @@ func (g *groupWrites) flush(ctx context.Context, tx *store.Tx, now time.Time) er
 	return g.flushWith(ctx, tx, nil, now)
 }
 
+// flushPending writes the inserts and edits waiting (see groupWrites),
+// in one statement.
+func (g *groupWrites) flushPending(ctx context.Context, q store.Querier) error {
+	if g == nil || len(g.inserts)+len(g.edits) == 0 {
+		return nil
+	}
+	ctes, args := g.pendingCTEs()
+	if _, err := q.ExecContext(ctx, `WITH `+ctes+` SELECT 1`, args...); err != nil {
+		return fmt.Errorf("insert %d articles and update %d edited ones: %w", len(g.inserts), len(g.edits), err)
+	}
+	g.pendingWritten()
+	return nil
+}
+
+// inserting reports whether the insert of article id waits.
+func (g *groupWrites) inserting(id int64) bool {
+	return slices.ContainsFunc(g.inserts, func(p pendingInsert) bool { return p.a.ID == id })
+}
+
+// pendingCTEs are the common table expressions of a WITH clause that
+// write the inserts and edits waiting, and their parameters; "" when
+// none is.
+func (g *groupWrites) pendingCTEs() (string, []any) {
+	var ctes []string
+	var args []any
+	if len(g.inserts) > 0 {
+		ctes, args = append(ctes, insertsCTE), append(args, insertArgs(g.inserts)...)
+	}
+	if len(g.edits) > 0 {
+		ctes, args = append(ctes, editsCTEs), append(args, editArgs(g.edits)...)
+	}
+	return strings.Join(ctes, ","), args
+}
+
+// pendingWritten empties the inserts and edits waiting once a statement
+// has written them.
+func (g *groupWrites) pendingWritten() {
+	g.inserts, g.edits = g.inserts[:0], g.edits[:0]
+}
+
 // flushWith is flush that also marks entries done (markEntriesDone), on
-// PostgreSQL in the statement that records the URLs: one round trip less
-// while the group holds the story lock.
+// PostgreSQL in the statement that records the URLs and writes the
+// waiting rows: one or two round trips less while the group holds the
+// story lock.
 func (g *groupWrites) flushWith(ctx context.Context, tx *store.Tx, done []entryDone, now time.Time) error {
-	if tx.Dialect() == store.Postgres && len(g.urls) > 0 && len(done) > 0 {
+	if tx.Dialect() == store.Postgres && len(done) > 0 {
 		ids, articles := entriesDoneArrays(done)
-		if _, err := tx.ExecContext(ctx, `WITH urls AS (`+recordURLsPostgres+`) `+markEntriesDonePostgres,
-			g.urls, g.ids, now, ids, articles); err != nil {
-			return fmt.Errorf("record %d URLs and mark %d feed entries done: %w", len(g.urls), len(done), err)
+		ctes, args := g.pendingCTEs()
+		if len(g.urls) > 0 {
+			if ctes != "" {
+				ctes += ","
+			}
+			ctes += ` urls AS (` + recordURLsPostgres + `)`
+			args = append(args, g.urls, g.ids)
 		}
+		if ctes != "" {
+			ctes = `WITH ` + ctes + ` `
+		}
+		args = append(args, now, ids, articles)
+		if _, err := tx.ExecContext(ctx, ctes+markEntriesDonePostgres, args...); err != nil {
+			return fmt.Errorf("insert %d articles, update %d edited ones, record %d URLs and mark %d feed entries done: %w",
+				len(g.inserts), len(g.edits), len(g.urls), len(done), err)
+		}
+		g.pendingWritten()
 		g.urlsWritten()
 	} else {
+		if err := g.flushPending(ctx, tx); err != nil {
+			return err
+		}
 		if err := g.flushURLs(ctx, tx); err != nil {
 			return err
 		}

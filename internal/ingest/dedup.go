@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/text"
@@ -33,10 +35,30 @@ func contentHash(normalized string) string {
 // fingerprint is the simhash of body, given its tokens, or ok=false when
 // it is too short.
 func fingerprint(body string, tokens []string) (h uint64, ok bool) {
-	if text.Words(body) < minFingerprintWords {
+	if !hasWords(body, minFingerprintWords) {
 		return 0, false
 	}
 	return text.SimhashOf(tokens), true
+}
+
+// hasWords reports whether body has n words or more, as text.Words counts
+// them, counting those of its first 2 kB first: a page's text is 3–30 kB,
+// and n (minFingerprintWords) fit in a few hundred bytes. A prefix cut at
+// a character's start has no more words than the whole (a word starts in
+// the prefix where it starts in the whole), so enough words there are
+// enough.
+func hasWords(body string, n int) bool {
+	const prefix = 2048
+	if len(body) > prefix {
+		cut := prefix
+		for cut > 0 && !utf8.RuneStart(body[cut]) {
+			cut--
+		}
+		if text.Words(body[:cut]) >= n {
+			return true
+		}
+	}
+	return text.Words(body) >= n
 }
 
 // bands splits a simhash into its four 16-bit quarters.
@@ -127,14 +149,18 @@ func findStory(ctx context.Context, q store.Querier, forms *storyForms, a *Artic
 	if err != nil {
 		return 0, fmt.Errorf("find near duplicates of article %d: %w", a.ID, err)
 	}
-	return pickStory(ctx, q, forms, a, near)
+	return pickStory(ctx, q, forms, a, near, nil)
 }
 
-// nearCandidate is an article a near-duplicate lookup found.
+// nearCandidate is an article a near-duplicate lookup found; in a
+// group's lookup (groupCopies) with the publication date of its story's
+// article, when rootKnown.
 type nearCandidate struct {
-	id, story int64
-	simhash   uint64
-	hash      string
+	id, story     int64
+	simhash       uint64
+	hash          string
+	rootPublished sql.NullTime
+	rootKnown     bool
 }
 
 // nearDuplicates returns the articles but id that have a band value among
@@ -143,18 +169,11 @@ type nearCandidate struct {
 // quarter's values of all of them one array: groupCopies); on SQLite, whose
 // statement has one simhash's parameters, one.
 func nearDuplicates(ctx context.Context, q store.Querier, id int64, simhashes []uint64) ([]nearCandidate, error) {
-	var probes [4][]int64
-	for _, h := range simhashes {
-		for i, p := range bandProbes(h) {
-			probes[i] = append(probes[i], p...)
-		}
-	}
 	args := make([]any, 0, 1+3*137+17)
 	args = append(args, id)
-	for _, p := range probes {
+	for _, p := range probeArrays(simhashes) {
 		if q.Dialect() == store.Postgres {
-			slices.Sort(p)
-			args = append(args, slices.Compact(p))
+			args = append(args, p)
 			continue
 		}
 		for _, v := range p {
@@ -184,8 +203,30 @@ func nearDuplicates(ctx context.Context, q store.Querier, id int64, simhashes []
 	return out, rows.Err()
 }
 
-// pickStory is findStory's choice among the candidates found.
-func pickStory(ctx context.Context, q store.Querier, forms *storyForms, a *Article, found []nearCandidate) (int64, error) {
+// probeArrays are the bandProbes of simhashes, each quarter's values of
+// all of them in one slice, each value once (one simhash's are distinct
+// already; several are sorted and compacted).
+func probeArrays(simhashes []uint64) [4][]int64 {
+	var probes [4][]int64
+	for _, h := range simhashes {
+		for i, p := range bandProbes(h) {
+			probes[i] = append(probes[i], p...)
+		}
+	}
+	if len(simhashes) < 2 {
+		return probes
+	}
+	for i, p := range probes {
+		slices.Sort(p)
+		probes[i] = slices.Compact(p)
+	}
+	return probes
+}
+
+// pickStory is findStory's choice among the candidates found. A
+// candidate's text it reads writes g's rows waiting first (g may be
+// nil): the candidate may be one of them.
+func pickStory(ctx context.Context, q store.Querier, forms *storyForms, a *Article, found []nearCandidate, g *groupWrites) (int64, error) {
 	type candidate struct {
 		nearCandidate
 		dist int
@@ -204,6 +245,9 @@ func pickStory(ctx context.Context, q store.Querier, forms *storyForms, a *Artic
 	})
 	for _, c := range near[:min(len(near), maxStoryCandidates)] {
 		toks, err := forms.tokens(c.hash, func() (string, error) {
+			if err := g.flushPending(ctx, q); err != nil {
+				return "", err
+			}
 			var body string
 			err := q.QueryRowContext(ctx, `SELECT text FROM articles WHERE id = ?`, c.id).Scan(&body)
 			return body, err

@@ -135,3 +135,90 @@ func TestGroupCopiesAsLookedUpOneByOne(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupWaitingRowsRead: on PostgreSQL a group's new rows and edits
+// wait for its end (groupWrites); a near duplicate's text read in the
+// group — its tokens no longer kept in memory — is read as the group
+// left it: the row edited earlier in the group with its new text, the
+// row inserted earlier in the group at all. The rows are then stored as
+// saved, in their stories.
+func TestGroupWaitingRowsRead(t *testing.T) {
+	fill := func(tmpl string, kv ...string) string { return strings.NewReplacer(kv...).Replace(tmpl) }
+	cutSentence := " به گفته او، بازدید از ساختمان‌های دولتی و مراکز درمانی از صبح امروز آغاز شده است."
+	kerman := fill(quakeFa, "{mag}", "۴٫۶", "{place}", "راور", "{province}", "کرمان", "{time}", "۰۳:۱۴", "{depth}", "۱۰")
+	hormozgan := fill(quakeFa, "{mag}", "۴٫۱", "{place}", "بندر خمیر", "{province}", "هرمزگان", "{time}", "۱۷:۴۰", "{depth}", "۸")
+	london := fill(weatherEn, "{city}", "London", "{sky}", "sunny", "{high}", "24", "{low}", "14", "{day}", "Monday")
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, o := quoteDesk(t, db)
+		day := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
+		article := func(n int, body string, published time.Duration) *Article {
+			at := day.Add(published)
+			url := fmt.Sprintf("https://www.irna.ir/news/%d", n)
+			return &Article{OutletID: o.ID, URL: url, CanonicalURL: url, Title: "Title of " + url,
+				Text: body, Published: &at, FetchedAt: time.Now().UTC(), Source: "url"}
+		}
+		x := article(1, london, 0)
+		if err := svc.inTx(ctx, func(tx *store.Tx) error {
+			if err := lockStories(ctx, tx); err != nil {
+				return err
+			}
+			_, err := svc.saveArticle(ctx, tx, x, nil, nil, nil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		group := []struct {
+			a      *Article
+			want   saved
+			story  func(saved []*Article) int64
+			reason string
+		}{
+			{article(1, kerman, 0), savedEdit, func([]*Article) int64 { return x.ID }, "the stored row given another text"},
+			{article(2, agencyCredit+"\n\n"+strings.Replace(kerman, cutSentence, "", 1), time.Hour), savedNew,
+				func([]*Article) int64 { return x.ID }, "a reprint of the edited row's new text"},
+			{article(3, hormozgan, 0), savedNew, func(s []*Article) int64 { return s[2].ID }, "a story of its own"},
+			{article(4, agencyCredit+"\n\n"+strings.Replace(hormozgan, cutSentence, "", 1), time.Hour), savedNew,
+				func(s []*Article) int64 { return s[2].ID }, "a reprint of a row inserted in the group"},
+		}
+		err := svc.inTx(ctx, func(tx *store.Tx) error {
+			if err := lockStories(ctx, tx); err != nil {
+				return err
+			}
+			var writes groupWrites
+			var arts []*Article
+			for _, g := range group {
+				g.a.keys()
+				arts = append(arts, g.a)
+			}
+			if err := writes.copies.load(ctx, tx, arts, make([][]string, len(arts))); err != nil {
+				return err
+			}
+			var saved []*Article
+			for i, g := range group {
+				svc.forms = newStoryForms() // the candidates' texts are read
+				how, err := svc.saveArticle(ctx, tx, g.a, nil, nil, &writes)
+				if err != nil {
+					return err
+				}
+				saved = append(saved, g.a)
+				if how != g.want || g.a.StoryID != g.story(saved) {
+					t.Errorf("article %d (%s): saved as %v in story %d; want %v in story %d", i, g.reason, how, g.a.StoryID, g.want, g.story(saved))
+				}
+			}
+			return writes.flush(ctx, tx, time.Now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, g := range group {
+			got, err := ArticleByID(ctx, db, g.a.ID)
+			if err != nil || got.Text != g.a.Text || got.StoryID != g.a.StoryID || got.ContentHash != g.a.ContentHash {
+				t.Errorf("article %d (%s): stored %.20q in story %d, %v; want %.20q in story %d", i, g.reason, got.Text, got.StoryID, err, g.a.Text, g.a.StoryID)
+			}
+		}
+		if revs, err := Revisions(ctx, db, x.ID); err != nil || len(revs) != 1 {
+			t.Errorf("revisions of article %d: %d, %v; want 1", x.ID, len(revs), err)
+		}
+	})
+}

@@ -27,16 +27,22 @@ func shortKeys(body, normalized string, fingerprinted bool) ([]int64, storyForm)
 // nearStory is findStory for an article with a simhash, findShortStory
 // for a short one; 0 when it has neither or no near duplicate. The
 // candidates of one with a simhash come from its group's lookup when
-// made (group may be nil).
-func nearStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article, fingerprinted bool, group *groupCopies) (int64, error) {
-	if fingerprinted {
-		if near, ok := group.nearOf(a); ok {
-			return pickStory(ctx, tx, forms, a, near)
-		}
-		return findStory(ctx, tx, forms, a)
-	}
-	if len(a.shortKeys) == 0 {
+// made (g may be nil); a lookup made now first writes the group's rows
+// waiting (groupWrites.flushPending), which the lookup reads.
+func nearStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article, fingerprinted bool, g *groupWrites) (int64, error) {
+	if !fingerprinted && len(a.shortKeys) == 0 {
 		return 0, nil
+	}
+	if fingerprinted && g != nil {
+		if near, ok := g.copies.nearOf(a); ok {
+			return pickStory(ctx, tx, forms, a, near, g)
+		}
+	}
+	if err := g.flushPending(ctx, tx); err != nil {
+		return 0, err
+	}
+	if fingerprinted {
+		return findStory(ctx, tx, forms, a)
 	}
 	return findShortStory(ctx, tx, forms, a)
 }
