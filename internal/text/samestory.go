@@ -95,26 +95,67 @@ func substitutions(a, b []string) (figures, slots int) {
 // time limit: a limit would make the result depend on the machine's
 // load, and near duplicates differ in few tokens, where Myers' algorithm
 // is fast.
+//
+// The diff depends only on which runes are equal, so any coding that
+// gives equal tokens equal runes where they are compared gives the same
+// diff (TestTokenDiffCoding). Near duplicates share long runs at both
+// ends, so only the tokens between their common prefix and suffix go
+// through a map (a map entry a token was most of a comparison's time);
+// the shared ends take their rune from that map when the middle has the
+// token, and else one of their own by position, the same in a and b: the
+// diff compares the ends' tokens only with each other, position by
+// position, and with the middle's (the edits, which it shifts along
+// equal runs), whose runes they then share.
 func tokenDiff(a, b []string) []diffmatchpatch.Diff {
-	ids := map[string]rune{}
-	encode := func(toks []string) []rune {
-		out := make([]rune, len(toks))
-		for i, t := range toks {
-			r, ok := ids[t]
-			if !ok {
-				r = rune(len(ids))
-				if r >= 0xD800 {
-					r += 0x800
-				}
-				ids[t] = r
-			}
-			out[i] = r
+	p := 0
+	for p < len(a) && p < len(b) && a[p] == b[p] {
+		p++
+	}
+	s := 0
+	for s < len(a)-p && s < len(b)-p && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	ids := make(map[string]rune, len(a)-p-s+len(b)-p-s)
+	next := rune(0)
+	fresh := func() rune {
+		r := next
+		next++
+		if next == 0xD800 {
+			next = 0xE000
 		}
-		return out
+		return r
+	}
+	middle := func(t string) rune {
+		r, ok := ids[t]
+		if !ok {
+			r = fresh()
+			ids[t] = r
+		}
+		return r
+	}
+	ra, rb := make([]rune, len(a)), make([]rune, len(b))
+	for i := p; i < len(a)-s; i++ {
+		ra[i] = middle(a[i])
+	}
+	for i := p; i < len(b)-s; i++ {
+		rb[i] = middle(b[i])
+	}
+	end := func(t string) rune {
+		if r, ok := ids[t]; ok {
+			return r
+		}
+		return fresh()
+	}
+	for i := range p {
+		ra[i] = end(a[i])
+		rb[i] = ra[i]
+	}
+	for i := range s {
+		r := end(a[len(a)-1-i])
+		ra[len(a)-1-i], rb[len(b)-1-i] = r, r
 	}
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 0
-	ra, rb := encode(a), encode(b)
 	return dmp.DiffMainRunes(ra, rb, false)
 }
 

@@ -1,8 +1,12 @@
 package text
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
 // The templates below were written for these tests, in the shape of the
@@ -233,5 +237,71 @@ func BenchmarkSameStory(b *testing.B) {
 	ta, tb := Tokens(c.a), Tokens(c.b)
 	for b.Loop() {
 		SameStory(ta, tb)
+	}
+}
+
+// TestTokenDiffCoding: tokenDiff, which maps only the tokens between the
+// texts' common ends, gives the diff that a map of every token gives, on
+// the corpus's reprints and refilled figures, the templates, and texts
+// with repeated tokens at their ends and in their middles.
+func TestTokenDiffCoding(t *testing.T) {
+	everyToken := func(a, b []string) []diffmatchpatch.Diff {
+		ids := map[string]rune{}
+		encode := func(toks []string) []rune {
+			out := make([]rune, len(toks))
+			for i, t := range toks {
+				r, ok := ids[t]
+				if !ok {
+					r = rune(len(ids))
+					if r >= 0xD800 {
+						r += 0x800
+					}
+					ids[t] = r
+				}
+				out[i] = r
+			}
+			return out
+		}
+		dmp := diffmatchpatch.New()
+		dmp.DiffTimeout = 0
+		ra, rb := encode(a), encode(b)
+		return dmp.DiffMainRunes(ra, rb, false)
+	}
+	shape := func(ds []diffmatchpatch.Diff) string {
+		var s strings.Builder
+		for _, d := range ds {
+			fmt.Fprintf(&s, "%d:%d ", d.Type, utf8.RuneCountInString(d.Text))
+		}
+		return s.String()
+	}
+	var pairs [][2]string
+	for _, c := range templateCases() {
+		pairs = append(pairs, [2]string{c.a, c.b})
+	}
+	for _, body := range corpusStories(t, 150) {
+		for _, r := range reprints(body) {
+			pairs = append(pairs, [2]string{body, r})
+		}
+		pairs = append(pairs, [2]string{body, strings.Map(func(r rune) rune {
+			if r >= '۰' && r <= '۹' {
+				return '۰' + (r-'۰'+1)%10
+			}
+			return r
+		}, body)})
+	}
+	pairs = append(pairs,
+		[2]string{"a b a b x a b a b", "a b a b y a b a b"},
+		[2]string{"a b c a b c d a b c", "a b c d a b c a b c"},
+		[2]string{"x a a a y", "x a a y"},
+		[2]string{"a a a", "a a a a a"},
+		[2]string{"", "a b"},
+		[2]string{"a b c", "a b c"},
+		[2]string{"p q a b c", "p q a b c a b c"},
+		[2]string{"a b c a b c q", "a b c q"})
+	for i, p := range pairs {
+		a, b := Tokens(p[0]), Tokens(p[1])
+		if got, want := shape(tokenDiff(a, b)), shape(everyToken(a, b)); got != want {
+			t.Errorf("pair %d: diff %s, want %s", i, got, want)
+		}
 	}
 }
