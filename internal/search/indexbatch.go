@@ -109,31 +109,26 @@ func IndexSources(ctx context.Context, q store.Querier, sources []Source) error 
 // writeDocs is writeDoc for several documents, in one statement per
 // table; the ids of docs must be distinct.
 func writeDocs(ctx context.Context, q store.Querier, docs []doc) error {
-	pg := q.Dialect() == store.Postgres
-	cols := `article_id, outlet_id, lang, published_unix, day`
-	row := `(?, ?, ?, ?, ?)`
-	set := `outlet_id = excluded.outlet_id, lang = excluded.lang, published_unix = excluded.published_unix,
-		day = excluded.day, indexed_at = CURRENT_TIMESTAMP`
-	if pg {
-		cols += `, tsv`
-		row = `(?, ?, ?, ?, ?, CAST(? AS tsvector))`
-		set += `, tsv = excluded.tsv`
+	if q.Dialect() == store.Postgres {
+		if _, err := q.ExecContext(ctx, writeDocsPostgres, docArrays(docs)...); err != nil {
+			return fmt.Errorf("index %d articles from %d: %w", len(docs), docs[0].articleID, err)
+		}
+		return nil
 	}
 	var vals strings.Builder
-	args := make([]any, 0, len(docs)*6)
+	args := make([]any, 0, len(docs)*5)
 	for i, d := range docs {
 		if i > 0 {
 			vals.WriteString(", ")
 		}
-		vals.WriteString(row)
+		vals.WriteString(`(?, ?, ?, ?, ?)`)
 		args = append(args, d.articleID, d.outletID, d.lang, d.published.Unix(), d.published.Format(dayLayout))
-		if pg {
-			args = append(args, tsvectorLiteral(d.title, d.body))
-		}
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO search_docs (`+cols+`) VALUES `+vals.String()+`
-		ON CONFLICT (article_id) DO UPDATE SET `+set, args...)
-	if err == nil && !pg {
+	_, err := q.ExecContext(ctx, `INSERT INTO search_docs (article_id, outlet_id, lang, published_unix, day)
+		VALUES `+vals.String()+`
+		ON CONFLICT (article_id) DO UPDATE SET outlet_id = excluded.outlet_id, lang = excluded.lang,
+			published_unix = excluded.published_unix, day = excluded.day, indexed_at = CURRENT_TIMESTAMP`, args...)
+	if err == nil {
 		vals.Reset()
 		args = args[:0]
 		for i, d := range docs {
@@ -156,4 +151,29 @@ func writeDocs(ctx context.Context, q store.Querier, docs []doc) error {
 		return fmt.Errorf("index %d articles from %d: %w", len(docs), docs[0].articleID, err)
 	}
 	return nil
+}
+
+// writeDocsPostgres is writeDocs' statement on PostgreSQL: the documents
+// as arrays (docArrays), one text whatever their number, so that it is
+// parsed and prepared once, where a VALUES list of each length was a
+// statement of its own (38 of an ingest benchmark's 95 inserts were
+// prepared anew, one round trip more each).
+const writeDocsPostgres = `
+	INSERT INTO search_docs (article_id, outlet_id, lang, published_unix, day, tsv)
+	SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS bigint[]),
+		CAST(? AS text[]), CAST(CAST(? AS text[]) AS tsvector[]))
+	ON CONFLICT (article_id) DO UPDATE SET outlet_id = excluded.outlet_id, lang = excluded.lang,
+		published_unix = excluded.published_unix, day = excluded.day, indexed_at = CURRENT_TIMESTAMP,
+		tsv = excluded.tsv`
+
+// docArrays are writeDocsPostgres' parameters for docs.
+func docArrays(docs []doc) []any {
+	n := len(docs)
+	ids, outlets, unix := make([]int64, n), make([]int64, n), make([]int64, n)
+	langs, days, tsvs := make([]string, n), make([]string, n), make([]string, n)
+	for i, d := range docs {
+		ids[i], outlets[i], langs[i], unix[i] = d.articleID, d.outletID, d.lang, d.published.Unix()
+		days[i], tsvs[i] = d.published.Format(dayLayout), tsvectorLiteral(d.title, d.body)
+	}
+	return []any{ids, outlets, langs, unix, days, tsvs}
 }
