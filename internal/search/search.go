@@ -223,7 +223,7 @@ func Search(ctx context.Context, db store.Querier, req Request) (res Result, err
 // one process before the workers start, and they then read 16,000 rows
 // and merge sorted streams back through the leader; on two cores, with
 // the desk's other work beside it, the serial plan was faster: ایران in
-// a million articles 82–83 ms against 97–102 ms (median of 10, the
+// a million articles 79–80 ms against 88–89 ms (median of 10 in the
 // benchmark's mix, load average 2.2–2.5).
 func customPlans(ctx context.Context, q store.Querier, fn func(store.Querier) error) error {
 	if q.Dialect() != store.Postgres {
