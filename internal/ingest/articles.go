@@ -739,6 +739,7 @@ func (g *groupWrites) flushFor(ctx context.Context, tx *store.Tx, urls []string)
 	return g.flushURLs(ctx, tx)
 }
 
+// flushURLs writes the waiting URLs, after the waiting rows they name.
 func (g *groupWrites) flushURLs(ctx context.Context, tx *store.Tx) error {
 	if len(g.urls) == 0 {
 		return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 
+	"github.com/pressreview/pressreview/internal/quotes/candidates"
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -126,8 +127,8 @@ func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *
 	if err := replaceShortKeys(ctx, tx, old.ID, a.shortKeys); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM quote_candidates WHERE article_id = ?`, old.ID); err != nil {
-		return fmt.Errorf("quote candidates of edited article %d: %w", old.ID, err)
+	if err := candidates.Clear(ctx, tx, old.ID); err != nil {
+		return err
 	}
 	return s.saveQuotes(ctx, tx, old.ID, a, g)
 }

@@ -95,34 +95,7 @@ func IndexArticle(ctx context.Context, q store.Querier, articleID int64) error {
 	if err != nil {
 		return fmt.Errorf("index article %d: %w", articleID, err)
 	}
-	return writeDoc(ctx, q, makeDoc(a))
-}
-
-func writeDoc(ctx context.Context, q store.Querier, d doc) error {
-	cols := `article_id, outlet_id, lang, published_unix, day`
-	vals := `?, ?, ?, ?, ?`
-	set := `outlet_id = excluded.outlet_id, lang = excluded.lang, published_unix = excluded.published_unix,
-		day = excluded.day, indexed_at = CURRENT_TIMESTAMP`
-	args := []any{d.articleID, d.outletID, d.lang, d.published.Unix(), d.published.Format(dayLayout)}
-	if q.Dialect() == store.Postgres {
-		cols += `, tsv`
-		vals += `, CAST(? AS tsvector)`
-		set += `, tsv = excluded.tsv`
-		args = append(args, tsvectorLiteral(d.title, d.body))
-	}
-	_, err := q.ExecContext(ctx, `INSERT INTO search_docs (`+cols+`) VALUES (`+vals+`)
-		ON CONFLICT (article_id) DO UPDATE SET `+set, args...)
-	if err == nil && q.Dialect() == store.SQLite {
-		_, err = q.ExecContext(ctx, `INSERT OR REPLACE INTO search_fts (rowid, title, body) VALUES (?, ?, ?)`,
-			d.articleID, strings.Join(d.title, " "), strings.Join(d.body, " "))
-		if err == nil {
-			err = logChanges(ctx, q, []any{d.articleID})
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("index article %d: %w", d.articleID, err)
-	}
-	return nil
+	return writeDocs(ctx, q, []doc{makeDoc(a)})
 }
 
 // logChanges records, on SQLite, that the search attributes of articles
@@ -212,7 +185,7 @@ func Reindex(ctx context.Context, db *store.DB) (int, error) {
 		docs := makeDocs(rows)
 		err = db.InTx(ctx, func(tx *store.Tx) error {
 			for _, d := range docs {
-				if err := writeDoc(ctx, tx, d); err != nil {
+				if err := writeDocs(ctx, tx, []doc{d}); err != nil {
 					return err
 				}
 			}

@@ -9,7 +9,7 @@ import (
 )
 
 // indexBatchRows is how many articles IndexArticles loads and writes per
-// statement: 6 parameters a row stay far below both stores' limits.
+// statement: SQLite's 5 parameters a row stay far below its limit.
 const indexBatchRows = 200
 
 // IndexArticles brings the index entries of several articles up to date,
@@ -106,14 +106,22 @@ func IndexSources(ctx context.Context, q store.Querier, sources []Source) error 
 	return nil
 }
 
-// writeDocs is writeDoc for several documents, in one statement per
-// table; the ids of docs must be distinct.
+// writeDocs writes the index entries of docs, one statement per table;
+// the ids of docs must be distinct.
 func writeDocs(ctx context.Context, q store.Querier, docs []doc) error {
-	if q.Dialect() == store.Postgres {
-		if _, err := q.ExecContext(ctx, writeDocsPostgres, docArrays(docs)...); err != nil {
-			return fmt.Errorf("index %d articles from %d: %w", len(docs), docs[0].articleID, err)
+	if err := writeDocRows(ctx, q, docs); err != nil {
+		if len(docs) == 1 {
+			return fmt.Errorf("index article %d: %w", docs[0].articleID, err)
 		}
-		return nil
+		return fmt.Errorf("index %d articles from %d: %w", len(docs), docs[0].articleID, err)
+	}
+	return nil
+}
+
+func writeDocRows(ctx context.Context, q store.Querier, docs []doc) error {
+	if q.Dialect() == store.Postgres {
+		_, err := q.ExecContext(ctx, writeDocsPostgres, docArrays(docs)...)
+		return err
 	}
 	var vals strings.Builder
 	args := make([]any, 0, len(docs)*5)
@@ -147,10 +155,7 @@ func writeDocs(ctx context.Context, q store.Querier, docs []doc) error {
 			err = logChanges(ctx, q, ids)
 		}
 	}
-	if err != nil {
-		return fmt.Errorf("index %d articles from %d: %w", len(docs), docs[0].articleID, err)
-	}
-	return nil
+	return err
 }
 
 // writeDocsPostgres is writeDocs' statement on PostgreSQL: the documents

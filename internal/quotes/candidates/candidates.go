@@ -247,10 +247,20 @@ func startsRune(s string, i int) bool {
 // the finder's error. Run again on the same article it leaves the same
 // rows, never twice as many.
 func Save(ctx context.Context, q store.Querier, articleID int64, contentHash string, found Found, now time.Time) error {
+	if err := Clear(ctx, q, articleID); err != nil {
+		return err
+	}
+	return SaveNew(ctx, q, articleID, contentHash, found, now)
+}
+
+// Clear deletes the candidates of an article, whose next ones SaveNew or
+// SaveScans will store: the intake clears an edited article's at once
+// and stores the new text's with its group's.
+func Clear(ctx context.Context, q store.Querier, articleID int64) error {
 	if _, err := q.ExecContext(ctx, `DELETE FROM quote_candidates WHERE article_id = ?`, articleID); err != nil {
 		return fmt.Errorf("quote candidates of article %d: %w", articleID, err)
 	}
-	return SaveNew(ctx, q, articleID, contentHash, found, now)
+	return nil
 }
 
 // SaveNew is Save for an article inserted in the caller's transaction,
