@@ -31,6 +31,16 @@ type stmtCache struct {
 	lru     list.List                // most recently used first
 	pending map[string]bool          // prepares under way in the background
 	seen    map[string]bool          // texts run once, not prepared yet
+	closed  bool
+
+	// background ends the prepares under way when the cache closes, and
+	// close waits for them: one still opening a connection after the
+	// pool closed would recreate the database's -wal and -shm files
+	// beside a database being removed, and its statement would never be
+	// closed.
+	background context.Context
+	stop       context.CancelFunc
+	wg         sync.WaitGroup
 }
 
 type cachedStmt struct {
@@ -39,7 +49,9 @@ type cachedStmt struct {
 }
 
 func newStmtCache(db *sql.DB) *stmtCache {
-	return &stmtCache{db: db, entries: map[string]*list.Element{}, pending: map[string]bool{}, seen: map[string]bool{}}
+	ctx, stop := context.WithCancel(context.Background())
+	return &stmtCache{db: db, entries: map[string]*list.Element{}, pending: map[string]bool{}, seen: map[string]bool{},
+		background: ctx, stop: stop}
 }
 
 // lookup returns the statement for query, or nil when it is not prepared;
@@ -84,14 +96,16 @@ func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
 // held by a transaction that waits would never end.
 func (c *stmtCache) prepareLater(query string) {
 	c.mu.Lock()
-	if c.pending[query] {
+	if c.pending[query] || c.closed {
 		c.mu.Unlock()
 		return
 	}
 	c.pending[query] = true
+	c.wg.Add(1)
 	c.mu.Unlock()
 	go func() {
-		s, err := c.db.PrepareContext(context.Background(), query)
+		defer c.wg.Done()
+		s, err := c.db.PrepareContext(c.background, query)
 		c.mu.Lock()
 		delete(c.pending, query)
 		c.mu.Unlock()
@@ -101,13 +115,17 @@ func (c *stmtCache) prepareLater(query string) {
 	}()
 }
 
-// add caches s under query, or closes it when another caller was first,
-// and evicts the least recently used statement beyond the bound. A
+// add caches s under query, or closes it when another caller was first
+// or the cache is closed, and evicts the least recently used statement beyond the bound. A
 // closed *sql.Stmt stays usable by the calls already running on it:
 // database/sql finalizes it after they finish.
 func (c *stmtCache) add(query string, s *sql.Stmt) *sql.Stmt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		_ = s.Close()
+		return s
+	}
 	if e, ok := c.entries[query]; ok {
 		_ = s.Close()
 		c.lru.MoveToFront(e)
@@ -122,8 +140,13 @@ func (c *stmtCache) add(query string, s *sql.Stmt) *sql.Stmt {
 	return s
 }
 
-// close closes every cached statement.
+// close ends the background prepares and closes every cached statement.
 func (c *stmtCache) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.stop()
+	c.wg.Wait()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for e := c.lru.Front(); e != nil; e = e.Next() {

@@ -192,3 +192,51 @@ func reportCPU(b *testing.B) func() {
 	start := cpu()
 	return func() { b.ReportMetric(float64((cpu()-start).Microseconds())/float64(b.N), "cpu-µs/op") }
 }
+
+// TestCloseEndsBackgroundPrepares closes the database right after
+// transactions have queued background prepares. Close must wait for them:
+// a prepare still opening a connection after the pool closed recreated the
+// -wal and -shm files while a test's temporary directory was being removed
+// ("directory not empty"), and left its statement open.
+func TestCloseEndsBackgroundPrepares(t *testing.T) {
+	ctx := context.Background()
+	for round := range 20 {
+		dir := t.TempDir()
+		db, err := Open(ctx, "sqlite:"+filepath.Join(dir, "close.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)`); err != nil {
+			t.Fatal(err)
+		}
+		// Each query comes twice inside a transaction, so the second
+		// time queues a prepare in the background.
+		err = db.InTx(ctx, func(tx *Tx) error {
+			for i := range 40 {
+				q := fmt.Sprintf(`SELECT count(*) + %d FROM t`, i)
+				for range 2 {
+					var n int
+					if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if len(db.stmts.pending) != 0 || db.stmts.lru.Len() != 0 {
+			t.Fatalf("round %d: after Close, %d prepares pending and %d statements cached", round, len(db.stmts.pending), db.stmts.lru.Len())
+		}
+		// The last connection's close removes the WAL and shared-memory
+		// files; nothing may bring them back.
+		time.Sleep(5 * time.Millisecond)
+		if left, _ := filepath.Glob(filepath.Join(dir, "close.db-*")); len(left) != 0 {
+			t.Fatalf("round %d: after Close, %v left beside the database", round, left)
+		}
+	}
+}
