@@ -63,7 +63,9 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 var (
-	articlesDesc = prometheus.NewDesc("pressreview_articles_ingested_total",
+	// A gauge, not a counter: deleting an article lowers it, and rate() of
+	// a counter that goes down reads as a reset.
+	articlesDesc = prometheus.NewDesc("pressreview_articles",
 		"Articles the desk holds (every instance reports the desk-wide count, read from the database).", nil, nil)
 	feedFailuresDesc = prometheus.NewDesc("pressreview_feeds_failing",
 		"Feeds whose last check failed, by kind of failure (desk-wide).", []string{"kind"}, nil)
@@ -97,7 +99,7 @@ func (c *deskCollector) Collect(ch chan<- prometheus.Metric) {
 	var n float64
 	err := c.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n)
 	if err == nil {
-		ch <- prometheus.MustNewConstMetric(articlesDesc, prometheus.CounterValue, n)
+		ch <- prometheus.MustNewConstMetric(articlesDesc, prometheus.GaugeValue, n)
 	}
 	failed("articles", err)
 
