@@ -123,6 +123,38 @@ func lockStories(ctx context.Context, tx *store.Tx) error {
 	return nil
 }
 
+// lockGroupStories is lockStories for a group of entries (storeGroup),
+// which also sets two planner settings for the rest of the transaction,
+// in the lock's statement (no round trip more). The group's statements
+// look rows up by key, or through arrays of keys, and have an index for
+// each; what PostgreSQL does with them left to itself costs more:
+//
+//   - plan_cache_mode = force_generic_plan: it plans a prepared statement
+//     anew with its parameters' values five times on each connection
+//     before it weighs the generic plan, and keeps planning anew one whose
+//     generic plan it costs higher for its arrays of unknown length; in
+//     BenchmarkIngestOverhead, on four connections, the copies lookup,
+//     the near duplicates, the final statement, the quotations and the
+//     search index's insert were planned anew in a fifth to all of their
+//     binds, 0.3–5 ms each;
+//   - enable_seqscan = off: a generic plan is kept for the connection's
+//     life, and one made while the tables were small (a new database, or
+//     before autovacuum's first analyze of them) scanned articles, their
+//     short-text keys and quotations whole for every group as they grew
+//     (the copies lookup, the near duplicates, the edits), some 6% of the
+//     server's CPU in that benchmark.
+func lockGroupStories(ctx context.Context, tx *store.Tx) error {
+	if tx.Dialect() != store.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?),
+		set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true)`,
+		storyLockKey); err != nil {
+		return fmt.Errorf("lock stories: %w", err)
+	}
+	return nil
+}
+
 // storyLockKey names the PostgreSQL advisory lock that serializes story
 // grouping (an arbitrary constant: "stories" in ASCII).
 const storyLockKey int64 = 0x73746f72696573

@@ -494,7 +494,7 @@ var stageRules = []struct {
 	{"extraction", []string{"internal/extract.", "go-readability"}},
 	{"WARC", []string{"internal/archive.", "gowarc", "ingest.(*Service).archive"}},
 	{"index", []string{"internal/search."}},
-	{"dedup", []string{"ingest.findStory", "ingest.findShortStory", "ingest.shortKeys", "ingest.fingerprint", "ingest.contentHash", "ingest.lockStories", "ingest.assignStory", "ingest.existingArticle",
+	{"dedup", []string{"ingest.findStory", "ingest.findShortStory", "ingest.shortKeys", "ingest.fingerprint", "ingest.contentHash", "ingest.lockStories", "ingest.lockGroupStories", "ingest.assignStory", "ingest.existingArticle",
 		"ingest.nearDuplicates", "ingest.pickStory", "ingest.(*groupCopies)"}},
 	{"quote finder", []string{"internal/quotes"}},
 	{"normalization", []string{"internal/text."}},

@@ -281,7 +281,7 @@ func (s *Service) storeGroup(ctx context.Context, group []*entryWork) error {
 		if err := saveCaptures(ctx, tx, capts); err != nil {
 			return err
 		}
-		if err := lockStories(ctx, tx); err != nil {
+		if err := lockGroupStories(ctx, tx); err != nil {
 			return err
 		}
 		saved := make([]search.Source, 0, len(group))

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/pressreview/pressreview/internal/store"
 )
 
@@ -166,7 +168,7 @@ func writeDocRows(ctx context.Context, q store.Querier, docs []doc) error {
 const writeDocsPostgres = `
 	INSERT INTO search_docs (article_id, outlet_id, lang, published_unix, day, tsv)
 	SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS bigint[]),
-		CAST(? AS text[]), CAST(CAST(? AS text[]) AS tsvector[]))
+		CAST(? AS text[]), CAST(? AS tsvector[]))
 	ON CONFLICT (article_id) DO UPDATE SET outlet_id = excluded.outlet_id, lang = excluded.lang,
 		published_unix = excluded.published_unix, day = excluded.day, indexed_at = CURRENT_TIMESTAMP,
 		tsv = excluded.tsv`
@@ -175,10 +177,10 @@ const writeDocsPostgres = `
 func docArrays(docs []doc) []any {
 	n := len(docs)
 	ids, outlets, unix := make([]int64, n), make([]int64, n), make([]int64, n)
-	langs, days, tsvs := make([]string, n), make([]string, n), make([]string, n)
+	langs, days, tsvs := make([]string, n), make([]string, n), make([]pgtype.TSVector, n)
 	for i, d := range docs {
 		ids[i], outlets[i], langs[i], unix[i] = d.articleID, d.outletID, d.lang, d.published.Unix()
-		days[i], tsvs[i] = d.published.Format(dayLayout), tsvectorLiteral(d.title, d.body)
+		days[i], tsvs[i] = d.published.Format(dayLayout), tsvectorOf(d.title, d.body)
 	}
 	return []any{ids, outlets, langs, unix, days, tsvs}
 }

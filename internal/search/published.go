@@ -134,7 +134,7 @@ func replacePublished(ctx context.Context, tx *store.Tx, docs []publishedDoc) er
 		args := []any{p.Path, p.Label, p.Title, p.Text, p.Day, p.Date.Unix()}
 		if tx.Dialect() == store.Postgres {
 			cols, vals = cols+`, tsv`, vals+`, CAST(? AS tsvector)`
-			args = append(args, tsvectorLiteral(d.title, d.body))
+			args = append(args, tsvectorOf(d.title, d.body))
 		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO published_docs (`+cols+`) VALUES (`+vals+`) RETURNING id`, args...).Scan(&id); err != nil {
