@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/pressreview/pressreview/internal/store"
 	"github.com/pressreview/pressreview/internal/text"
@@ -33,32 +32,14 @@ func contentHash(normalized string) string {
 }
 
 // fingerprint is the simhash of body, given its tokens, or ok=false when
-// it is too short.
+// it is too short. Its words are counted only up to the
+// minFingerprintWords-th (text.HasWords): a page's text has hundreds or
+// thousands.
 func fingerprint(body string, tokens []string) (h uint64, ok bool) {
-	if !hasWords(body, minFingerprintWords) {
+	if !text.HasWords(body, minFingerprintWords) {
 		return 0, false
 	}
 	return text.SimhashOf(tokens), true
-}
-
-// hasWords reports whether body has n words or more, as text.Words counts
-// them, counting those of its first 2 kB first: a page's text is 3–30 kB,
-// and n (minFingerprintWords) fit in a few hundred bytes. A prefix cut at
-// a character's start has no more words than the whole (a word starts in
-// the prefix where it starts in the whole), so enough words there are
-// enough.
-func hasWords(body string, n int) bool {
-	const prefix = 2048
-	if len(body) > prefix {
-		cut := prefix
-		for cut > 0 && !utf8.RuneStart(body[cut]) {
-			cut--
-		}
-		if text.Words(body[:cut]) >= n {
-			return true
-		}
-	}
-	return text.Words(body) >= n
 }
 
 // bands splits a simhash into its four 16-bit quarters.

@@ -14,7 +14,7 @@ import (
 // (shorttext.Resemblance) when it has short-text keys.
 type storyForm struct {
 	tokens   []string
-	shingles map[uint64]struct{}
+	shingles shorttext.Set
 }
 
 // storyFormsSize bounds the tokens and shingles storyForms keeps: about
@@ -46,7 +46,7 @@ type storyFormEntry struct {
 	hash     string
 	joined   string
 	ends     []uint32 // ends[i] is where token i ends in joined; it starts where i-1 ended
-	shingles map[uint64]struct{}
+	shingles shorttext.Set
 }
 
 // size is what an entry holds, in tokens or shingles.
@@ -70,6 +70,11 @@ func newEntry(hash string, f storyForm) *storyFormEntry {
 	e := &storyFormEntry{hash: hash, shingles: f.shingles}
 	if f.tokens != nil {
 		var b strings.Builder
+		n := 0
+		for _, t := range f.tokens {
+			n += len(t)
+		}
+		b.Grow(n) // one allocation, not one for each doubling
 		e.ends = make([]uint32, len(f.tokens))
 		for i, t := range f.tokens {
 			b.WriteString(t)
@@ -141,7 +146,7 @@ func (c *storyForms) tokens(hash string, body func() (string, error)) ([]string,
 }
 
 // shingles is tokens for the shingles of a short text.
-func (c *storyForms) shingles(hash string, body func() (string, error)) (map[uint64]struct{}, error) {
+func (c *storyForms) shingles(hash string, body func() (string, error)) (shorttext.Set, error) {
 	if f, ok := c.get(hash); ok && f.shingles != nil {
 		return f.shingles, nil
 	}

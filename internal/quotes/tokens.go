@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -121,21 +122,47 @@ func foldOf(r rune) fold {
 }
 
 // foldsAbove caches the folds of the runes above the table met so far
-// (emoji and arrows of Telegram posts, presentation forms, CJK): folding
-// one with text.Normalize costs a microsecond, and the same few recur.
-var foldsAbove sync.Map // rune → fold
+// (emoji and arrows of Telegram posts, presentation forms, CJK), with
+// their kinds: folding one with text.Normalize costs a microsecond, and
+// the same few recur. It is an array of blocks of 256 runes, each made
+// when a rune of it is first met, whose entries are set once each: a
+// lookup is two loads. A sync.Map's (a walk down its hash trie) was 15%
+// of the finder's time in BenchmarkIngestOverhead, nearly all of it on
+// its two Chinese pages, every character of which is above the table.
+var foldsAbove [(unicode.MaxRune + 1) >> 8]atomic.Pointer[foldBlock]
 
-// foldAbove is the fold of a rune r >= tableSize.
-func foldAbove(r rune) fold {
-	if f, ok := foldsAbove.Load(r); ok {
-		return f.(fold)
+type foldBlock [256]atomic.Pointer[foldKind]
+
+// foldKind is a rune's fold and its kind (isUpper's flag included).
+type foldKind struct {
+	f fold
+	k uint8
+}
+
+// foldAbove is the fold and kind of a rune r >= tableSize.
+func foldAbove(r rune) *foldKind {
+	if r < 0 || r > unicode.MaxRune { // not from decoding UTF-8, which gives utf8.RuneError
+		r = utf8.RuneError
+	}
+	slot := &foldsAbove[r>>8]
+	b := slot.Load()
+	if b == nil {
+		slot.CompareAndSwap(nil, new(foldBlock)) // one made first by another goroutine is kept
+		b = slot.Load()
+	}
+	if fk := b[r&0xFF].Load(); fk != nil {
+		return fk
 	}
 	f := fold{cls: clsDrop}
 	if !unicode.Is(unicode.Cf, r) && r != utf8.RuneError {
 		f = foldOf(r) // rare outside the table: presentation forms, CJK
 	}
-	foldsAbove.Store(r, f)
-	return f
+	fk := &foldKind{f: f, k: f.kind()}
+	if isUpper(r) {
+		fk.k |= kindUpper
+	}
+	b[r&0xFF].Store(fk)
+	return fk
 }
 
 // scratch is the memory a call of Find works in: the current paragraph's
@@ -261,11 +288,7 @@ func tokenizeValid(p string, buf *strings.Builder, dst []token) (toks []token, r
 		if r < tableSize {
 			k = table.kind[r]
 		} else {
-			f := foldAbove(r)
-			k = f.kind()
-			if isUpper(r) {
-				k |= kindUpper
-			}
+			k = foldAbove(r).k
 		}
 		switch k & kindClass {
 		case clsDrop:
@@ -399,7 +422,7 @@ func foldFor(table *foldTables, r rune) fold {
 	if r < tableSize {
 		return table.fold[r]
 	}
-	return foldAbove(r)
+	return foldAbove(r).f
 }
 
 // startBuilding starts building the matching form of word t of p in buf,

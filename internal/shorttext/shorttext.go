@@ -19,6 +19,7 @@ package shorttext
 import (
 	"encoding/binary"
 	"hash/fnv"
+	"slices"
 	"unicode"
 )
 
@@ -44,11 +45,18 @@ const Threshold = 0.5
 // resemble each other.
 const MinWords = 8
 
+// Set is a set of hashed shingles: sorted, each value once. A slice
+// rather than a map: Resemblance counts the shared values by merging two
+// sets, Keys reads each value once, and building one is a sort (a map
+// was most of the time of a short article's story grouping at ingest,
+// where each is compared with up to maxStoryCandidates others).
+type Set []uint64
+
 // Shingles returns the set of hashed character shingles of a text already
 // in matching form (text.Normalize); runs of non-letters count as one
 // space, so punctuation and emoji do not separate two copies.
-func Shingles(normalized string) map[uint64]struct{} {
-	var rs []rune
+func Shingles(normalized string) Set {
+	rs := make([]rune, 0, len(normalized))
 	space := true
 	for _, r := range normalized {
 		if unicode.IsLetter(r) || unicode.IsNumber(r) {
@@ -62,28 +70,36 @@ func Shingles(normalized string) map[uint64]struct{} {
 	if n := len(rs); n > 0 && rs[n-1] == ' ' {
 		rs = rs[:n-1]
 	}
-	set := map[uint64]struct{}{}
 	if len(rs) == 0 {
-		return set
+		return Set{}
 	}
 	if len(rs) < Shingle {
-		set[hashRunes(rs)] = struct{}{}
-		return set
+		return Set{hashRunes(rs)}
 	}
+	set := make(Set, 0, len(rs)-Shingle+1)
 	for i := 0; i+Shingle <= len(rs); i++ {
-		set[hashRunes(rs[i:i+Shingle])] = struct{}{}
+		set = append(set, hashRunes(rs[i:i+Shingle]))
 	}
-	return set
+	slices.Sort(set)
+	return slices.Compact(set)
 }
 
+// hashRunes is 64-bit FNV-1a over the runes' four little-endian bytes
+// each, then mixed: hash/fnv's New64a written out, so that its loop is
+// inline rather than a call of its Write a rune.
 func hashRunes(rs []rune) uint64 {
-	h := fnv.New64a()
-	var b [4]byte
+	const (
+		offset64 = 14695981039346656037
+		prime64  = 1099511628211
+	)
+	h := uint64(offset64)
 	for _, r := range rs {
-		binary.LittleEndian.PutUint32(b[:], uint32(r))
-		h.Write(b[:])
+		for k := range 4 {
+			h ^= uint64(byte(uint32(r) >> (8 * k)))
+			h *= prime64
+		}
 	}
-	return mix(h.Sum64())
+	return mix(h)
 }
 
 // mix is splitmix64's finalizer: FNV's low bits are weak, and MinHash
@@ -110,7 +126,7 @@ var seeds = func() [Bands * Rows]uint64 {
 
 // Keys returns a text's band keys (Bands of them), or nil when the set is
 // empty. Two texts sharing a key are candidates.
-func Keys(set map[uint64]struct{}) []int64 {
+func Keys(set Set) []int64 {
 	if len(set) == 0 {
 		return nil
 	}
@@ -118,7 +134,7 @@ func Keys(set map[uint64]struct{}) []int64 {
 	for i := range sig {
 		sig[i] = ^uint64(0)
 	}
-	for v := range set {
+	for _, v := range set {
 		for i, s := range seeds {
 			if h := mix(v ^ s); h < sig[i] {
 				sig[i] = h
@@ -142,17 +158,21 @@ func Keys(set map[uint64]struct{}) []int64 {
 
 // Resemblance is the Jaccard similarity of two shingle sets: shared
 // shingles over all shingles.
-func Resemblance(a, b map[uint64]struct{}) float64 {
+func Resemblance(a, b Set) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	if len(a) > len(b) {
-		a, b = b, a
-	}
 	shared := 0
-	for v := range a {
-		if _, ok := b[v]; ok {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
 			shared++
+			i++
+			j++
 		}
 	}
 	return float64(shared) / float64(len(a)+len(b)-shared)

@@ -1,8 +1,13 @@
 package shorttext
 
 import (
+	"encoding/binary"
+	"hash/fnv"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/pressreview/pressreview/internal/sharedtest"
 	"github.com/pressreview/pressreview/internal/text"
@@ -10,7 +15,7 @@ import (
 
 const statement = "سخنگوی وزارت امور خارجه امروز در نشست خبری هفتگی گفت هیئت ایرانی با دستور کار روشن و اختیارات کامل در گفتگوهای هفته آینده ژنو حاضر خواهد شد و هیچ پیش شرطی را نمی‌پذیرد"
 
-func shingles(s string) map[uint64]struct{} { return Shingles(text.Normalize(s)) }
+func shingles(s string) Set { return Shingles(text.Normalize(s)) }
 
 func sharesKey(a, b []int64) bool {
 	for i := range a {
@@ -46,7 +51,7 @@ func TestRepostsResemble(t *testing.T) {
 	if got := Resemblance(orig, other); got >= Threshold {
 		t.Errorf("another statement of the same spokesman: resemblance %.2f", got)
 	}
-	if Keys(map[uint64]struct{}{}) != nil || Resemblance(orig, nil) != 0 {
+	if Keys(Set{}) != nil || Resemblance(orig, nil) != 0 {
 		t.Error("empty set fingerprinted")
 	}
 	if k1, k2 := Keys(orig), Keys(shingles(statement)); len(k1) != Bands || !sharesKey(k1, k2) || k1[3] != k2[3] {
@@ -108,7 +113,7 @@ func reposts(p string) []string {
 // docs/benchmarks.md; run with -v to print them.
 func TestCorpusFalseMergesAndRecall(t *testing.T) {
 	posts := corpusPosts(t)
-	sets := make([]map[uint64]struct{}, len(posts))
+	sets := make([]Set, len(posts))
 	keys := make([][]int64, len(posts))
 	for i, p := range posts {
 		sets[i] = shingles(p)
@@ -234,4 +239,116 @@ func BenchmarkKeys(b *testing.B) {
 			text.Simhash(normalized)
 		}
 	})
+}
+
+// TestSetAsMap: the sorted shingle sets give the shingles, keys and
+// resemblances that the sets as maps (this package before them, kept
+// here) gave, on the corpus's posts and their reposts: the keys are
+// stored, and articles fingerprinted before must still meet the new.
+func TestSetAsMap(t *testing.T) {
+	mapShingles := func(normalized string) map[uint64]struct{} {
+		var rs []rune
+		space := true
+		for _, r := range normalized {
+			if unicode.IsLetter(r) || unicode.IsNumber(r) {
+				rs = append(rs, r)
+				space = false
+			} else if !space {
+				rs = append(rs, ' ')
+				space = true
+			}
+		}
+		if n := len(rs); n > 0 && rs[n-1] == ' ' {
+			rs = rs[:n-1]
+		}
+		hash := func(rs []rune) uint64 {
+			h := fnv.New64a()
+			var b [4]byte
+			for _, r := range rs {
+				binary.LittleEndian.PutUint32(b[:], uint32(r))
+				h.Write(b[:])
+			}
+			return mix(h.Sum64())
+		}
+		set := map[uint64]struct{}{}
+		if len(rs) == 0 {
+			return set
+		}
+		if len(rs) < Shingle {
+			set[hash(rs)] = struct{}{}
+			return set
+		}
+		for i := 0; i+Shingle <= len(rs); i++ {
+			set[hash(rs[i:i+Shingle])] = struct{}{}
+		}
+		return set
+	}
+	mapKeys := func(set map[uint64]struct{}) []int64 {
+		s := make(Set, 0, len(set))
+		for v := range set {
+			s = append(s, v)
+		}
+		// Keys takes the minimum of each hash function over the set,
+		// whatever its order: shuffled, as a map is read.
+		rand.Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
+		return Keys(s)
+	}
+	mapResemblance := func(a, b map[uint64]struct{}) float64 {
+		if len(a) == 0 || len(b) == 0 {
+			return 0
+		}
+		shared := 0
+		for v := range a {
+			if _, ok := b[v]; ok {
+				shared++
+			}
+		}
+		return float64(shared) / float64(len(a)+len(b)-shared)
+	}
+	var texts []string
+	for _, p := range corpusPosts(t) {
+		texts = append(texts, text.Normalize(p))
+		for _, r := range reposts(p) {
+			texts = append(texts, text.Normalize(r))
+		}
+	}
+	texts = append(texts, "", "!!", "ab", "abcd", "abcde", "a b c d e f", "新华社北京12月6日电 今天上午举行记者会", "iran's oil exports rose 12% 🙂 — officials said")
+	sets, maps := make([]Set, len(texts)), make([]map[uint64]struct{}, len(texts))
+	for i, s := range texts {
+		sets[i], maps[i] = Shingles(s), mapShingles(s)
+		if len(sets[i]) != len(maps[i]) || !slices.IsSorted(sets[i]) {
+			t.Fatalf("%q: %d shingles (sorted %v), as a map %d", s, len(sets[i]), slices.IsSorted(sets[i]), len(maps[i]))
+		}
+		for _, v := range sets[i] {
+			if _, ok := maps[i][v]; !ok {
+				t.Fatalf("%q: shingle %x not in the map's", s, v)
+			}
+		}
+		if k, want := Keys(sets[i]), mapKeys(maps[i]); !slices.Equal(k, want) {
+			t.Fatalf("%q: keys %v, as a map %v", s, k, want)
+		}
+	}
+	for i := range texts {
+		for _, j := range []int{i + 1, i + 5, i + 37} {
+			if j >= len(texts) {
+				continue
+			}
+			if r, want := Resemblance(sets[i], sets[j]), mapResemblance(maps[i], maps[j]); r != want {
+				t.Fatalf("%q and %q: resemblance %v, as maps %v", texts[i], texts[j], r, want)
+			}
+		}
+	}
+	t.Logf("%d texts", len(texts))
+}
+
+// BenchmarkResemblance compares a short text of about 700 shingles with
+// an edited copy, as story grouping compares a short article with each of
+// its candidates.
+func BenchmarkResemblance(b *testing.B) {
+	long := strings.Repeat(statement+" ", 4)
+	x, y := shingles(long), shingles(strings.Replace(long, "امروز", "صبح امروز", 2))
+	b.ReportAllocs()
+	for b.Loop() {
+		Resemblance(x, y)
+	}
 }

@@ -89,3 +89,13 @@ func BenchmarkLoadLexicon(b *testing.B) {
 		readLexiconFiles()
 	}
 }
+
+// BenchmarkSimhashOf is the simhash of a page's tokens alone, as ingest
+// computes it (the tokens come from the one normalization of the text).
+func BenchmarkSimhashOf(b *testing.B) {
+	toks := Tokens(strings.Repeat(persianParagraph()+" ", 4))
+	b.ReportAllocs()
+	for b.Loop() {
+		SimhashOf(toks)
+	}
+}

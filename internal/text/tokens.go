@@ -226,23 +226,84 @@ func indexTerm(t string) string {
 }
 
 // isPlainTerm reports whether t needs no change by indexTerm: the common
-// case of ASCII without apostrophes, and Arabic-script words.
+// case of ASCII without apostrophes, and Arabic-script words. A rune
+// above runeFlags' range is looked up in Unicode's tables only when its
+// block of 256 holds a mark or a Latin letter (markOrLatinBlocks): a
+// token of Chinese text is a whole phrase, and two table searches a
+// character were a fifth of TermsOf's time on the ingest benchmark's
+// pages.
 func isPlainTerm(t string) bool {
-	for _, r := range t {
+	for i := 0; i < len(t); {
+		c := t[i]
+		var r rune
+		switch {
+		case c < utf8.RuneSelf:
+			if runeFlags[c]&flagPlainTerm == 0 {
+				return false
+			}
+			i++
+			continue
+		case c >= 0xC2 && c < 0xE0 && i+1 < len(t) && t[i+1]&0xC0 == 0x80:
+			// Two bytes, as the Arabic script's: inside runeFlags.
+			r = rune(c&0x1F)<<6 | rune(t[i+1]&0x3F)
+			i += 2
+		default:
+			var size int
+			r, size = utf8.DecodeRuneInString(t[i:])
+			i += size
+		}
 		if r < rune(len(runeFlags)) {
 			if runeFlags[r]&flagPlainTerm == 0 {
 				return false
 			}
-		} else if unicode.IsMark(r) || unicode.Is(unicode.Latin, r) {
+		} else if markOrLatinBlocks[r>>8/64]>>(r>>8%64)&1 != 0 && (unicode.IsMark(r) || unicode.Is(unicode.Latin, r)) {
 			return false
 		}
 	}
 	return true
 }
 
+// markOrLatinBlocks has a bit for each block of 256 code points that
+// holds a combining mark or a Latin letter, read from the tables of
+// unicode.Mark and unicode.Latin.
+var markOrLatinBlocks = func() (blocks [(unicode.MaxRune + 1) >> 8 / 64]uint64) {
+	for _, t := range []*unicode.RangeTable{unicode.Mark, unicode.Latin} {
+		set := func(lo, hi uint32) {
+			for b := lo >> 8; b <= hi>>8; b++ {
+				blocks[b/64] |= 1 << (b % 64)
+			}
+		}
+		for _, r := range t.R16 {
+			set(uint32(r.Lo), uint32(r.Hi))
+		}
+		for _, r := range t.R32 {
+			set(r.Lo, r.Hi)
+		}
+	}
+	return blocks
+}()
+
 // latinBase returns the base letter of an accented Latin letter (ō → o,
 // ḥ → h), or r itself when it has no canonical decomposition (ø, ł).
 func latinBase(r rune) rune {
+	if r < rune(len(latinBases)) {
+		return latinBases[r]
+	}
+	return decomposedBase(r)
+}
+
+// latinBases is latinBase of the runes of runeFlags' range (Latin-1 to
+// Latin Extended Additional): indexTerm met one in most words of French,
+// Portuguese or Czech text, and looked each up in the NFD tables.
+var latinBases = func() (bases [0x2070]rune) {
+	for r := range rune(len(bases)) {
+		bases[r] = decomposedBase(r)
+	}
+	return bases
+}()
+
+// decomposedBase is latinBase read from the NFD tables.
+func decomposedBase(r rune) rune {
 	var buf [utf8.UTFMax]byte
 	d := norm.NFD.Properties(buf[:utf8.EncodeRune(buf[:], r)]).Decomposition()
 	if len(d) == 0 {

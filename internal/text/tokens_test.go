@@ -149,3 +149,41 @@ func TestIndexTextTerms(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainTermAndLatinBase: isPlainTerm, which reads Unicode's tables
+// only for the blocks that hold marks or Latin letters, and latinBase,
+// which reads a table below U+2070, answer as the plain lookups did, for
+// every code point alone, between ASCII and Arabic letters, and for
+// invalid UTF-8.
+func TestPlainTermAndLatinBase(t *testing.T) {
+	plain := func(s string) bool {
+		for _, r := range s {
+			if r < rune(len(runeFlags)) {
+				if runeFlags[r]&flagPlainTerm == 0 {
+					return false
+				}
+			} else if unicode.IsMark(r) || unicode.Is(unicode.Latin, r) {
+				return false
+			}
+		}
+		return true
+	}
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		for _, s := range []string{string(r), "ab" + string(r), "کت" + string(r) + "اب", string(r) + "\xff"} {
+			if got, want := isPlainTerm(s), plain(s); got != want {
+				t.Fatalf("isPlainTerm(%+q) = %v, want %v", s, got, want)
+			}
+		}
+		if got, want := latinBase(r), decomposedBase(r); got != want {
+			t.Fatalf("latinBase(%U) = %U, want %U", r, got, want)
+		}
+	}
+	for _, s := range []string{"", "\xc3", "\xc3(", "a\xe2\x82", "\xf0\x9f\x99", "ab\xd8"} {
+		if got, want := isPlainTerm(s), plain(s); got != want {
+			t.Fatalf("isPlainTerm(%+q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -31,7 +31,15 @@ const WordsPerMinute = 200
 //
 // The count is of the words a reader sees, so «می رود» written with a full
 // space counts two, unlike its normalized index form.
-func Words(s string) int {
+func Words(s string) int { return words(s, -1) }
+
+// HasWords reports whether s has n words or more, as Words counts them:
+// it reads s only up to the start of its nth word (ingest asks whether a
+// page's text of thousands of words has 80).
+func HasWords(s string, n int) bool { return n <= 0 || words(s, n) >= n }
+
+// words is Words, stopping at the start of word limit (-1 for none).
+func words(s string, limit int) int {
 	n := 0
 	inWord := false // the last word character has not been closed yet
 	joined := false // a joiner follows the last word character
@@ -41,6 +49,9 @@ func Words(s string) int {
 		case isWordRune(r):
 			if !inWord {
 				n++
+				if n == limit {
+					return n
+				}
 			}
 			inWord, joined = true, false
 			lastDigit = unicode.IsDigit(r)

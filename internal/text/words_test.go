@@ -1,6 +1,7 @@
 package text
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -68,5 +69,26 @@ func TestReadingTime(t *testing.T) {
 	}
 	if got := ReadingTime(Words(strings.Repeat(persianSentences[0]+" ", 30))); got != 3 {
 		t.Errorf("ReadingTime of 600 Persian words = %d, want 3", got)
+	}
+}
+
+// TestHasWords: HasWords, which stops at the nth word, answers as Words
+// counted on the whole text, also when that word is a joined pair or
+// starts with a multi-byte character.
+func TestHasWords(t *testing.T) {
+	pieces := []string{"word", "کلمه", "слово", "x-ray", "۱۲۳", "3.14", "می‌شود", " ", "  ", "\n", ", ", "—", "e\u0301", "🙂"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 400 {
+		var b strings.Builder
+		for b.Len() < 1800+rng.IntN(800) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		body := b.String()
+		words := Words(body)
+		for _, n := range []int{-1, 0, 1, words - 1, words, words + 1, 80} {
+			if got := HasWords(body, n); got != (words >= n) {
+				t.Fatalf("HasWords(%d bytes, %d) = %v; Words = %d", len(body), n, got, words)
+			}
+		}
 	}
 }
