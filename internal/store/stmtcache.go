@@ -31,10 +31,9 @@ type stmtCache struct {
 	lru     list.List                // most recently used first
 	pending map[string]bool          // prepares under way in the background
 	seen    map[string]bool          // texts run once, not prepared yet
-	closed  bool
 
-	// background ends the prepares under way when the cache closes, and
-	// close waits for them: one still opening a connection after the
+	// background is cancelled when the cache closes (under mu): it ends
+	// the prepares under way, and close waits for them: one still opening a connection after the
 	// pool closed would recreate the database's -wal and -shm files
 	// beside a database being removed, and its statement would never be
 	// closed.
@@ -96,7 +95,7 @@ func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
 // held by a transaction that waits would never end.
 func (c *stmtCache) prepareLater(query string) {
 	c.mu.Lock()
-	if c.pending[query] || c.closed {
+	if c.pending[query] || c.background.Err() != nil {
 		c.mu.Unlock()
 		return
 	}
@@ -116,13 +115,13 @@ func (c *stmtCache) prepareLater(query string) {
 }
 
 // add caches s under query, or closes it when another caller was first
-// or the cache is closed, and evicts the least recently used statement beyond the bound. A
-// closed *sql.Stmt stays usable by the calls already running on it:
-// database/sql finalizes it after they finish.
+// or the cache is closed, and evicts the least recently used statement
+// beyond the bound. A closed *sql.Stmt stays usable by the calls already
+// running on it: database/sql finalizes it after they finish.
 func (c *stmtCache) add(query string, s *sql.Stmt) *sql.Stmt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed {
+	if c.background.Err() != nil {
 		_ = s.Close()
 		return s
 	}
@@ -143,9 +142,8 @@ func (c *stmtCache) add(query string, s *sql.Stmt) *sql.Stmt {
 // close ends the background prepares and closes every cached statement.
 func (c *stmtCache) close() {
 	c.mu.Lock()
-	c.closed = true
-	c.mu.Unlock()
 	c.stop()
+	c.mu.Unlock()
 	c.wg.Wait()
 	c.mu.Lock()
 	defer c.mu.Unlock()
