@@ -405,7 +405,7 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 		id, rootPublished, later := g.reserve(a, fingerprinted, root)
 		if !later {
 			// The row may name a waiting one as its story.
-			if err := g.flushPending(ctx, tx); err != nil {
+			if err := g.flushBeforeInsert(ctx, tx, fingerprinted, root); err != nil {
 				return 0, err
 			}
 			if id, rootPublished, err = insertArticle(ctx, tx, a, fingerprinted, capt.id(), root); err != nil {
@@ -419,11 +419,6 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 			}
 			if err := finishArticle(ctx, tx, a, aliases, found.recorded, g); err != nil {
 				return 0, err
-			}
-			if !fingerprinted {
-				if err := insertShortKeys(ctx, tx, a.ID, a.shortKeys); err != nil {
-					return 0, err
-				}
 			}
 			if err := s.saveQuotes(ctx, tx, a.ID, a, g); err != nil {
 				return 0, err
@@ -514,27 +509,38 @@ func indexSaved(ctx context.Context, tx *store.Tx, saved []search.Source) error 
 // story's article (for assignStory, in the same round trip); it returns 0
 // when a unique index (canonical URL, or outlet and content hash) says a
 // concurrent writer was first.
+//
+// A short text's keys (a.shortKeys, when not fingerprinted) are recorded
+// with the row (insertShortKeys): on PostgreSQL in the same statement.
 func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted bool, captureID *int64, story int64) (int64, sql.NullTime, error) {
 	var b [4]any
+	var keys []int64
 	if fingerprinted {
 		for i, v := range bands(a.Simhash) {
 			b[i] = v
 		}
+	} else {
+		keys = a.shortKeys
 	}
 	var storyID *int64
 	if story != 0 {
 		storyID = &story
 	}
-	rows, err := tx.QueryContext(ctx, `
-		INSERT INTO articles (outlet_id, feed_id, url, canonical_url, title, byline, lang, published_at,
-			fetched_at, text, html, lead_image, source, source_detail, charset, content_hash, simhash,
-			sh_band0, sh_band1, sh_band2, sh_band3, capture_id, story_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING
-		RETURNING id, (SELECT r.published_at FROM articles r WHERE r.id = ?)`,
-		a.OutletID, a.FeedID, a.URL, a.CanonicalURL, a.Title, a.Byline, a.Lang, a.Published, a.FetchedAt,
+	args := []any{a.OutletID, a.FeedID, a.URL, a.CanonicalURL, a.Title, a.Byline, a.Lang, a.Published, a.FetchedAt,
 		a.Text, a.HTML, a.LeadImage, a.Source, a.SourceDetail, a.Charset, a.ContentHash, int64(a.Simhash),
-		b[0], b[1], b[2], b[3], captureID, storyID, story)
+		b[0], b[1], b[2], b[3], captureID, storyID}
+	q := insertArticleSQL + ` RETURNING id, (SELECT r.published_at FROM articles r WHERE r.id = ?)`
+	keysWith := len(keys) > 0 && tx.Dialect() == store.Postgres
+	if keysWith {
+		// The keys' insert reads the new id from the row's: one round
+		// trip, in the story lock, instead of two.
+		q = `WITH ins AS (` + insertArticleSQL + ` RETURNING id),
+			short_keys AS (INSERT INTO article_short_keys (band_key, article_id)
+				SELECT k, ins.id FROM ins, unnest(CAST(? AS bigint[])) k ON CONFLICT DO NOTHING)
+			SELECT id, (SELECT r.published_at FROM articles r WHERE r.id = ?) FROM ins`
+		args = append(args, keys)
+	}
+	rows, err := tx.QueryContext(ctx, q, append(args, story)...)
 	var rootPublished sql.NullTime
 	if err != nil {
 		return 0, rootPublished, fmt.Errorf("store article %s: %w", a.URL, err)
@@ -546,8 +552,25 @@ func insertArticle(ctx context.Context, tx *store.Tx, a *Article, fingerprinted 
 			return 0, rootPublished, err
 		}
 	}
-	return id, rootPublished, rows.Err()
+	if err := rows.Err(); err != nil {
+		return 0, rootPublished, err
+	}
+	if id != 0 && !keysWith {
+		// Closed first: one connection per transaction.
+		rows.Close()
+		if err := insertShortKeys(ctx, tx, id, keys); err != nil {
+			return 0, rootPublished, err
+		}
+	}
+	return id, rootPublished, nil
 }
+
+// insertArticleSQL inserts an article's row (insertArticle's parameters).
+const insertArticleSQL = `INSERT INTO articles (outlet_id, feed_id, url, canonical_url, title, byline, lang, published_at,
+			fetched_at, text, html, lead_image, source, source_detail, charset, content_hash, simhash,
+			sh_band0, sh_band1, sh_band2, sh_band3, capture_id, story_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`
 
 // pendingInsert is a new article's row left to its group's end on
 // PostgreSQL (groupWrites.inserts), with its id and story.
@@ -811,6 +834,33 @@ func (g *groupWrites) flushPending(ctx context.Context, q store.Querier) error {
 	}
 	g.pendingWritten()
 	return nil
+}
+
+// flushBeforeInsert writes the rows waiting before a new article's row is
+// inserted now (insertArticle), as far as the insert reads them: its
+// story's row (root, 0 for its own), for the story's date and the row's
+// reference to it. A fingerprinted article's story was found by a lookup
+// of its own (reserve), among rows that may wait: then all are written. A
+// short text's story is a stored short text's, never a waiting row (only
+// fingerprinted articles' inserts wait), so a group's waiting rows are
+// not written for its short texts one by one but at its end, unless an
+// edit waiting reads as one (shortTextsRead).
+func (g *groupWrites) flushBeforeInsert(ctx context.Context, q store.Querier, fingerprinted bool, root int64) error {
+	if g == nil || !fingerprinted && !g.shortTextsRead() && (root == 0 || !g.inserting(root)) {
+		return nil
+	}
+	return g.flushPending(ctx, q)
+}
+
+// shortTextsRead reports whether what a short text's lookup and insert
+// read differs while the group's writes wait: an edit waiting of a row
+// whose text was too short for a simhash, whose short-text keys the edit
+// deletes and whose old content hash (a short text's, the same in its
+// outlet as a reprint's) it replaces. The edits waiting give rows long texts (a short
+// text's new keys are written at once, recordEdit), so no other edit
+// does.
+func (g *groupWrites) shortTextsRead() bool {
+	return g != nil && slices.ContainsFunc(g.edits, func(e pendingEdit) bool { return e.oldShort })
 }
 
 // inserting reports whether the insert of article id waits.

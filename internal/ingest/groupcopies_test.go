@@ -222,3 +222,165 @@ func TestGroupWaitingRowsRead(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupShortTextsAmongWaitingRows: a group's short texts are stored at
+// once, with their keys, among the rows that wait for the group's end
+// (on PostgreSQL), without writing those first — a short text's story is
+// a stored short text's — and each finds its story as before: a repost
+// the statement stored earlier in the group, a repost published earlier
+// takes the story over, another statement has its own. The long articles
+// between them keep theirs, their rows written at the group's end.
+func TestGroupShortTextsAmongWaitingRows(t *testing.T) {
+	const statement = "سخنگوی وزارت امور خارجه امروز گفت هیئت ایرانی با دستور کار روشن و اختیارات کامل در گفتگوهای هفته آینده ژنو حاضر خواهد شد"
+	cutSentence := " به گفته او، بازدید از ساختمان‌های دولتی و مراکز درمانی از صبح امروز آغاز شده است."
+	kerman := strings.NewReplacer("{mag}", "۴٫۶", "{place}", "راور", "{province}", "کرمان", "{time}", "۰۳:۱۴", "{depth}", "۱۰").Replace(quakeFa)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, o := quoteDesk(t, db)
+		day := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
+		article := func(n int, body string, published time.Duration) *Article {
+			at := day.Add(published)
+			url := fmt.Sprintf("https://www.irna.ir/news/%d", n)
+			return &Article{OutletID: o.ID, URL: url, CanonicalURL: url, Title: "Title of " + url,
+				Text: body, Published: &at, FetchedAt: time.Now().UTC(), Source: "url"}
+		}
+		group := []struct {
+			a      *Article
+			short  bool
+			story  func(saved []*Article) int64
+			reason string
+		}{
+			{article(1, kerman, 0), false, func(s []*Article) int64 { return s[0].ID }, "a long article, its row waiting"},
+			{article(2, statement, 2*time.Hour), true, func(s []*Article) int64 { return s[1].ID }, "a statement"},
+			{article(3, agencyCredit+"\n\n"+strings.Replace(kerman, cutSentence, "", 1), time.Hour), false,
+				func(s []*Article) int64 { return s[0].ID }, "a reprint of the waiting row"},
+			{article(4, "🔴 فوری | "+strings.Replace(statement, "امروز", "صبح امروز", 1)+" @khabar_now", 3*time.Hour), true,
+				func(s []*Article) int64 { return s[1].ID }, "a repost of the statement stored in the group"},
+			{article(5, strings.Replace(statement, "امروز", "امروز صبح", 1)+" #ژنو", time.Hour), true,
+				func(s []*Article) int64 { return s[4].ID }, "a repost published before the statement takes its story over"},
+			{article(6, "سخنگوی وزارت امور خارجه امروز درباره سفر وزیر به مسکو گفت این سفر برای پیگیری توافق‌های اقتصادی انجام می‌شود", 0), true,
+				func(s []*Article) int64 { return s[5].ID }, "another statement"},
+		}
+		err := svc.inTx(ctx, func(tx *store.Tx) error {
+			if err := lockStories(ctx, tx); err != nil {
+				return err
+			}
+			var writes groupWrites
+			var arts []*Article
+			for _, g := range group {
+				g.a.keys()
+				if short := len(g.a.shortKeys) > 0; short != g.short || short == g.a.fingerprinted {
+					return fmt.Errorf("%s: short-text keys %v, fingerprinted %v", g.reason, short, g.a.fingerprinted)
+				}
+				arts = append(arts, g.a)
+			}
+			if err := writes.copies.load(ctx, tx, arts, make([][]string, len(arts))); err != nil {
+				return err
+			}
+			var saved []*Article
+			for i, g := range group {
+				how, err := svc.saveArticle(ctx, tx, g.a, nil, nil, &writes)
+				if err != nil {
+					return err
+				}
+				saved = append(saved, g.a)
+				if how != savedNew || g.a.StoryID != g.story(saved) {
+					t.Errorf("article %d (%s): saved as %v in story %d; want new in story %d", i, g.reason, how, g.a.StoryID, g.story(saved))
+				}
+				if i == 3 && db.Dialect() == store.Postgres && len(writes.inserts) != 2 {
+					t.Errorf("after the short texts, %d rows wait, want the 2 long articles'", len(writes.inserts))
+				}
+			}
+			return writes.flush(ctx, tx, time.Now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The statement and its first repost are in the story the later
+		// repost took over.
+		final := []int{0, 4, 0, 4, 4, 5}
+		for i, g := range group {
+			got, err := ArticleByID(ctx, db, g.a.ID)
+			if want := group[final[i]].a.ID; err != nil || got.Text != g.a.Text || got.StoryID != want {
+				t.Errorf("article %d (%s): stored %.20q in story %d, %v; want %.20q in story %d", i, g.reason, got.Text, got.StoryID, err, g.a.Text, want)
+			}
+			keys := count(t, db, `SELECT COUNT(*) FROM article_short_keys WHERE article_id = ?`, g.a.ID)
+			// A band key met twice in a text is stored once.
+			if want := len(g.a.shortKeys); keys > want || (keys == 0) != (want == 0) {
+				t.Errorf("article %d (%s): %d short-text keys stored, want %d", i, g.reason, keys, want)
+			}
+		}
+	})
+}
+
+// TestGroupShortTextAfterShortTextEdited: a stored short text edited in a
+// group into a long one (its edit waiting, on PostgreSQL) no longer has
+// its text, keys or story for the group's short texts after it: the same
+// short text again, in the same outlet, is a new article in a story of
+// its own, as it would be stored after the edit on its own, and its
+// repost joins it.
+func TestGroupShortTextAfterShortTextEdited(t *testing.T) {
+	const statement = "سخنگوی وزارت امور خارجه امروز گفت هیئت ایرانی با دستور کار روشن و اختیارات کامل در گفتگوهای هفته آینده ژنو حاضر خواهد شد"
+	kerman := strings.NewReplacer("{mag}", "۴٫۶", "{place}", "راور", "{province}", "کرمان", "{time}", "۰۳:۱۴", "{depth}", "۱۰").Replace(quakeFa)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, o := quoteDesk(t, db)
+		day := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
+		article := func(n int, body string, published time.Duration) *Article {
+			at := day.Add(published)
+			url := fmt.Sprintf("https://www.irna.ir/news/%d", n)
+			return &Article{OutletID: o.ID, URL: url, CanonicalURL: url, Title: "Title of " + url,
+				Text: body, Published: &at, FetchedAt: time.Now().UTC(), Source: "url"}
+		}
+		e := article(1, statement, 0)
+		if err := svc.inTx(ctx, func(tx *store.Tx) error {
+			if err := lockStories(ctx, tx); err != nil {
+				return err
+			}
+			_, err := svc.saveArticle(ctx, tx, e, nil, nil, nil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		group := []*Article{
+			article(1, kerman, 0), // e edited into a long text
+			article(2, statement, time.Hour),
+			article(3, "🔴 فوری | "+strings.Replace(statement, "امروز", "صبح امروز", 1), 2*time.Hour),
+		}
+		want := []saved{savedEdit, savedNew, savedNew}
+		err := svc.inTx(ctx, func(tx *store.Tx) error {
+			if err := lockStories(ctx, tx); err != nil {
+				return err
+			}
+			var writes groupWrites
+			for _, a := range group {
+				a.keys()
+			}
+			if err := writes.copies.load(ctx, tx, group, make([][]string, len(group))); err != nil {
+				return err
+			}
+			for i, a := range group {
+				how, err := svc.saveArticle(ctx, tx, a, nil, nil, &writes)
+				if err != nil {
+					return fmt.Errorf("article %d: %w", i, err)
+				}
+				if how != want[i] {
+					t.Errorf("article %d: saved as %v, want %v", i, how, want[i])
+				}
+			}
+			return writes.flush(ctx, tx, time.Now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, wantStory := range []int64{e.ID, group[1].ID, group[1].ID} {
+			got, err := ArticleByID(ctx, db, group[i].ID)
+			if err != nil || got.Text != group[i].Text || got.StoryID != wantStory {
+				t.Errorf("article %d: stored %.20q in story %d, %v; want %.20q in story %d", i, got.Text, got.StoryID, err, group[i].Text, wantStory)
+			}
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM article_short_keys WHERE article_id = ?`, e.ID); n != 0 {
+			t.Errorf("the edited article keeps %d short-text keys", n)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pressreview/pressreview/internal/quotes/candidates"
 	"github.com/pressreview/pressreview/internal/store"
+	"github.com/pressreview/pressreview/internal/text"
 )
 
 // Revision is a change seen when an article was fetched again.
@@ -86,7 +87,7 @@ func (s *Service) recordEdit(ctx context.Context, tx *store.Tx, old Article, a *
 		}
 		e := pendingEdit{id: old.ID, seen: rev.SeenAt, capture: rev.CaptureID, titleBefore: rev.TitleBefore,
 			title: a.Title, hashBefore: old.ContentHash, hash: a.ContentHash, diff: rev.Diff, byline: a.Byline,
-			text: a.Text, html: a.HTML, simhash: int64(a.Simhash)}
+			text: a.Text, html: a.HTML, simhash: int64(a.Simhash), oldShort: !text.HasWords(old.Text, minFingerprintWords)}
 		if a.fingerprinted {
 			for i, v := range bands(a.Simhash) {
 				e.bands[i] = &v
@@ -188,6 +189,11 @@ type pendingEdit struct {
 	diff, byline, text, html             string
 	simhash                              int64
 	bands                                [4]*int64
+	// oldShort says the row's text before the edit was too short for a
+	// simhash (fingerprint): it may have short-text keys, which the edit
+	// deletes, and be the same text as a short one of the group
+	// (groupWrites.shortTextsRead).
+	oldShort bool
 }
 
 // editsCTEs are the common table expressions that write a group's

@@ -28,7 +28,8 @@ func shortKeys(body, normalized string, fingerprinted bool) ([]int64, storyForm)
 // for a short one; 0 when it has neither or no near duplicate. The
 // candidates of one with a simhash come from its group's lookup when
 // made (g may be nil); a lookup made now first writes the group's rows
-// waiting (groupWrites.flushPending), which the lookup reads.
+// waiting (groupWrites.flushPending), which the lookup reads: for a short
+// text only when an edit waiting changes what it reads.
 func nearStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article, fingerprinted bool, g *groupWrites) (int64, error) {
 	if !fingerprinted && len(a.shortKeys) == 0 {
 		return 0, nil
@@ -38,8 +39,13 @@ func nearStory(ctx context.Context, tx *store.Tx, forms *storyForms, a *Article,
 			return pickStory(ctx, tx, forms, a, near, g)
 		}
 	}
-	if err := g.flushPending(ctx, tx); err != nil {
-		return 0, err
+	// A short text's candidates are stored short texts, whose rows and
+	// keys never wait (only fingerprinted articles' inserts do), unless
+	// an edit waiting deletes their keys (shortTextsRead).
+	if fingerprinted || g.shortTextsRead() {
+		if err := g.flushPending(ctx, tx); err != nil {
+			return 0, err
+		}
 	}
 	if fingerprinted {
 		return findStory(ctx, tx, forms, a)

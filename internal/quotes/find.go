@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pressreview/pressreview/internal/text"
 )
@@ -128,22 +130,43 @@ func find(paragraphs []string, lang string, runes []int) ([]Candidate, error) {
 	// except where the text would be read before: to detect its language,
 	// or to report a language the finder does not know (an invalid
 	// paragraph is the error reported first).
-	if lang == "" {
+	// reads: the paragraphs are in the script of the finder for lang
+	// (inScript); detect decides it with the language.
+	detected, reads := lang == "", false
+	if detected {
 		if err := validParagraphs(paragraphs); err != nil {
 			return nil, err
 		}
 		lang = detect(paragraphs)
+		reads = lang != ""
 	}
 	lxs, err := lexicons()
 	if err != nil {
 		return nil, err
 	}
 	lx, ok := lxs[lang]
-	if !ok {
+	if !ok && !detected {
 		if err := validParagraphs(paragraphs); err != nil {
 			return nil, err
 		}
 		return nil, fmt.Errorf("quotes: language %q: want fa, ar or en", lang)
+	}
+	if !detected {
+		reads = inScript(paragraphs, lang)
+	}
+	if !reads {
+		// Not written in the script of the finder's language (a Spanish
+		// text that detection left undecided, Chinese text taken for
+		// English): nothing the finder reads, so nothing found.
+		for i, p := range paragraphs {
+			if !detected && !validUTF8(p) {
+				return nil, invalidUTF8(i)
+			}
+			if runes != nil {
+				runes[i] = utf8.RuneCountInString(p)
+			}
+		}
+		return nil, nil
 	}
 	f := newFinder(lx)
 	f.runes = runes
@@ -174,12 +197,21 @@ func validParagraphs(paragraphs []string) error {
 
 func invalidUTF8(i int) error { return fmt.Errorf("paragraph %d: invalid UTF-8", i+1) }
 
-// detect guesses the language from the first paragraphs; Persian when
-// unsure, the desk's main language.
+// detect guesses the language from the first paragraphs (scriptSample
+// bytes); Persian when unsure, the desk's main language, if they have
+// Arabic-script letters and no other script has more. It returns "" for a
+// text in none of the finder's languages and scripts: Spanish, say, which
+// Language leaves undecided, or Chinese (which Language, weighing only
+// the Latin and Arabic scripts, would take for English when it quotes a
+// few Latin words).
 func detect(paragraphs []string) string {
+	latin, arabic, other := scripts(paragraphs)
+	if other > latin && other > arabic || latin+arabic == 0 {
+		return ""
+	}
 	var b strings.Builder
 	for _, p := range paragraphs {
-		if b.Len() > 2000 {
+		if b.Len() > scriptSample {
 			break
 		}
 		b.WriteString(p)
@@ -189,7 +221,88 @@ func detect(paragraphs []string) string {
 	case "ar", "en":
 		return l
 	}
-	return "fa"
+	if arabic > 0 && arabic >= latin && arabic >= other {
+		return "fa"
+	}
+	return ""
+}
+
+// scriptSample bounds what detect and inScript read of the paragraphs: the
+// first 2,000 bytes and the rest of the paragraph they end in.
+const scriptSample = 2000
+
+// inScript reports whether the paragraphs are written in the script of
+// the finder for lang, by their first scriptSample bytes: for Persian and
+// Arabic, they have an Arabic-script letter (a text without one is in
+// another language whatever it was labelled); for English, no other
+// script but Arabic has more letters than the Latin one (Chinese or
+// Russian text, which language detection, weighing only the Latin and
+// Arabic scripts, takes for English when it quotes a few Latin words).
+// Arabic letters are not counted against English: an English article may
+// quote Persian, and English detected is the Latin script's majority.
+func inScript(paragraphs []string, lang string) bool {
+	if lang != "en" {
+		n := 0
+		for _, p := range paragraphs {
+			for _, r := range p {
+				if isArabicLetter(r) {
+					return true
+				}
+			}
+			if n += len(p); n > scriptSample {
+				break
+			}
+		}
+		return false
+	}
+	latin, _, other := scripts(paragraphs)
+	return latin >= other
+}
+
+// scripts counts the letters of the paragraphs' first scriptSample bytes
+// (and the rest of the paragraph they end in) in the Latin script, the
+// Arabic one and all others (Greek, Cyrillic, Hebrew, Han, Kana, Hangul,
+// the Indic scripts…).
+func scripts(paragraphs []string) (latin, arabic, other int) {
+	n := 0
+	for _, p := range paragraphs {
+		for _, r := range p {
+			switch {
+			case r < utf8.RuneSelf:
+				if c := r | 0x20; 'a' <= c && c <= 'z' {
+					latin++
+				}
+			case isArabicLetter(r):
+				arabic++
+			case 0x3041 <= r && r <= 0x3096, 0x30A1 <= r && r <= 0x30FA, 0x3400 <= r && r <= 0x4DBF, 0x4E00 <= r && r <= 0x9FFF, 0xAC00 <= r && r <= 0xD7A3:
+				other++ // Kana, Han and Hangul syllables, all letters, without a table lookup
+			case unicode.IsLetter(r):
+				if r < 0x250 || 0x1E00 <= r && r <= 0x1EFF || unicode.Is(unicode.Latin, r) {
+					latin++
+				} else {
+					other++
+				}
+			}
+		}
+		if n += len(p); n > scriptSample {
+			break
+		}
+	}
+	return latin, arabic, other
+}
+
+// isArabicLetter reports whether r is a letter of the Arabic script (its
+// blocks, supplement, extended-A and presentation forms).
+func isArabicLetter(r rune) bool {
+	switch {
+	case r < 0x0600:
+		return false
+	case r <= 0x08FF:
+		return (r <= 0x06FF || 0x0750 <= r && r <= 0x077F || 0x08A0 <= r) && unicode.IsLetter(r)
+	case 0xFB50 <= r && r <= 0xFEFF:
+		return (r <= 0xFDFF || 0xFE70 <= r) && unicode.IsLetter(r)
+	}
+	return false
 }
 
 // maxOpenRun bounds how many paragraphs an unclosed « may hold, so that a
