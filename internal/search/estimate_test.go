@@ -25,6 +25,16 @@ func TestPostgresEstimate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Blocks of IDs at the scale of 3,000 articles: 4 to 4,096 IDs.
+	defer func(levels [len(bucketLevels)]struct {
+		shift uint
+		name  string
+	}) {
+		bucketLevels = levels
+	}(bucketLevels)
+	for i := range bucketLevels {
+		bucketLevels[i].shift -= 8
+	}
 	const articles = 3000
 	if _, err := gen.Load(ctx, db, g, 0, articles); err != nil {
 		t.Fatal(err)
@@ -103,8 +113,11 @@ func allPages(t *testing.T, db store.Querier, req Request) []Result {
 }
 
 // TestSampleRanges: a sample's ranges lie below its newest part, spread
-// over the archive, and a sample that finds matches at the expected
-// density estimates the expected count.
+// over the archive, each one block of IDs, and a sample that finds
+// matches at the expected density estimates the expected count. The
+// newest part begins at a block: of the grain for a common word, and of
+// a block larger than the matches for a rarer query whose newest part
+// spans many more IDs (newestBlock).
 func TestSampleRanges(t *testing.T) {
 	defer func(target int) { sampleTarget = target }(sampleTarget)
 	sampleTarget = 10_000
@@ -112,20 +125,24 @@ func TestSampleRanges(t *testing.T) {
 	if s == nil {
 		t.Fatal("no sample of a word in a quarter of a million articles")
 	}
-	if s.above != 1_000_000-50_005 {
-		t.Errorf("newest part above %d", s.above)
+	if start := s.above + 1; start%bucketGrain() != 0 || start > 1_000_001-50_005 || start <= 1_000_001-50_005-bucketGrain() {
+		t.Errorf("newest part from %d", start)
 	}
 	if len(s.ranges) != sampleRanges {
 		t.Fatalf("%d ranges", len(s.ranges))
 	}
 	var span int64
+	size := s.ranges[0][1] - s.ranges[0][0]
 	for i, r := range s.ranges {
 		if r[0] >= r[1] || r[1] > s.above+1 || i > 0 && r[0] < s.ranges[i-1][1] {
 			t.Fatalf("range %d: %v", i, r)
 		}
-		span += r[1] - r[0]
+		if r[1]-r[0] != size || r[0]%size != 0 || size&(size-1) != 0 {
+			t.Fatalf("range %d: %v is not a block of %d", i, r, size)
+		}
+		span += r[1] - max(r[0], s.lo)
 	}
-	if sampled := 0.24 * float64(span); sampled < 9_000 || sampled > 10_000 {
+	if sampled := 0.24 * float64(span); sampled < 5_000 || sampled > 20_000 {
 		t.Errorf("the sample expects %.0f matches", sampled)
 	}
 	if got, want := s.scale(int(0.24*float64(span))), 0.24*float64(s.above); math.Abs(float64(got)-want) > want/1000 {
@@ -141,6 +158,16 @@ func TestSampleRanges(t *testing.T) {
 	}
 	if newSample(1, 30_000, 0.9, 0.9, 10_001) != nil {
 		t.Error("a sample of most of the archive")
+	}
+	// A phrase in 3% of the articles: 32,000 matches, a newest part of
+	// 375,000 IDs, which begins at a block of 65,536.
+	sampleTarget = 4_000
+	p := newSample(1, 1_000_000, 0.032, 0.032, 10_001)
+	if p == nil {
+		t.Fatal("no sample of a phrase in 3% of a million articles")
+	}
+	if start := p.above + 1; start != 589_824 {
+		t.Errorf("the phrase's newest part from %d, want 589824 (9 × 65,536)", start)
 	}
 }
 

@@ -180,7 +180,7 @@ func docArrays(docs []doc) []any {
 	langs, days, tsvs := make([]string, n), make([]string, n), make([]pgtype.TSVector, n)
 	for i, d := range docs {
 		ids[i], outlets[i], langs[i], unix[i] = d.articleID, d.outletID, d.lang, d.published.Unix()
-		days[i], tsvs[i] = d.published.Format(dayLayout), tsvectorOf(d.title, d.body)
+		days[i], tsvs[i] = d.published.Format(dayLayout), withBuckets(tsvectorOf(d.title, d.body), d.articleID)
 	}
 	return []any{ids, outlets, langs, unix, days, tsvs}
 }

@@ -576,16 +576,16 @@ const sampleRanges = 16
 // the newest matches — those above an article ID chosen from the
 // expected number so that the window fills — and a sample of the
 // older ones: about sampleTarget matches in sampleRanges ranges of IDs
-// spread over the rest of the archive. One statement reads both through
-// the GIN index's bitmap ANDed with the ranges of the primary key, counts
-// each part, and keeps the window. The total is then the exact count of
+// spread over the rest of the archive. One statement asks the GIN index
+// for the query and the blocks of IDs of both (idbuckets.go), counts each
+// part, and keeps the window. The total is then the exact count of
 // the newest part plus the sample's count scaled to the rest
 // (Result.Estimated). When the newest part falls short of a window, the
 // search tries again with a range set from the density it found, and
 // after two tries counts every match.
 //
 // The window is the same either way: the newest n matches. Only those are
-// ranked: ts_rank, which decompresses the tsvector, runs in a subquery on
+// ranked: ts_rank, which reads the whole tsvector, runs in a subquery on
 // the ctid of each kept row, after the LIMIT.
 func (p plan) postgresWindow(ctx context.Context, db store.Querier, facets bool, score string, scoreArgs []any, n int) (matchWindow, error) {
 	m := p.match
@@ -606,42 +606,25 @@ func (p plan) postgresWindow(ctx context.Context, db store.Querier, facets bool,
 	run := func(s *idSample) (matchWindow, error) {
 		total, fresh = 0, 0 // an empty window scans no row
 		// Arguments in the order of their places in the text: the score's,
-		// the FILTER's, the WHERE's, the ranges', the LIMIT's.
+		// the FILTER's, the WHERE's, the LIMIT's.
 		args := slices.Clip(scoreArgs)
 		cond, counts := m.where.sql(), `, 0 AS fresh`
-		if s != nil {
-			counts = `, count(*) FILTER (WHERE d.article_id > ?) OVER () AS fresh`
-			args = append(args, s.above)
-		}
-		var u *expr // the query with each phrase read as its rarest word
-		if s != nil {
-			if uu, phrase := p.e.unordered(func(tsq string) float64 { return s.est[tsq] }); phrase {
-				u = uu
-			}
-		}
-		switch {
-		case s == nil:
+		if s == nil {
 			args = append(args, m.where.args...)
-		case u != nil:
-			// PostgreSQL tests the order of a phrase's words by reading
-			// the row's tsvector, for every row the GIN index gives, before
-			// any filter: all 32,000 rows of "مذاکرات هسته‌ای" in a
-			// million articles. So the index is asked for each phrase's
-			// rarest word (unordered), which it answers alone and ANDs
-			// with the ranges, and the whole query is tested (ts_match_vq,
-			// the function of @@, which no index serves) only in the
-			// ranges: the CASE keeps PostgreSQL from testing it first
-			// where it does not AND them.
-			ranges, rangeArgs := s.where()
-			w := where{conds: slices.Clip(p.filters.conds), args: append(args, p.filters.args...)}
-			w.add(`d.tsv @@ CAST(? AS tsquery)`, u.tsquery())
-			w.add(ranges, rangeArgs...)
-			w.add(`CASE WHEN `+ranges+` THEN ts_match_vq(d.tsv, CAST(? AS tsquery)) ELSE false END`, append(rangeArgs, p.e.tsquery())...)
+		} else {
+			counts = `, count(*) FILTER (WHERE d.article_id > ?) OVER () AS fresh`
+			// The query and the sample's blocks of IDs in one tsquery, which
+			// the GIN index answers alone (idbuckets.go), its phrases read
+			// as their words in any order; the whole query is then tested
+			// (ts_match_vq, the function of @@, which no index serves) on
+			// the rows in the sample only.
+			u, phrase := p.e.unordered()
+			w := where{conds: slices.Clip(p.filters.conds), args: append(append(args, s.above), p.filters.args...)}
+			w.add(`d.tsv @@ CAST(? AS tsquery)`, u.tsquery()+` & `+s.tsquery())
+			if phrase {
+				w.add(`ts_match_vq(d.tsv, CAST(? AS tsquery))`, p.e.tsquery())
+			}
 			cond, args = w.sql(), w.args
-		default:
-			ranges, rangeArgs := s.where()
-			cond += ` AND ` + ranges
-			args = append(append(args, m.where.args...), rangeArgs...)
 		}
 		args = append(args, n)
 		q := `SELECT ` + cols + `, w.total, w.fresh FROM (SELECT ` + inner + `, count(*) OVER () AS total` + counts +
