@@ -151,23 +151,9 @@ func TestGroupWaitingRowsRead(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, o := quoteDesk(t, db)
-		day := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
-		article := func(n int, body string, published time.Duration) *Article {
-			at := day.Add(published)
-			url := fmt.Sprintf("https://www.irna.ir/news/%d", n)
-			return &Article{OutletID: o.ID, URL: url, CanonicalURL: url, Title: "Title of " + url,
-				Text: body, Published: &at, FetchedAt: time.Now().UTC(), Source: "url"}
-		}
+		article := irnaArticles(o.ID)
 		x := article(1, london, 0)
-		if err := svc.inTx(ctx, func(tx *store.Tx) error {
-			if err := lockStories(ctx, tx); err != nil {
-				return err
-			}
-			_, err := svc.saveArticle(ctx, tx, x, nil, nil, nil)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		saveAlone(t, svc, x)
 		group := []struct {
 			a      *Article
 			want   saved
@@ -237,13 +223,7 @@ func TestGroupShortTextsAmongWaitingRows(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, o := quoteDesk(t, db)
-		day := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
-		article := func(n int, body string, published time.Duration) *Article {
-			at := day.Add(published)
-			url := fmt.Sprintf("https://www.irna.ir/news/%d", n)
-			return &Article{OutletID: o.ID, URL: url, CanonicalURL: url, Title: "Title of " + url,
-				Text: body, Published: &at, FetchedAt: time.Now().UTC(), Source: "url"}
-		}
+		article := irnaArticles(o.ID)
 		group := []struct {
 			a      *Article
 			short  bool
@@ -325,23 +305,9 @@ func TestGroupShortTextAfterShortTextEdited(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		svc, o := quoteDesk(t, db)
-		day := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
-		article := func(n int, body string, published time.Duration) *Article {
-			at := day.Add(published)
-			url := fmt.Sprintf("https://www.irna.ir/news/%d", n)
-			return &Article{OutletID: o.ID, URL: url, CanonicalURL: url, Title: "Title of " + url,
-				Text: body, Published: &at, FetchedAt: time.Now().UTC(), Source: "url"}
-		}
+		article := irnaArticles(o.ID)
 		e := article(1, statement, 0)
-		if err := svc.inTx(ctx, func(tx *store.Tx) error {
-			if err := lockStories(ctx, tx); err != nil {
-				return err
-			}
-			_, err := svc.saveArticle(ctx, tx, e, nil, nil, nil)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		saveAlone(t, svc, e)
 		group := []*Article{
 			article(1, kerman, 0), // e edited into a long text
 			article(2, statement, time.Hour),
@@ -383,4 +349,33 @@ func TestGroupShortTextAfterShortTextEdited(t *testing.T) {
 			t.Errorf("the edited article keeps %d short-text keys", n)
 		}
 	})
+}
+
+// irnaArticles makes the groups' articles of outlet: article n at an
+// IRNA URL of its own, with body as text, published that long after the
+// tests' day.
+func irnaArticles(outlet int64) func(n int, body string, published time.Duration) *Article {
+	day := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
+	return func(n int, body string, published time.Duration) *Article {
+		at := day.Add(published)
+		url := fmt.Sprintf("https://www.irna.ir/news/%d", n)
+		return &Article{OutletID: outlet, URL: url, CanonicalURL: url, Title: "Title of " + url,
+			Text: body, Published: &at, FetchedAt: time.Now().UTC(), Source: "url"}
+	}
+}
+
+// saveAlone stores a, in a transaction of its own under the story lock,
+// before a test's group.
+func saveAlone(t *testing.T, svc *Service, a *Article) {
+	t.Helper()
+	ctx := context.Background()
+	if err := svc.inTx(ctx, func(tx *store.Tx) error {
+		if err := lockStories(ctx, tx); err != nil {
+			return err
+		}
+		_, err := svc.saveArticle(ctx, tx, a, nil, nil, nil)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 }
