@@ -79,7 +79,10 @@ func TestPostgresEstimate(t *testing.T) {
 		}
 	}
 	for _, q := range []string{`ایران`, `مجلس`, `مذاکرات OR talks`, `ایران lang:fa`, `ایران -مجلس`, `ایران after:2024-01-20`,
-		`"ریاست جمهوری"`, `"مذاکرات هسته‌ای"`, `"مذاکرات هسته‌ای" OR talks`, `ایران -"مذاکرات هسته‌ای"`, `"مذاکرات هسته‌ای" lang:fa`} {
+		`"ریاست جمهوری"`, `"مذاکرات هسته‌ای"`, `"مذاکرات هسته‌ای" OR talks`, `ایران -"مذاکرات هسته‌ای"`, `"مذاکرات هسته‌ای" lang:fa`,
+		// Filters tested on the rows the words find, and a filter rarer
+		// than the words, which its index serves.
+		`ایران orientation:reformist`, `ایران OR مجلس outlet:outlet-01`, `ایران OR مجلس after:2024-02-08`} {
 		check(q)
 	}
 	// A word of the past: none of the newest 40% of the articles has it
@@ -117,11 +120,11 @@ func allPages(t *testing.T, db store.Querier, req Request) []Result {
 // matches at the expected density estimates the expected count. The
 // newest part begins at a block: of the grain for a common word, and of
 // a block larger than the matches for a rarer query whose newest part
-// spans many more IDs (newestBlock).
+// spans many more IDs (newestBlocks).
 func TestSampleRanges(t *testing.T) {
 	defer func(target int) { sampleTarget = target }(sampleTarget)
 	sampleTarget = 10_000
-	s := newSample(1, 1_000_000, 0.24, 0.24, 10_001)
+	s := newSample(1, 1_000_000, 0.24, 0.24, 240_000, 10_001)
 	if s == nil {
 		t.Fatal("no sample of a word in a quarter of a million articles")
 	}
@@ -156,18 +159,44 @@ func TestSampleRanges(t *testing.T) {
 	if w := s.widen(5_000, 10_001); w == nil || w.above >= s.above {
 		t.Errorf("widened to %+v", w)
 	}
-	if newSample(1, 30_000, 0.9, 0.9, 10_001) != nil {
+	if newSample(1, 30_000, 0.9, 0.9, 27_000, 10_001) != nil {
 		t.Error("a sample of most of the archive")
 	}
 	// A phrase in 3% of the articles: 32,000 matches, a newest part of
 	// 375,000 IDs, which begins at a block of 65,536.
 	sampleTarget = 4_000
-	p := newSample(1, 1_000_000, 0.032, 0.032, 10_001)
+	p := newSample(1, 1_000_000, 0.032, 0.032, 32_000, 10_001)
 	if p == nil {
 		t.Fatal("no sample of a phrase in 3% of a million articles")
 	}
 	if start := p.above + 1; start != 589_824 {
 		t.Errorf("the phrase's newest part from %d, want 589824 (9 × 65,536)", start)
+	}
+}
+
+// TestNewestBlocks: the blocks of a sample's newest part are all rarer
+// than the query's rarest word, or all more common than its matches, so
+// that the GIN index walks the blocks or the words, not both.
+func TestNewestBlocks(t *testing.T) {
+	for _, c := range []struct {
+		name               string
+		span               int64
+		matches, lightest  float64
+		minBlock, maxBlock int64
+	}{
+		// ایران: 240,000 matches, a newest part of 50,000 IDs.
+		{"a common word", 50_000, 240_000, 240_000, 1 << 10, 1 << 16},
+		// مذاکرات OR talks: 87,000 matches, talks the rarer with 37,000.
+		{"a disjunction", 137_000, 87_000, 37_000, 1 << 10, 1 << 14},
+		// "مذاکرات هسته‌ای": 32,000 matches in 368,000 IDs.
+		{"a phrase", 368_000, 32_000, 32_000, 1 << 16, 1 << 20},
+		// A word rarer than the finest block still gets blocks.
+		{"a rare word", 5_000, 20_000, 500, 1 << 10, 1 << 10},
+	} {
+		minBlock, maxBlock := newestBlocks(c.span, c.matches, c.lightest)
+		if minBlock != c.minBlock || maxBlock != c.maxBlock {
+			t.Errorf("%s: blocks of %d to %d IDs, want %d to %d", c.name, minBlock, maxBlock, c.minBlock, c.maxBlock)
+		}
 	}
 }
 

@@ -58,6 +58,14 @@ var docColumns = filterColumns{
 	timeArg: func(t time.Time) any { return t.Unix() },
 }
 
+// rowColumns are docColumns in expressions that no index of search_docs
+// serves (PostgreSQL uses an index only for the bare column), for filters
+// that are to be tested on the rows another index found.
+var rowColumns = filterColumns{
+	outletID: "(d.outlet_id + 0)", lang: "(d.lang || '')", article: "(d.article_id + 0)", time: "(d.published_unix + 0)",
+	timeArg: docColumns.timeArg,
+}
+
 // candidateColumns are docColumns under the alias c, for the candidates
 // of narrowToFilters.
 var candidateColumns = filterColumns{

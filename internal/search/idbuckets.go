@@ -8,12 +8,13 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// On PostgreSQL each article's tsvector also holds three lexemes that
-// name blocks of article IDs around it: of 2^18, 2^14 and 2^10 IDs. A
+// On PostgreSQL each article's tsvector also holds six lexemes that name
+// the blocks of article IDs that hold it: of 2^20, 2^18, … 2^10 IDs. A
 // search that estimates its total (postgresWindow) reads the newest
 // matches and a sample of ranges of older IDs; it asks the GIN index for
-// the query AND the blocks that make up those ranges, in one tsquery.
-// The index then starts from the blocks' short posting lists and skips
+// the query AND the blocks that make up those ranges, a tsquery for each
+// part (idSample.tsqueries). The index then starts from the blocks'
+// short posting lists (or a rarer word's, newestBlocks) and skips
 // through the word's long one, instead of decoding all of it into a
 // bitmap and ANDing that with a bitmap of the primary key's ranges: the
 // matches of ایران in the newest and sampled IDs of a million articles
@@ -59,16 +60,16 @@ func withBuckets(v pgtype.TSVector, id int64) pgtype.TSVector {
 }
 
 // bucketQuery is the tsquery that matches the IDs in ranges: the
-// disjunction of the fewest blocks that cover each [from, to), its ends
-// taken out to multiples of bucketGrain.
-func bucketQuery(ranges [][2]int64) string {
+// disjunction of the fewest blocks of minSize to maxSize IDs that cover
+// each [from, to), its ends taken out to multiples of minSize.
+func bucketQuery(ranges [][2]int64, minSize, maxSize int64) string {
 	var terms []string
 	for _, r := range ranges {
-		to := alignUp(r[1], bucketGrain())
-		for from := alignDown(r[0], bucketGrain()); from < to; {
+		to := alignUp(r[1], minSize)
+		for from := alignDown(r[0], minSize); from < to; {
 			for i, l := range bucketLevels {
 				size := int64(1) << l.shift
-				if from%size == 0 && from+size <= to {
+				if size <= maxSize && from%size == 0 && from+size <= to {
 					terms = append(terms, "'"+bucketLexeme(i, from)+"'")
 					from += size
 					break
@@ -78,6 +79,9 @@ func bucketQuery(ranges [][2]int64) string {
 	}
 	return "(" + strings.Join(terms, " | ") + ")"
 }
+
+// bucketLargest is the largest block's size.
+func bucketLargest() int64 { return int64(1) << bucketLevels[0].shift }
 
 // blockNear is the block size nearest to width IDs (by ratio), at least
 // bucketGrain.

@@ -42,23 +42,32 @@ func blocksOf(t *testing.T, q string) [][2]int64 {
 }
 
 // TestBucketQuery: the blocks of a tsquery of ranges cover exactly the
-// ranges, taken out to the grain, each ID once, with at most three blocks
-// of a level at each end of a range (each level is four of the next).
+// ranges, taken out to the smallest size allowed, each ID once, in blocks
+// of the sizes allowed, with at most three blocks of a level at each end
+// of a range (each level is four of the next).
 func TestBucketQuery(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 500 {
+		lo := r.IntN(len(bucketLevels))
+		hi := lo + r.IntN(len(bucketLevels)-lo)
+		minSize, maxSize := int64(1)<<bucketLevels[hi].shift, int64(1)<<bucketLevels[lo].shift
 		var ranges [][2]int64
 		from := r.Int64N(1 << 22)
 		for range 1 + r.IntN(4) {
 			to := from + 1 + r.Int64N(1<<r.IntN(22))
 			ranges = append(ranges, [2]int64{from, to})
-			from = alignUp(to, bucketGrain()) + r.Int64N(1<<20)
+			from = alignUp(to, minSize) + r.Int64N(1<<20)
 		}
-		blocks := blocksOf(t, bucketQuery(ranges))
+		blocks := blocksOf(t, bucketQuery(ranges, minSize, maxSize))
 		slices.SortFunc(blocks, func(a, b [2]int64) int { return int(a[0] - b[0]) })
+		for _, b := range blocks {
+			if size := b[1] - b[0]; size < minSize || size > maxSize {
+				t.Fatalf("a block of %d, allowed %d to %d", size, minSize, maxSize)
+			}
+		}
 		var want [][2]int64
 		for _, rg := range ranges {
-			from, to := alignDown(rg[0], bucketGrain()), alignUp(rg[1], bucketGrain())
+			from, to := alignDown(rg[0], minSize), alignUp(rg[1], minSize)
 			if n := len(want); n > 0 && want[n-1][1] == from {
 				want[n-1][1] = to
 				continue
@@ -80,7 +89,7 @@ func TestBucketQuery(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("ranges %v: blocks cover %v", want, got)
 		}
-		if max := len(ranges) * 2 * 3 * len(bucketLevels); len(blocks) > max {
+		if max := len(ranges) * (2*3*len(bucketLevels) + int((want[len(want)-1][1]-want[0][0])/maxSize)); len(blocks) > max {
 			t.Errorf("%d blocks for %v", len(blocks), ranges)
 		}
 	}
@@ -100,8 +109,8 @@ func TestWithBuckets(t *testing.T) {
 		var text string
 		var inside, outside bool
 		err := db.QueryRowContext(ctx, `SELECT CAST(? AS tsvector)::text, CAST(? AS tsvector) @@ CAST(? AS tsquery), CAST(? AS tsvector) @@ CAST(? AS tsquery)`,
-			v, v, `'talks' & `+bucketQuery([][2]int64{{id, id + 1}}),
-			v, bucketQuery([][2]int64{{alignUp(id+1, bucketGrain()), alignUp(id+1, bucketGrain()) + 1<<20}})).Scan(&text, &inside, &outside)
+			v, v, `'talks' & `+bucketQuery([][2]int64{{id, id + 1}}, bucketGrain(), bucketLargest()),
+			v, bucketQuery([][2]int64{{alignUp(id+1, bucketGrain()), alignUp(id+1, bucketGrain()) + 1<<20}}, bucketGrain(), bucketLargest())).Scan(&text, &inside, &outside)
 		if err != nil {
 			t.Fatal(err)
 		}
