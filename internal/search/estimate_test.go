@@ -120,7 +120,8 @@ func allPages(t *testing.T, db store.Querier, req Request) []Result {
 // matches at the expected density estimates the expected count. The
 // newest part begins at a block: of the grain for a common word, and of
 // a block larger than the matches for a rarer query whose newest part
-// spans many more IDs (newestBlocks).
+// spans many more IDs (newestBlocks); at the block after its planned
+// start when that still leaves minMargin windows of matches expected.
 func TestSampleRanges(t *testing.T) {
 	defer func(target int) { sampleTarget = target }(sampleTarget)
 	sampleTarget = 10_000
@@ -128,8 +129,9 @@ func TestSampleRanges(t *testing.T) {
 	if s == nil {
 		t.Fatal("no sample of a word in a quarter of a million articles")
 	}
-	if start := s.above + 1; start%bucketGrain() != 0 || start > 1_000_001-50_005 || start <= 1_000_001-50_005-bucketGrain() {
-		t.Errorf("newest part from %d", start)
+	// Planned from 949,996, for 1.2 windows; from the next block, 1.19.
+	if start := s.above + 1; start != 950_272 {
+		t.Errorf("newest part from %d, want 950272 (928 × 1,024)", start)
 	}
 	if len(s.ranges) != sampleRanges {
 		t.Fatalf("%d ranges", len(s.ranges))
@@ -163,14 +165,22 @@ func TestSampleRanges(t *testing.T) {
 		t.Error("a sample of most of the archive")
 	}
 	// A phrase in 3% of the articles: 32,000 matches, a newest part of
-	// 375,000 IDs, which begins at a block of 65,536.
+	// 375,000 IDs, which begins at a block of 65,536: the one after its
+	// planned start, 624,963, which leaves 1.103 windows expected; at
+	// 3.1% that block would leave 1.07, and the part begins at the block
+	// before.
 	sampleTarget = 4_000
-	p := newSample(1, 1_000_000, 0.032, 0.032, 32_000, 10_001)
-	if p == nil {
-		t.Fatal("no sample of a phrase in 3% of a million articles")
-	}
-	if start := p.above + 1; start != 589_824 {
-		t.Errorf("the phrase's newest part from %d, want 589824 (9 × 65,536)", start)
+	for _, c := range []struct {
+		density float64
+		start   int64
+	}{{0.032, 655_360}, {0.031, 589_824}} {
+		p := newSample(1, 1_000_000, c.density, c.density, c.density*1_000_000, 10_001)
+		if p == nil {
+			t.Fatalf("no sample of a phrase in %.1f%% of a million articles", 100*c.density)
+		}
+		if start := p.above + 1; start != c.start {
+			t.Errorf("a phrase in %.1f%%: newest part from %d, want %d", 100*c.density, start, c.start)
+		}
 	}
 }
 

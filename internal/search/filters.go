@@ -58,11 +58,17 @@ var docColumns = filterColumns{
 	timeArg: func(t time.Time) any { return t.Unix() },
 }
 
-// rowColumns are docColumns in expressions that no index of search_docs
-// serves (PostgreSQL uses an index only for the bare column), for filters
-// that are to be tested on the rows another index found.
+// rowColumns are docColumns with the language and the time in
+// expressions that no index of search_docs serves (PostgreSQL uses an
+// index only for the bare column), for filters that are to be tested on
+// the rows another index found. The outlet filters keep their indexes:
+// the planner cannot estimate outlet_id = ANY (ARRAY (…)), so nothing
+// says they select more than the words, and where they select one outlet
+// of sixty, their index spares a search the rows of its words' other
+// matches (outlet:outlet-01 اقتصاد at a million articles, estimated with
+// a smaller sample: 1,494 rows read with the index, 14,043 without).
 var rowColumns = filterColumns{
-	outletID: "(d.outlet_id + 0)", lang: "(d.lang || '')", article: "(d.article_id + 0)", time: "(d.published_unix + 0)",
+	outletID: "d.outlet_id", lang: "(d.lang || '')", article: "d.article_id", time: "(d.published_unix + 0)",
 	timeArg: docColumns.timeArg,
 }
 
