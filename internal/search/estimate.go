@@ -180,8 +180,8 @@ const minMargin = 1.1
 // newSample reads above an ID where windowDensity matches per ID would
 // give windowMargin windows of n, and samples the older IDs, where
 // density matches per ID are expected, for about sampleTarget matches,
-// in sampleRanges ranges of one block of IDs each (idbuckets.go); ranges
-// that then meet are one. lightest is the expected matches of the
+// in up to sampleRanges ranges of one block of IDs each (idbuckets.go);
+// ranges that then meet are one. lightest is the expected matches of the
 // query's rarest word (newestBlocks). It is nil when there is no older
 // part or the sample would be a quarter of it: counting every match then
 // costs too little more to give up an exact total (ایران at 100,000
@@ -201,10 +201,18 @@ func newSample(lo, hi int64, windowDensity, density, lightest float64, n int) *i
 	if f >= 0.25 {
 		return nil
 	}
-	step := rest / sampleRanges
-	size := blockNear(f * step)
+	// Ranges of the block size nearest to what sampleRanges ranges would
+	// each span; where that block is larger, fewer of them, so that the
+	// sample reads about its target and not up to twice as many rows.
+	want := f * rest / sampleRanges
+	size := blockNear(want)
+	ranges := sampleRanges
+	if float64(size) > want {
+		ranges = max(1, int(math.Round(sampleRanges*want/float64(size))))
+	}
+	step := rest / float64(ranges)
 	s := &idSample{lo: lo, hi: hi, above: above, density: density, lightest: lightest, minBlock: minBlock, maxBlock: maxBlock}
-	for i := range sampleRanges {
+	for i := range ranges {
 		from := alignDown(lo+int64(float64(i)*step), size)
 		to := min(from+size, above+1)
 		if last := len(s.ranges) - 1; last >= 0 && from <= s.ranges[last][1] {

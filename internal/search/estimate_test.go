@@ -133,7 +133,7 @@ func TestSampleRanges(t *testing.T) {
 	if start := s.above + 1; start != 950_272 {
 		t.Errorf("newest part from %d, want 950272 (928 × 1,024)", start)
 	}
-	if len(s.ranges) != sampleRanges {
+	if len(s.ranges) < sampleRanges/2 || len(s.ranges) > sampleRanges {
 		t.Fatalf("%d ranges", len(s.ranges))
 	}
 	var span int64
@@ -147,7 +147,8 @@ func TestSampleRanges(t *testing.T) {
 		}
 		span += r[1] - max(r[0], s.lo)
 	}
-	if sampled := 0.24 * float64(span); sampled < 5_000 || sampled > 20_000 {
+	// Blocks at most twice the width wanted, fewer of them where larger.
+	if sampled := 0.24 * float64(span); sampled < 5_000 || sampled > 11_000 {
 		t.Errorf("the sample expects %.0f matches", sampled)
 	}
 	if got, want := s.scale(int(0.24*float64(span))), 0.24*float64(s.above); math.Abs(float64(got)-want) > want/1000 {

@@ -557,15 +557,15 @@ var (
 	estimateAbove = 20_000
 	// sampleTarget is about how many matches older than the window the
 	// estimate counts: each costs a visit to its row, and the error of a
-	// sample of 4,000 is about 1% (root mean square; the largest 2.7% at a
-	// million articles: docs/search.md).
+	// sample of 4,000 is about 1.5% (root mean square; the largest 3.7% at
+	// a million articles: docs/search.md).
 	sampleTarget = 4_000
 )
 
-// sampleRanges is the number of ranges of article IDs a sample is made
-// of: spread over the archive, so that a word's rise and fall over time
-// weighs in the estimate as it does in the archive. Each range is a
-// condition PostgreSQL plans (16 cost under a millisecond, 64 cost 14).
+// sampleRanges is the most ranges of article IDs a sample is made of:
+// spread over the archive, so that a word's rise and fall over time
+// weighs in the estimate as it does in the archive. Each range is a block
+// of IDs, a term of the sample's tsquery (idbuckets.go).
 const sampleRanges = 16
 
 // postgresWindow reads the window of a query with words on PostgreSQL
