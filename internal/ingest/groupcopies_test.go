@@ -88,17 +88,13 @@ func TestGroupCopiesAsLookedUpOneByOne(t *testing.T) {
 				"met under the alias saved earlier in the group: looked up again, an edit"},
 		}
 		err := svc.inTx(ctx, func(tx *store.Tx) error {
-			if err := lockStories(ctx, tx); err != nil {
-				return err
-			}
-			var writes groupWrites
 			var arts []*Article
 			var aliases [][]string
 			for _, g := range group {
-				g.a.keys()
 				arts, aliases = append(arts, g.a), append(aliases, g.alias)
 			}
-			if err := writes.copies.load(ctx, tx, arts, aliases); err != nil {
+			writes, err := beginGroup(ctx, tx, arts, aliases)
+			if err != nil {
 				return err
 			}
 			if writes.copies.loaded != (db.Dialect() == store.Postgres) {
@@ -106,7 +102,7 @@ func TestGroupCopiesAsLookedUpOneByOne(t *testing.T) {
 			}
 			var saved []*Article
 			for i, g := range group {
-				how, err := svc.saveArticle(ctx, tx, g.a, g.alias, nil, &writes)
+				how, err := svc.saveArticle(ctx, tx, g.a, g.alias, nil, writes)
 				if err != nil {
 					return err
 				}
@@ -168,22 +164,18 @@ func TestGroupWaitingRowsRead(t *testing.T) {
 				func(s []*Article) int64 { return s[2].ID }, "a reprint of a row inserted in the group"},
 		}
 		err := svc.inTx(ctx, func(tx *store.Tx) error {
-			if err := lockStories(ctx, tx); err != nil {
-				return err
-			}
-			var writes groupWrites
 			var arts []*Article
 			for _, g := range group {
-				g.a.keys()
 				arts = append(arts, g.a)
 			}
-			if err := writes.copies.load(ctx, tx, arts, make([][]string, len(arts))); err != nil {
+			writes, err := beginGroup(ctx, tx, arts, nil)
+			if err != nil {
 				return err
 			}
 			var saved []*Article
 			for i, g := range group {
 				svc.forms = newStoryForms() // the candidates' texts are read
-				how, err := svc.saveArticle(ctx, tx, g.a, nil, nil, &writes)
+				how, err := svc.saveArticle(ctx, tx, g.a, nil, nil, writes)
 				if err != nil {
 					return err
 				}
@@ -242,24 +234,22 @@ func TestGroupShortTextsAmongWaitingRows(t *testing.T) {
 				func(s []*Article) int64 { return s[5].ID }, "another statement"},
 		}
 		err := svc.inTx(ctx, func(tx *store.Tx) error {
-			if err := lockStories(ctx, tx); err != nil {
-				return err
-			}
-			var writes groupWrites
 			var arts []*Article
 			for _, g := range group {
-				g.a.keys()
+				arts = append(arts, g.a)
+			}
+			writes, err := beginGroup(ctx, tx, arts, nil)
+			if err != nil {
+				return err
+			}
+			for _, g := range group {
 				if short := len(g.a.shortKeys) > 0; short != g.short || short == g.a.fingerprinted {
 					return fmt.Errorf("%s: short-text keys %v, fingerprinted %v", g.reason, short, g.a.fingerprinted)
 				}
-				arts = append(arts, g.a)
-			}
-			if err := writes.copies.load(ctx, tx, arts, make([][]string, len(arts))); err != nil {
-				return err
 			}
 			var saved []*Article
 			for i, g := range group {
-				how, err := svc.saveArticle(ctx, tx, g.a, nil, nil, &writes)
+				how, err := svc.saveArticle(ctx, tx, g.a, nil, nil, writes)
 				if err != nil {
 					return err
 				}
@@ -315,18 +305,12 @@ func TestGroupShortTextAfterShortTextEdited(t *testing.T) {
 		}
 		want := []saved{savedEdit, savedNew, savedNew}
 		err := svc.inTx(ctx, func(tx *store.Tx) error {
-			if err := lockStories(ctx, tx); err != nil {
-				return err
-			}
-			var writes groupWrites
-			for _, a := range group {
-				a.keys()
-			}
-			if err := writes.copies.load(ctx, tx, group, make([][]string, len(group))); err != nil {
+			writes, err := beginGroup(ctx, tx, group, nil)
+			if err != nil {
 				return err
 			}
 			for i, a := range group {
-				how, err := svc.saveArticle(ctx, tx, a, nil, nil, &writes)
+				how, err := svc.saveArticle(ctx, tx, a, nil, nil, writes)
 				if err != nil {
 					return fmt.Errorf("article %d: %w", i, err)
 				}
@@ -362,6 +346,27 @@ func irnaArticles(outlet int64) func(n int, body string, published time.Duration
 		return &Article{OutletID: outlet, URL: url, CanonicalURL: url, Title: "Title of " + url,
 			Text: body, Published: &at, FetchedAt: time.Now().UTC(), Source: "url"}
 	}
+}
+
+// beginGroup begins a test's group in tx as storeGroup does: the story
+// lock taken, and the copies of arts among the stored rows looked up at
+// once (aliases: the URLs each was met under; nil for none), their keys
+// computed first.
+func beginGroup(ctx context.Context, tx *store.Tx, arts []*Article, aliases [][]string) (*groupWrites, error) {
+	if err := lockStories(ctx, tx); err != nil {
+		return nil, err
+	}
+	for _, a := range arts {
+		a.keys()
+	}
+	if aliases == nil {
+		aliases = make([][]string, len(arts))
+	}
+	var writes groupWrites
+	if err := writes.copies.load(ctx, tx, arts, aliases); err != nil {
+		return nil, err
+	}
+	return &writes, nil
 }
 
 // saveAlone stores a, in a transaction of its own under the story lock,

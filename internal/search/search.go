@@ -157,9 +157,8 @@ type plan struct {
 	e     *expr
 	match matchSQL
 	// filters are the conditions of the filters alone, which match.where
-	// begins with; rowFilters, on PostgreSQL, are the same written so
-	// that no index serves them (rowColumns), for postgresWindow.
-	filters, rowFilters where
+	// begins with.
+	filters where
 }
 
 func newPlan(d store.Dialect, query string) (plan, error) {
@@ -174,13 +173,10 @@ func newPlan(d store.Dialect, query string) (plan, error) {
 	m := buildMatch(d, e)
 	// Filters come first: where PostgreSQL filters scanned rows, it then
 	// reads the tsvector only of the rows they let through.
-	var w, rw where
+	var w where
 	addFilters(&w, d, articleFilters(q.Filters), docColumns)
-	if d == store.Postgres {
-		addFilters(&rw, d, articleFilters(q.Filters), rowColumns)
-	}
 	m.where = where{conds: append(w.conds, m.where.conds...), args: append(w.args, m.where.args...)}
-	return plan{q: q, e: e, match: m, filters: w, rowFilters: rw}, nil
+	return plan{q: q, e: e, match: m, filters: w}, nil
 }
 
 // articleFilters drops speaker:, which only clips have.
@@ -634,11 +630,12 @@ func (p plan) postgresWindow(ctx context.Context, db store.Querier, facets bool,
 			// 96,000 English articles of lang:en talks, 15 ms), and removes
 			// none of the rows the words and blocks select.
 			u, phrase := p.e.unordered()
-			filters := p.rowFilters
+			w := where{args: args}
 			if s.filtersLead {
-				filters = p.filters
+				w = where{conds: slices.Clip(p.filters.conds), args: append(args, p.filters.args...)}
+			} else {
+				addFilters(&w, store.Postgres, articleFilters(p.q.Filters), rowColumns)
 			}
-			w := where{conds: slices.Clip(filters.conds), args: append(args, filters.args...)}
 			newest, ranges := s.tsqueries()
 			w.add(`(d.tsv @@ CAST(? AS tsquery) OR d.tsv @@ CAST(? AS tsquery))`, u.tsquery()+` & `+newest, u.tsquery()+` & `+ranges)
 			if phrase {
