@@ -261,9 +261,9 @@ func serve(ctx context.Context, e *env, db *store.DB, nl newsletter.Config, gete
 		e.log.Error("resume campaigns", "err", err)
 	}
 	e.log.Info("serving", "url", url, "database", db.Dialect())
-	if index, buffers, short, err := search.Buffers(ctx, db); err != nil {
+	if index, buffers, err := search.Buffers(ctx, db); err != nil {
 		e.log.Error("search index size", "err", err)
-	} else if short {
+	} else if index > buffers {
 		e.log.Warn("the search index is larger than PostgreSQL's shared_buffers: searches of common words read their rows through the operating system's cache, more slowly; give shared_buffers about a quarter of the server's memory (README, \"Running several instances\")",
 			"index_mb", index>>20, "shared_buffers_mb", buffers>>20)
 	}

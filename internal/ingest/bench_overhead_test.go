@@ -67,11 +67,11 @@ func BenchmarkIngestOverhead(b *testing.B) {
 		// Odd rounds run the stores first, in reverse order, and the floor
 		// last: whatever a run leaves behind (the database server's
 		// checkpoints and writes, a larger heap) falls in turn on each.
+		storesFirst := r%2 == 1
 		order := slices.Clone(stores)
-		if r%2 == 1 {
+		if storesFirst {
 			slices.Reverse(order)
 		}
-		storeRates := map[store.Dialect]float64{}
 		storeUse := map[store.Dialect]usage{}
 		runStores := func() {
 			for _, d := range order {
@@ -84,10 +84,10 @@ func BenchmarkIngestOverhead(b *testing.B) {
 				use[string(d)] = use[string(d)].add(u)
 				rates[string(d)] = append(rates[string(d)], rate)
 				addStages(b, stages, string(d), prof)
-				storeRates[d], storeUse[d] = rate, u
+				storeUse[d] = u
 			}
 		}
-		if r%2 == 1 {
+		if storesFirst {
 			runStores()
 		}
 		var floor usage
@@ -98,16 +98,16 @@ func BenchmarkIngestOverhead(b *testing.B) {
 		use["floor"] = use["floor"].add(floor)
 		rates["floor"] = append(rates["floor"], floorRate)
 		addStages(b, stages, "floor", floorProf)
-		if r%2 == 0 {
+		if !storesFirst {
 			runStores()
 		}
 		line := fmt.Sprintf("round %d (%s–%s UTC): floor %.0f pages/s (%s)", r+1, began.Format(time.TimeOnly), time.Now().UTC().Format(time.TimeOnly), floorRate, floor)
 		for _, d := range stores {
-			rate := storeRates[d]
+			rate := storeUse[d].rate()
 			ratios[string(d)] = append(ratios[string(d)], rate/floorRate)
 			line += fmt.Sprintf(", %s %.0f pages/s (%.1f%%; %s)", d, rate, 100*rate/floorRate, storeUse[d])
 		}
-		if r%2 == 1 {
+		if storesFirst {
 			line += " (stores first)"
 		}
 		// Printed, not logged: the testing package keeps only the first

@@ -35,23 +35,22 @@ func UpgradeIndex(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	return nil
 }
 
-// Buffers compares, on PostgreSQL, the search index's size — search_docs
-// with its indexes — with the server's shared_buffers. A search of a
-// common word reads some 16,000 of its rows; when they do not fit in
-// shared_buffers each comes from the operating system's cache instead,
-// and at a million articles the benchmark's whole mix then took 125–147
-// ms at p95 against 72–80 ms with a quarter of memory (docs/benchmarks.md,
-// issue 15). PostgreSQL's default of 128 MB is smaller than the index of
-// about 40,000 articles, and nothing else tells a growing desk. short is whether
-// the index is the larger; SQLite, whose pages the operating system's
-// cache holds, is never short.
-func Buffers(ctx context.Context, db store.Querier) (index, buffers int64, short bool, err error) {
+// Buffers gives, on PostgreSQL, the search index's size — search_docs
+// with its indexes — and the server's shared_buffers, in bytes. A search
+// of a common word reads some 16,000 of its rows; when the index is the
+// larger, each comes from the operating system's cache instead, and at a
+// million articles the benchmark's whole mix then took 125–147 ms at p95
+// against 72–80 ms with a quarter of memory (docs/benchmarks.md, issue
+// 15). PostgreSQL's default of 128 MB is smaller than the index of about
+// 40,000 articles, and nothing else tells a growing desk. On SQLite, whose
+// pages the operating system's cache holds, both are 0.
+func Buffers(ctx context.Context, db store.Querier) (index, buffers int64, err error) {
 	if db.Dialect() != store.Postgres {
-		return 0, 0, false, nil
+		return 0, 0, nil
 	}
 	err = db.QueryRowContext(ctx, `SELECT pg_total_relation_size('search_docs'), pg_size_bytes(current_setting('shared_buffers'))`).Scan(&index, &buffers)
 	if err != nil {
-		return 0, 0, false, fmt.Errorf("search index size: %w", err)
+		return 0, 0, fmt.Errorf("search index size: %w", err)
 	}
-	return index, buffers, index > buffers, nil
+	return index, buffers, nil
 }
