@@ -44,11 +44,12 @@ type Article struct {
 	CaptureID    *int64     `json:"-"`
 	GoneAt       *time.Time `json:"gone_at,omitempty"`
 
-	// keyed says ContentHash, Simhash and bodyTerms are computed from
-	// Text, and fingerprinted whether Text was long enough for a simhash;
-	// see keys.
+	// keyed says ContentHash and Simhash are computed from Text, and
+	// fingerprinted whether Text was long enough for a simhash; see keys.
 	keyed, fingerprinted bool
-	bodyTerms            []string         // the text's search index terms
+	tokens               []string         // the text's tokens (text.Analyze), which indexTerms makes its terms of
+	bodyTerms            []string         // the text's search index terms (indexTerms)
+	termsFound           bool             // bodyTerms holds them
 	shortKeys            []int64          // MinHash band keys of a short text (shortKeys)
 	quotes               candidates.Found // the quotations found in the text
 	quotesFound          bool             // quotes holds the finder's result (see findQuotes)
@@ -70,14 +71,18 @@ type Article struct {
 // simhash) and its search index terms, all from one normalization of the
 // text, and finds its quotations. The intake computes them in its fetch
 // workers, in parallel, so the transaction that stores the article does
-// not.
+// not — unless the text is one the service has stored unchanged, which
+// needs neither (fetchEntry).
 func (a *Article) keys() {
 	a.dedupKeys()
+	a.indexTerms()
 	a.findQuotes()
 }
 
-// dedupKeys is keys without the quotations, for a re-fetch, which needs
-// them only if the text changed.
+// dedupKeys is keys without the index terms and the quotations, which an
+// unchanged copy does not need: a re-fetch, or a page found stored
+// already, needs them only if the text changed (indexTerms and
+// findQuotes compute them then).
 func (a *Article) dedupKeys() {
 	var normalized string
 	var tokens []string
@@ -93,8 +98,17 @@ func (a *Article) dedupKeys() {
 	if a.fingerprinted {
 		a.story.tokens = tokens
 	}
-	a.bodyTerms = text.TermsOf(tokens)
+	a.tokens, a.bodyTerms, a.termsFound = tokens, nil, false
 	a.keyed = true
+}
+
+// indexTerms returns the search index terms of a's text, keyed
+// (dedupKeys), computing them on first use.
+func (a *Article) indexTerms() []string {
+	if !a.termsFound {
+		a.bodyTerms, a.termsFound = text.TermsOf(a.tokens), true
+	}
+	return a.bodyTerms
 }
 
 // searchSource is what the search index entry of a, once stored and
@@ -104,7 +118,7 @@ func (a *Article) searchSource() search.Source {
 		return *a.edited
 	}
 	return search.Source{ArticleID: a.ID, OutletID: a.OutletID, Lang: a.Lang, Published: a.Published,
-		Fetched: a.FetchedAt, Title: a.Title, BodyTerms: a.bodyTerms}
+		Fetched: a.FetchedAt, Title: a.Title, BodyTerms: a.indexTerms()}
 }
 
 // lockStories serializes the transactions that store articles. Two
@@ -478,7 +492,7 @@ func (s *Service) saveArticle(ctx context.Context, tx *store.Tx, a *Article, ali
 		// recordEdit changes the row's title and text, not its outlet,
 		// language or dates.
 		a.edited = &search.Source{ArticleID: id, OutletID: old.OutletID, Lang: old.Lang, Published: old.Published,
-			Fetched: old.FetchedAt, Title: a.Title, BodyTerms: a.bodyTerms}
+			Fetched: old.FetchedAt, Title: a.Title, BodyTerms: a.indexTerms()}
 		how = savedEdit
 	}
 	copies.touch(a, urls, how, 0)

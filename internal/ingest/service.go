@@ -81,6 +81,10 @@ type Service struct {
 	// forms keeps the story forms of the texts stored last (storyForms).
 	forms *storyForms
 
+	// stored keeps the texts of the canonical URLs stored last
+	// (storedTexts).
+	stored storedTexts
+
 	// writeMu queues this process's writing transactions on SQLite, which
 	// allows one writer at a time: waiting here costs a mutex hand-off,
 	// while waiting in SQLite's busy handler costs sleeps of up to 100 ms.
@@ -99,6 +103,7 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 		log:        slog.New(slog.DiscardHandler),
 		now:        clock(cfg.TimeScale),
 		forms:      newStoryForms(),
+		stored:     newStoredTexts(),
 	}, nil
 }
 
