@@ -42,8 +42,8 @@ func (s storedTexts) put(url, hash string) {
 }
 
 // unchanged reports whether a's canonical URL was last stored with a's
-// text (a is keyed).
+// text (a is keyed; put keeps no empty hash).
 func (s storedTexts) unchanged(a *Article) bool {
 	hash, ok := s.byURL.Get(a.CanonicalURL)
-	return ok && a.ContentHash != "" && hash == a.ContentHash
+	return ok && hash == a.ContentHash
 }
